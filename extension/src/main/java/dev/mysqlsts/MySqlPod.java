@@ -1,0 +1,33 @@
+package dev.mysqlsts;
+
+import java.sql.Connection;
+import javax.sql.DataSource;
+
+/**
+ * One pod of the StatefulSet, addressed by its ordinal.
+ *
+ * <pre>{@code try (Connection c = cluster.pod(1).connection()) { ... }}</pre>
+ */
+public interface MySqlPod {
+
+    /** The pod's ordinal: 0 is the leader. */
+    int ordinal();
+
+    /** The pod's name as Kubernetes gives it, for example {@code mysql-2}. */
+    String name();
+
+    /**
+     * A JDBC URL that reaches this pod from the test JVM, as user {@code root} without a password; paste it
+     * into a mysql client while debugging.
+     */
+    String jdbcUrl();
+
+    /** Opens a new connection to this pod; the caller closes it. */
+    Connection connection();
+
+    /** A data source whose connections go to this pod. */
+    DataSource dataSource();
+
+    /** Whether the pod passes its readiness probe now. */
+    boolean isReady();
+}

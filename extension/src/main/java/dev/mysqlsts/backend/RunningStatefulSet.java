@@ -1,0 +1,51 @@
+package dev.mysqlsts.backend;
+
+import dev.mysqlsts.manifest.ClusterSpec;
+import java.time.Duration;
+
+/**
+ * A StatefulSet that a backend has brought up: what the backend-neutral cluster API needs from it.
+ * Implementations keep the StatefulSet guarantees of DESIGN.md (ordered readiness, stable identity and
+ * storage, clone from the previous ordinal, replication from ordinal 0).
+ */
+public interface RunningStatefulSet extends AutoCloseable {
+
+    /** A name unique in this JVM, for logs, for example {@code mysql#1}. */
+    String name();
+
+    /** The manifests' model, with the replicas the cluster was started with. */
+    ClusterSpec spec();
+
+    /** The number of pods now. */
+    int replicas();
+
+    /** How the test JVM reaches a pod. */
+    PodEndpoint endpoint(int ordinal);
+
+    /** Runs the pod's readiness probe once, now. */
+    boolean isReady(int ordinal);
+
+    /** Waits until every pod is Ready; fails naming the pods that are not, with their probe and log. */
+    void awaitReady(Duration timeout);
+
+    /**
+     * Called when a test method using this cluster failed: write what helps to debug it (pod status, events,
+     * logs) somewhere a person finds it, and log where. The default writes nothing.
+     *
+     * @param testName the failed test's display name
+     */
+    default void collectDiagnostics(String testName) {
+    }
+
+    /**
+     * Stops every pod and frees what the backend holds.
+     *
+     * @param keepForDebugging keep data directories and logs (the test class failed); say where they are
+     */
+    void close(boolean keepForDebugging);
+
+    @Override
+    default void close() {
+        close(false);
+    }
+}

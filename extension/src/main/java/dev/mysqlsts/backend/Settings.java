@@ -1,0 +1,58 @@
+package dev.mysqlsts.backend;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The harness's configuration properties ({@code mysqlsts.*}). Under JUnit they are JUnit configuration
+ * parameters, so a property can be given as a system property ({@code -Dmysqlsts.backend=local}), in
+ * {@code junit-platform.properties}, or by a launcher.
+ *
+ * <pre>{@code Duration timeout = settings.duration("mysqlsts.startupTimeout", Duration.ofSeconds(60));}</pre>
+ */
+public final class Settings {
+
+    private final Function<String, Optional<String>> source;
+
+    private Settings(Function<String, Optional<String>> source) {
+        this.source = source;
+    }
+
+    /** Settings read from {@code source} (for example JUnit's configuration parameters). */
+    public static Settings from(Function<String, Optional<String>> source) {
+        return new Settings(key -> source.apply(key).map(String::trim).filter(value -> !value.isEmpty()));
+    }
+
+    /** Settings read from system properties only. */
+    public static Settings systemProperties() {
+        return from(key -> Optional.ofNullable(System.getProperty(key)));
+    }
+
+    /** The property's value, if set and not blank. */
+    public Optional<String> get(String key) {
+        return source.apply(key);
+    }
+
+    /** The property, else the environment variable, if either is set. */
+    public Optional<String> get(String key, String environmentVariable) {
+        return get(key).or(() -> Optional.ofNullable(System.getenv(environmentVariable)).filter(v -> !v.isBlank()));
+    }
+
+    /** A duration given as ISO-8601 ({@code PT90S}) or as whole seconds ({@code 90}). */
+    public Duration duration(String key, Duration defaultValue) {
+        return get(key).map(value -> parseDuration(key, value)).orElse(defaultValue);
+    }
+
+    private static Duration parseDuration(String key, String value) {
+        try {
+            return value.chars().allMatch(Character::isDigit)
+                    ? Duration.ofSeconds(Long.parseLong(value))
+                    : Duration.parse(value);
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException("property " + key + "=" + value
+                    + " is not a duration: give seconds (90) or ISO-8601 (PT90S)", e);
+        }
+    }
+}

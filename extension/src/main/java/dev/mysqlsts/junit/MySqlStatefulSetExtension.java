@@ -1,0 +1,79 @@
+package dev.mysqlsts.junit;
+
+import dev.mysqlsts.Backend;
+import dev.mysqlsts.MySqlStatefulSet;
+import dev.mysqlsts.backend.RunningStatefulSet;
+import dev.mysqlsts.backend.Settings;
+import dev.mysqlsts.cluster.StatefulSetCluster;
+import dev.mysqlsts.manifest.ClusterSpec;
+import dev.mysqlsts.manifest.ManifestLoader;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * The JUnit 5 extension behind {@link MySqlStatefulSet}: starts the cluster before the class's tests, injects
+ * it into test methods, closes it after the class. Registered by the annotation; not meant to be used alone.
+ */
+public final class MySqlStatefulSetExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver, TestWatcher {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MySqlStatefulSetExtension.class);
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Class<?> testClass = context.getRequiredTestClass();
+        Optional<MySqlStatefulSet> annotation = AnnotationSupport.findAnnotation(testClass, MySqlStatefulSet.class);
+        if (annotation.isEmpty() && resource(context).isPresent()) {
+            return; // a @Nested class shares the cluster of its enclosing class
+        }
+        int replicas = annotation.map(MySqlStatefulSet::replicas).orElse(-1);
+        if (replicas == 0 || replicas < -1) {
+            throw new ExtensionConfigurationException("@MySqlStatefulSet(replicas = " + replicas + ") on "
+                    + testClass.getName() + ": a StatefulSet needs at least 1 replica; give replicas >= 1, or leave "
+                    + "it out to keep the manifest's spec.replicas.");
+        }
+        Settings settings = Settings.from(context::getConfigurationParameter);
+        ClusterSpec spec = ManifestLoader.load(annotation.map(MySqlStatefulSet::manifests).orElse(""), replicas);
+        Backend backend = annotation.map(MySqlStatefulSet::backend).orElse(Backend.AUTO);
+        RunningStatefulSet running = BackendSelector.select(backend, settings).start(spec, settings);
+        context.getStore(NAMESPACE).put(ClusterResource.class, new ClusterResource(new StatefulSetCluster(running)));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        ClusterResource own = context.getStore(NAMESPACE).remove(ClusterResource.class, ClusterResource.class);
+        if (own != null) {
+            if (context.getExecutionException().isPresent()) {
+                own.markFailed();
+            }
+            own.close();
+        }
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        resource(context).ifPresent(resource -> resource.testFailed(context.getDisplayName()));
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return ParameterBinding.supports(parameter);
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        ClusterResource resource = resource(context).orElseThrow(() -> new ExtensionConfigurationException(
+                "no cluster is running for " + context.getDisplayName() + ": annotate the test class with @MySqlStatefulSet"));
+        return ParameterBinding.resolve(parameter, context, resource.cluster());
+    }
+
+    private static Optional<ClusterResource> resource(ExtensionContext context) {
+        return Optional.ofNullable(context.getStore(NAMESPACE).get(ClusterResource.class, ClusterResource.class));
+    }
+}

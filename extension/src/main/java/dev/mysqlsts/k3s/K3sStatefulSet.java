@@ -1,0 +1,224 @@
+package dev.mysqlsts.k3s;
+
+import dev.mysqlsts.backend.PodEndpoint;
+import dev.mysqlsts.backend.RunningStatefulSet;
+import dev.mysqlsts.manifest.ClusterSpec;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A StatefulSet running in a Kubernetes cluster (k3s in a container, or any cluster a
+ * {@link KubernetesClient} reaches), in a namespace of its own that {@link #close(boolean)} deletes.
+ *
+ * <p>Each ordinal is reached on a loopback port of the test JVM; every new connection is relayed to the
+ * pod with that name as it is at that moment, so a JDBC URL keeps working after the pod is recreated.
+ * {@link #readEndpoint()} does what the read Service does: each new connection goes to one of its Ready
+ * endpoints.
+ */
+public final class K3sStatefulSet implements RunningStatefulSet {
+
+    private static final Logger LOG = LoggerFactory.getLogger(K3sStatefulSet.class);
+
+    /** The account the harness uses: mysql:5.7's root, which has SUPER (and is refused writes on followers). */
+    static final String ADMIN_USER = "root";
+
+    private final String name;
+    private final ClusterSpec spec;
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Map<String, String> podLabels;
+    private final K3sSettings settings;
+    private final PodConnector connector;
+    private final Map<Integer, LoopbackForwarder> forwarders = new ConcurrentHashMap<>();
+    private final AtomicInteger nextRead = new AtomicInteger();
+    private volatile LoopbackForwarder readForwarder;
+    private volatile boolean closed;
+
+    K3sStatefulSet(String name, ClusterSpec spec, KubernetesClient client, String namespace,
+                   Map<String, String> podLabels, K3sSettings settings, PodConnector connector) {
+        this.name = name;
+        this.spec = spec;
+        this.client = client;
+        this.namespace = namespace;
+        this.podLabels = Map.copyOf(podLabels);
+        this.settings = settings;
+        this.connector = connector;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ClusterSpec spec() {
+        return spec;
+    }
+
+    /** The namespace holding this cluster's objects. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The StatefulSet's {@code spec.replicas} on the API server. */
+    @Override
+    public int replicas() {
+        StatefulSet sts = client.apps().statefulSets().inNamespace(namespace).withName(spec.statefulSetName()).get();
+        if (sts == null || sts.getSpec().getReplicas() == null) {
+            return spec.replicas();
+        }
+        return sts.getSpec().getReplicas();
+    }
+
+    @Override
+    public PodEndpoint endpoint(int ordinal) {
+        checkOpen();
+        if (ordinal < 0) {
+            throw new IllegalArgumentException("ordinal " + ordinal + ": ordinals start at 0");
+        }
+        String pod = spec.podName(ordinal);
+        LoopbackForwarder forwarder = forwarders.computeIfAbsent(ordinal,
+                n -> new LoopbackForwarder(name + "-" + pod, () -> pod, spec.port(), connector));
+        return new PodEndpoint(ordinal, pod, forwarder.host(), forwarder.port(), ADMIN_USER);
+    }
+
+    /**
+     * Like the read Service ({@code mysql-read} in the seed): each new connection to this endpoint goes to
+     * one of the Service's Ready endpoints, in turn. Its {@code ordinal()} is -1 and its {@code name()} the
+     * Service's name.
+     *
+     * @throws IllegalStateException when the manifests have no read Service
+     */
+    public PodEndpoint readEndpoint() {
+        checkOpen();
+        if (spec.readServiceName() == null) {
+            throw new IllegalStateException("the manifests of " + spec.source() + " have no read Service (a second"
+                    + " Service selecting the StatefulSet's pods, like mysql-read)");
+        }
+        LoopbackForwarder forwarder = readForwarder;
+        if (forwarder == null) {
+            synchronized (this) {
+                if (readForwarder == null) {
+                    readForwarder = new LoopbackForwarder(name + "-" + spec.readServiceName(), this::nextReadPod,
+                            spec.port(), connector);
+                }
+                forwarder = readForwarder;
+            }
+        }
+        return new PodEndpoint(-1, spec.readServiceName(), forwarder.host(), forwarder.port(), ADMIN_USER);
+    }
+
+    /**
+     * The pods behind the read Service now: the Ready endpoints of its EndpointSlices, sorted by name. Empty
+     * when the manifests have no read Service.
+     */
+    public List<String> readServicePods() {
+        if (spec.readServiceName() == null) {
+            return List.of();
+        }
+        return client.discovery().v1().endpointSlices().inNamespace(namespace)
+                .withLabel("kubernetes.io/service-name", spec.readServiceName()).list().getItems().stream()
+                .map(EndpointSlice::getEndpoints)
+                .filter(java.util.Objects::nonNull)
+                .flatMap(List::stream)
+                .filter(e -> e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady()))
+                .map(Endpoint::getTargetRef)
+                .filter(ref -> ref != null && "Pod".equals(ref.getKind()) && ref.getName() != null)
+                .map(ref -> ref.getName())
+                .distinct()
+                .sorted()
+                .toList();
+    }
+
+    private String nextReadPod() {
+        List<String> pods = readServicePods();
+        if (pods.isEmpty()) {
+            throw new IllegalStateException("Service " + spec.readServiceName() + " in namespace " + namespace
+                    + " has no Ready endpoints");
+        }
+        return pods.get(Math.floorMod(nextRead.getAndIncrement(), pods.size()));
+    }
+
+    /** Whether the kubelet last found the pod Ready (its readiness probe runs every {@code periodSeconds}). */
+    @Override
+    public boolean isReady(int ordinal) {
+        Pod pod = client.pods().inNamespace(namespace).withName(spec.podName(ordinal)).get();
+        return pod != null && ReadinessWaiter.isReady(pod);
+    }
+
+    @Override
+    public void awaitReady(Duration timeout) {
+        ReadinessWaiter waiter = new ReadinessWaiter(client, namespace, spec.statefulSetName(), podLabels,
+                settings.toleratedRestarts());
+        try (ReadinessWaiter.Watch watch = waiter.watch(replicas(), false)) {
+            watch.await(timeout, "the timeout given to awaitReady");
+        }
+    }
+
+    @Override
+    public void collectDiagnostics(String testName) {
+        Path dir = DiagnosticsWriter.directory(settings.diagnosticsDir(), name, testName);
+        try {
+            new DiagnosticsWriter(client, namespace, spec.statefulSetName(), podLabels).write(dir);
+            LOG.info("K3S {}: diagnostics for '{}' (pod status, events, container logs) written to {}", name, testName,
+                    dir.toAbsolutePath());
+        } catch (RuntimeException e) {
+            LOG.warn("K3S {}: could not write diagnostics for '{}' to {}: {}", name, testName, dir.toAbsolutePath(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Closes the loopback endpoints and deletes the namespace. With {@code keepForDebugging}, the pods'
+     * status, events and logs are first written to the diagnostics directory (the namespace still goes, so a
+     * reused k3s does not accumulate clusters).
+     */
+    @Override
+    public void close(boolean keepForDebugging) {
+        if (closed) {
+            return;
+        }
+        if (keepForDebugging) {
+            collectDiagnostics("at-close");
+        }
+        closed = true;
+        forwarders.values().forEach(LoopbackForwarder::close);
+        forwarders.clear();
+        if (readForwarder != null) {
+            readForwarder.close();
+        }
+        deleteNamespace(client, namespace, name);
+    }
+
+    static void deleteNamespace(KubernetesClient client, String namespace, String clusterName) {
+        try {
+            client.namespaces().withName(namespace).delete();
+            LOG.info("K3S {}: namespace {} deleted", clusterName, namespace);
+        } catch (KubernetesClientException e) {
+            LOG.warn("K3S {}: could not delete namespace {}: {}", clusterName, namespace, e.getMessage());
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("K3S cluster " + name + " is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (namespace " + namespace + ")";
+    }
+}

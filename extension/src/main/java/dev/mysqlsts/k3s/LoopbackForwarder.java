@@ -1,0 +1,135 @@
+package dev.mysqlsts.k3s;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A TCP listener on the loopback address only; each accepted connection is joined to the pod that
+ * {@code target} names at that moment, through a {@link PodConnector}.
+ *
+ * <p>Why a listener of our own rather than fabric8's {@code LocalPortForward} or per-pod Services:
+ * <ul>
+ *   <li>the pod is looked up by name per connection, so after a pod is deleted and recreated by the
+ *       StatefulSet, new connections reach the new pod on the same JDBC URL, as {@code mysql-1.mysql} does in
+ *       the cluster (fabric8's {@code LocalPortForward} would do that too, but see the next points);</li>
+ *   <li>the target can be chosen per connection, which is what the read Service does: one listener spreads
+ *       connections over the Service's Ready endpoints;</li>
+ *   <li>closing the listener closes every connection it relayed, and a client closing its side ends the
+ *       relay (fabric8 leaves that websocket open);</li>
+ *   <li>per-pod Services would need NodePorts published by the k3s container, which must be chosen before
+ *       the container starts and do not work against an existing cluster; port-forward works on both.</li>
+ * </ul>
+ */
+final class LoopbackForwarder implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoopbackForwarder.class);
+
+    private final String description;
+    private final Supplier<String> target;
+    private final int targetPort;
+    private final PodConnector connector;
+    private final ServerSocketChannel server;
+    private final Map<SocketChannel, Closeable> relays = new ConcurrentHashMap<>();
+    private final Thread acceptor;
+    private volatile boolean open = true;
+
+    /**
+     * @param description for logs and the thread name, for example {@code mysql-1}
+     * @param target      the pod to reach, asked per connection; it may throw when there is none
+     * @param targetPort  the pod's port
+     */
+    LoopbackForwarder(String description, Supplier<String> target, int targetPort, PodConnector connector) {
+        this.description = description;
+        this.target = target;
+        this.targetPort = targetPort;
+        this.connector = connector;
+        try {
+            this.server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        } catch (IOException e) {
+            throw new K3sBackendException("K3S: cannot listen on the loopback address for " + description, e);
+        }
+        this.acceptor = new Thread(this::acceptLoop, "mysqlsts-forward-" + description);
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** The loopback address this listens on, as text ({@code 127.0.0.1}). */
+    String host() {
+        return InetAddress.getLoopbackAddress().getHostAddress();
+    }
+
+    int port() {
+        return server.socket().getLocalPort();
+    }
+
+    InetAddress address() {
+        return server.socket().getInetAddress();
+    }
+
+    private void acceptLoop() {
+        while (open) {
+            SocketChannel socket;
+            try {
+                socket = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (open) {
+                    LOG.warn("{}: accepting a connection failed: {}", description, e.toString());
+                }
+                continue;
+            }
+            relay(socket);
+        }
+    }
+
+    private void relay(SocketChannel socket) {
+        String pod;
+        try {
+            pod = target.get();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: no pod to send a new connection to: {}", description, e.getMessage());
+            closeQuietly(socket);
+            return;
+        }
+        try {
+            Closeable relay = connector.connect(pod, targetPort, socket);
+            relays.keySet().removeIf(s -> !s.isOpen());
+            relays.put(socket, relay);
+            LOG.debug("{}: connection from port {} relayed to pod {}", description,
+                    socket.socket().getPort(), pod);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: cannot reach pod {} port {}: {}", description, pod, targetPort, e.getMessage());
+            closeQuietly(socket);
+        }
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        closeQuietly(server);
+        relays.forEach((socket, relay) -> {
+            closeQuietly(relay);
+            closeQuietly(socket);
+        });
+        relays.clear();
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException | RuntimeException ignored) {
+            // closing anyway
+        }
+    }
+}

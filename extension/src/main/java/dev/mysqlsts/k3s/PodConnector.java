@@ -1,0 +1,18 @@
+package dev.mysqlsts.k3s;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+
+/** Joins a client's TCP connection to a port of a pod, looked up by name at this moment. */
+@FunctionalInterface
+interface PodConnector {
+
+    /**
+     * Starts relaying bytes both ways between {@code client} and the pod's port; returns at once. The relay
+     * closes {@code client} when the pod's side ends.
+     *
+     * @return closes the relay and the client connection
+     */
+    Closeable connect(String podName, int port, SocketChannel client) throws IOException;
+}

@@ -1,0 +1,27 @@
+package dev.mysqlsts.local;
+
+import dev.mysqlsts.backend.Settings;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where work that outlives a test run is kept: unpacked server binaries and pristine data directories.
+ * {@value #PROPERTY} (or {@value #ENVIRONMENT}) overrides; else {@code $XDG_CACHE_HOME/mysql-statefulset-junit},
+ * else {@code ~/.cache/mysql-statefulset-junit}.
+ */
+final class CacheDirectory {
+
+    static final String PROPERTY = "mysqlsts.cache.dir";
+    static final String ENVIRONMENT = "MYSQLSTS_CACHE_DIR";
+
+    private CacheDirectory() {
+    }
+
+    static Path of(Settings settings) {
+        return settings.get(PROPERTY, ENVIRONMENT).map(Path::of)
+                .or(() -> Optional.ofNullable(System.getenv("XDG_CACHE_HOME")).filter(xdg -> !xdg.isBlank())
+                        .map(xdg -> Path.of(xdg, "mysql-statefulset-junit")))
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".cache", "mysql-statefulset-junit"))
+                .toAbsolutePath();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.mysqlsts.local;
+
+import dev.mysqlsts.replication.Sql;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pristine initialised data directory per server version, made once (install script, then the accounts
+ * below) and kept in the cache; every new pod volume is a copy of it, which takes milliseconds where the
+ * install script takes about a second.
+ *
+ * <p>Accounts: {@code root} with an empty password, as the manifests' {@code MYSQL_ALLOW_EMPTY_PASSWORD}
+ * gives, but without MariaDB's READ_ONLY ADMIN privilege, so that root cannot write on a read-only follower
+ * (what MySQL's super-read-only does); and {@value #ADMIN_USER}, which the harness uses for clones and
+ * replication control.
+ */
+final class DataDirTemplate {
+
+    static final String ADMIN_USER = "mysqlsts_admin";
+    /** Bump when what a template holds changes, so caches made by older versions are not used. */
+    private static final String FORMAT = "f1";
+    private static final Logger LOG = LoggerFactory.getLogger(DataDirTemplate.class);
+
+    private DataDirTemplate() {
+    }
+
+    /** The template's data directory for these binaries, made now if the cache has none. */
+    static synchronized Path ensure(ServerBinaries binaries, Path cacheDir) {
+        String key = binaries.version() + "-" + Integer.toHexString(binaries.server().toString().hashCode()) + "-" + FORMAT;
+        Path target = cacheDir.resolve("templates").resolve(key);
+        if (Files.isDirectory(target.resolve("mysql"))) {
+            return target;
+        }
+        long started = System.nanoTime();
+        Path staging = null;
+        try {
+            Files.createDirectories(target.getParent());
+            staging = Files.createTempDirectory(target.getParent(), key + ".creating-");
+            PodDirectory scratch = new PodDirectory(staging);
+            try {
+                initialise(binaries, scratch);
+            } catch (RuntimeException e) {
+                Path failed = staging;
+                staging = null;
+                throw new LocalBackendException("could not create the data directory template for " + binaries
+                        + "; its files are kept in " + failed + ". Console output:\n"
+                        + Commands.tail(scratch.consoleLog(), 15) + "error log:\n" + Commands.tail(scratch.errorLog(), 15), e);
+            }
+            try {
+                Files.move(scratch.data(), target, StandardCopyOption.ATOMIC_MOVE);
+                LOG.info("created the data directory template for {} in {} ms: {}", binaries,
+                        (System.nanoTime() - started) / 1_000_000, target);
+            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+                LOG.debug("another process created {} first", target);
+            } catch (IOException e) {
+                if (!Files.isDirectory(target.resolve("mysql"))) {
+                    throw e;
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create the data directory template in " + target.getParent(), e);
+        } finally {
+            if (staging != null) {
+                Directories.deleteRecursively(staging);
+            }
+        }
+    }
+
+    private static void initialise(ServerBinaries binaries, PodDirectory scratch) {
+        List<String> install = new ArrayList<>(List.of(binaries.installDb().toString(), "--no-defaults",
+                "--basedir=" + binaries.basedir(), "--datadir=" + scratch.data(),
+                "--auth-root-authentication-method=normal", "--skip-test-db"));
+        if (ServerProcess.runningAsRoot()) {
+            install.add("--user=root");
+        }
+        Commands.run(install, scratch.consoleLog(), Duration.ofMinutes(3));
+
+        int port = Ports.free();
+        ServerConfig.write(scratch, binaries, "template", port, List.of("skip-log-bin"));
+        ServerProcess server = ServerProcess.start(binaries, scratch, "template-" + ProcessHandle.current().pid(), List.of());
+        try {
+            String url = "jdbc:mysql://127.0.0.1:" + port + "/?user=root&password=&useSSL=false&allowPublicKeyRetrieval=true";
+            Awaitility.await("the template server on port " + port)
+                    .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(ReadinessProbe.STARTUP_POLL_MS))
+                    .failFast("the template server exited", () -> !server.isAlive())
+                    .ignoreExceptions()
+                    .until(() -> !Sql.rows(url, Duration.ofSeconds(2), "SELECT 1").isEmpty());
+            List<String> statements = new ArrayList<>(List.of(
+                    "CREATE USER '" + ADMIN_USER + "'@'127.0.0.1' IDENTIFIED BY ''",
+                    "GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'127.0.0.1' WITH GRANT OPTION"));
+            for (Map<String, String> root : Sql.rows(url, Duration.ofSeconds(10),
+                    "SELECT Host FROM mysql.user WHERE User = 'root' AND Host IN ('localhost', '127.0.0.1', '::1', '%')")) {
+                statements.add("REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@'" + root.get("Host") + "'");
+            }
+            Sql.execute(url, Duration.ofSeconds(30), statements.toArray(String[]::new));
+        } finally {
+            server.stop(Duration.ofSeconds(60));
+        }
+    }
+}

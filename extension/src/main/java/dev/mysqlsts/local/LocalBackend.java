@@ -1,0 +1,85 @@
+package dev.mysqlsts.local;
+
+import dev.mysqlsts.backend.RunningStatefulSet;
+import dev.mysqlsts.backend.Settings;
+import dev.mysqlsts.backend.StatefulSetBackend;
+import dev.mysqlsts.manifest.ClusterSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The LOCAL backend: each pod a MariaDB server process on this host. Properties:
+ * <ul>
+ *   <li>{@value ServerBinariesLocator#PROPERTY}: the server (see {@link ServerBinariesLocator});</li>
+ *   <li>{@value #CLONE}: {@code auto} (mariabackup where it exists, else a logical dump), {@code physical}
+ *       or {@code logical};</li>
+ *   <li>{@value #STARTUP_TIMEOUT}: how long one pod may take to become Ready (default 60 s).</li>
+ * </ul>
+ */
+public final class LocalBackend implements StatefulSetBackend {
+
+    static final String CLONE = "mysqlsts.clone";
+    static final String STARTUP_TIMEOUT = "mysqlsts.startupTimeout";
+    private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
+    private static final AtomicInteger CLUSTERS = new AtomicInteger();
+
+    @Override
+    public RunningStatefulSet start(ClusterSpec spec, Settings settings) {
+        ServerBinaries binaries = new ServerBinariesLocator(settings).locate();
+        Path cache = CacheDirectory.of(settings);
+        String clusterName = spec.statefulSetName() + "#" + CLUSTERS.incrementAndGet();
+        Path clusterDir = createClusterDirectory(spec);
+        ServerOptions options = ServerOptions.of(binaries, clusterDir);
+        ConfigTranslator translator = new ConfigTranslator(options, binaries.toString());
+        ConfigTranslator.Translation leader = translator.translate(spec.leaderConfig());
+        ConfigTranslator.Translation follower = translator.translate(spec.followerConfig());
+        leader.notes().forEach(note -> LOG.info("cluster {}: {}", clusterName, note));
+        follower.notes().forEach(note -> LOG.info("cluster {}: {}", clusterName, note));
+
+        ExecutorService supervisor = LocalStatefulSet.newSupervisor(clusterName);
+        PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, DataDirTemplate.ensure(binaries, cache),
+                clusterDir, leader.text(), follower.text(), new ReadinessProbe(spec.readiness()),
+                physicalClone(settings, binaries), settings.duration(STARTUP_TIMEOUT, Duration.ofSeconds(60)), supervisor);
+        LocalStatefulSet cluster = new LocalStatefulSet(env, supervisor);
+        try {
+            cluster.startAll();
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close(true);
+            throw e;
+        }
+    }
+
+    private static Path createClusterDirectory(ClusterSpec spec) {
+        try {
+            return Files.createTempDirectory(ProcessReaper.get().runDirectory(), spec.statefulSetName() + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a cluster directory", e);
+        }
+    }
+
+    private static boolean physicalClone(Settings settings, ServerBinaries binaries) {
+        String mode = settings.get(CLONE).orElse("auto");
+        switch (mode) {
+            case "auto":
+                return binaries.hasPhysicalBackup();
+            case "logical":
+                return false;
+            case "physical":
+                if (!binaries.hasPhysicalBackup()) {
+                    throw new LocalBackendException(CLONE + "=physical needs mariabackup and mbstream beside " + binaries
+                            + "; install them (Debian: apt-get install mariadb-backup) or use " + CLONE + "=logical");
+                }
+                return true;
+            default:
+                throw new IllegalArgumentException(CLONE + "=" + mode + " is not a clone mode: use auto, physical or logical");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.mysqlsts.local;
+
+/** Something on this host stopped the LOCAL backend; the message says what and how to fix it. */
+public class LocalBackendException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public LocalBackendException(String message) {
+        super(message);
+    }
+
+    public LocalBackendException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

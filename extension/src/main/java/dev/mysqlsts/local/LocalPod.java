@@ -1,0 +1,186 @@
+package dev.mysqlsts.local;
+
+import dev.mysqlsts.backend.PodEndpoint;
+import dev.mysqlsts.replication.BinlogPosition;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pod of a LOCAL cluster: a server process on the pod's own data directory and port, started the way
+ * the StatefulSet's pod starts (init container, clone init container, mysql container, sidecar), and
+ * restarted on the same data when its process dies, as the kubelet would.
+ */
+final class LocalPod {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalPod.class);
+    private static final int MAX_BIND_ATTEMPTS = 3;
+    private static final int MAX_CRASH_RESTARTS = 5;
+
+    private final PodEnvironment env;
+    private final int ordinal;
+    private final String name;
+    private final PodDirectory dir;
+    private volatile int port;
+    private volatile ServerProcess process;
+    private volatile boolean stopping;
+    private int restarts;
+
+    LocalPod(PodEnvironment env, int ordinal) {
+        this.env = env;
+        this.ordinal = ordinal;
+        this.name = env.spec().podName(ordinal);
+        this.dir = new PodDirectory(env.clusterDir().resolve(name));
+        this.port = Ports.free();
+    }
+
+    int ordinal() {
+        return ordinal;
+    }
+
+    String name() {
+        return name;
+    }
+
+    PodEndpoint endpoint() {
+        return new PodEndpoint(ordinal, name, "127.0.0.1", port, DataDirTemplate.ADMIN_USER);
+    }
+
+    /**
+     * Starts the pod and returns when it is Ready.
+     *
+     * @param previous the pod with the previous ordinal (the clone source), null for ordinal 0
+     * @param leader   ordinal 0, the replication source, null for ordinal 0 itself
+     */
+    synchronized void start(LocalPod previous, LocalPod leader) {
+        long started = System.nanoTime();
+        stopping = false;
+        ServerConfig.writeConfD(dir, 100 + ordinal,
+                ordinal == 0 ? env.spec().leaderConfig().key() : env.spec().followerConfig().key(),
+                ordinal == 0 ? env.leaderConfig() : env.followerConfig());
+        String clone = "data kept from an earlier start";
+        boolean logicalLoadPending = false;
+        if (!dir.hasData()) {
+            if (previous == null) {
+                Directories.copyTree(env.template(), dir.data(), dir.consoleLog());
+                clone = "new data directory";
+            } else if (env.physicalClone()) {
+                PhysicalClone.run(env.binaries(), previous.endpoint(), dir);
+                clone = "cloned from " + previous.name() + " with mariabackup";
+            } else {
+                Directories.copyTree(env.template(), dir.data(), dir.consoleLog());
+                logicalLoadPending = true;
+                clone = "cloned from " + previous.name() + " with mariadb-dump";
+            }
+        }
+        launch();
+        if (logicalLoadPending) {
+            LogicalClone.run(env.binaries(), previous.endpoint(), previous.ordinal() == 0, endpoint(), dir);
+        }
+        String replication = "";
+        if (leader != null) {
+            PodEndpoint source = leader.endpoint();
+            Optional<BinlogPosition> from = ReplicationSidecar.run(dir.data(), endpoint().adminJdbcUrl(), source.host(),
+                    source.port(), PodEnvironment.CONNECT_RETRY_SECONDS);
+            replication = from.map(coordinates -> ", replicating from " + leader.name() + " at " + coordinates)
+                    .orElse("");
+        }
+        LOG.info("{} Ready in {} ms ({}{}): {}", name, (System.nanoTime() - started) / 1_000_000, clone, replication,
+                endpoint().jdbcUrl());
+    }
+
+    /** Runs the readiness probe once. */
+    boolean isReady() {
+        return env.probe().passes(endpoint().jdbcUrl());
+    }
+
+    /** Waits until the readiness probe passes; fails with the probe and the error log's tail. */
+    void awaitReady(Duration timeout) {
+        ServerProcess current = process;
+        try {
+            Awaitility.await(name + " readiness").atMost(timeout)
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(ReadinessProbe.STARTUP_POLL_MS))
+                    .failFast(name + " exited", () -> current == null || !current.isAlive())
+                    .until(this::isReady);
+        } catch (TerminalFailureException e) {
+            throw new LocalBackendException("pod " + name + ": the server exited with code "
+                    + (current == null ? "?" : current.exitCode()) + " before its " + env.probe() + " passed.\n"
+                    + "Last lines of " + dir.errorLog() + ":\n" + Commands.tail(dir.errorLog(), 25), e);
+        } catch (ConditionTimeoutException e) {
+            throw new LocalBackendException("pod " + name + " is not Ready after " + timeout.toSeconds() + " s: its "
+                    + env.probe() + " keeps failing.\nLast lines of " + dir.errorLog() + ":\n"
+                    + Commands.tail(dir.errorLog(), 25), e);
+        }
+    }
+
+    /** Stops the pod gracefully (SIGTERM) and does not restart it. */
+    void stop() {
+        stopping = true;
+        ServerProcess current = process;
+        if (current != null) {
+            current.stop(Duration.ofSeconds(60));
+        }
+    }
+
+    /** The server process's pid while it runs. */
+    long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    PodDirectory directory() {
+        return dir;
+    }
+
+    /** Starts the server process, choosing a new port when another process took this one meanwhile. */
+    private void launch() {
+        for (int attempt = 1; ; attempt++) {
+            ServerConfig.write(dir, env.binaries(), name, port, List.of());
+            ServerProcess started = ServerProcess.start(env.binaries(), dir, env.clusterName() + "-" + name, List.of());
+            process = started;
+            try {
+                awaitReady(env.startupTimeout());
+                started.onExit().thenRunAsync(() -> onExit(started), env.supervisor());
+                return;
+            } catch (LocalBackendException e) {
+                started.kill();
+                if (attempt >= MAX_BIND_ATTEMPTS || !Commands.tail(dir.errorLog(), 10).contains("Address already in use")) {
+                    throw e;
+                }
+                LOG.debug("{}: port {} was taken meanwhile, trying another", name, port);
+                port = Ports.free();
+            }
+        }
+    }
+
+    /**
+     * The supervisor: a process that ended without being stopped is started again on the same data, as the
+     * kubelet restarts a crashed container; after {@value #MAX_CRASH_RESTARTS} failed starts in a row it gives up.
+     */
+    private synchronized void onExit(ServerProcess ended) {
+        if (stopping || ended != process) {
+            return;
+        }
+        restarts++;
+        LOG.warn("{}: server (pid {}) exited with code {}; restarting it on the same data (restart {}). "
+                + "Last lines of {}:\n{}", name, ended.pid(), ended.exitCode(), restarts, dir.errorLog(),
+                Commands.tail(dir.errorLog(), 5));
+        for (int attempt = 1; attempt <= MAX_CRASH_RESTARTS && !stopping; attempt++) {
+            long started = System.nanoTime();
+            try {
+                launch();
+                LOG.info("{} Ready again in {} ms after restart {}: {}", name,
+                        (System.nanoTime() - started) / 1_000_000, restarts, endpoint().jdbcUrl());
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("{}: start {} after the crash failed: {}", name, attempt, e.getMessage());
+            }
+        }
+        LOG.error("{}: could not be restarted {} times in a row; it stays down (CrashLoopBackOff)", name,
+                MAX_CRASH_RESTARTS);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.mysqlsts.local;
+
+import dev.mysqlsts.backend.PodEndpoint;
+import dev.mysqlsts.backend.RunningStatefulSet;
+import dev.mysqlsts.manifest.ClusterSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A StatefulSet of server processes on this host, pods started in ordinal order (OrderedReady). */
+final class LocalStatefulSet implements RunningStatefulSet {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStatefulSet.class);
+
+    private final PodEnvironment env;
+    private final List<LocalPod> pods = new ArrayList<>();
+    private final ExecutorService supervisor;
+    private boolean closed;
+
+    LocalStatefulSet(PodEnvironment env, ExecutorService supervisor) {
+        this.env = env;
+        this.supervisor = supervisor;
+    }
+
+    /** Starts ordinals 0..replicas-1, each only after the previous one is Ready. */
+    void startAll() {
+        long started = System.nanoTime();
+        for (int ordinal = 0; ordinal < env.spec().replicas(); ordinal++) {
+            LocalPod pod = new LocalPod(env, ordinal);
+            pods.add(pod);
+            pod.start(ordinal == 0 ? null : pods.get(ordinal - 1), ordinal == 0 ? null : pods.get(0));
+        }
+        LOG.info("cluster {} ready: {}/{} pods in {} ms ({}, data in {})", env.clusterName(), pods.size(),
+                env.spec().replicas(), (System.nanoTime() - started) / 1_000_000, env.binaries(), env.clusterDir());
+    }
+
+    @Override
+    public String name() {
+        return env.clusterName();
+    }
+
+    @Override
+    public ClusterSpec spec() {
+        return env.spec();
+    }
+
+    @Override
+    public synchronized int replicas() {
+        return pods.size();
+    }
+
+    @Override
+    public PodEndpoint endpoint(int ordinal) {
+        return pod(ordinal).endpoint();
+    }
+
+    @Override
+    public boolean isReady(int ordinal) {
+        return pod(ordinal).isReady();
+    }
+
+    @Override
+    public void awaitReady(Duration timeout) {
+        List<String> failures = new ArrayList<>();
+        for (LocalPod pod : snapshot()) {
+            try {
+                pod.awaitReady(timeout);
+            } catch (LocalBackendException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new LocalBackendException("cluster " + name() + " is not Ready:\n" + String.join("\n", failures));
+        }
+    }
+
+    /** The pod's server process id, while it runs. */
+    long pid(int ordinal) {
+        return pod(ordinal).pid();
+    }
+
+    @Override
+    public void close(boolean keepForDebugging) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        List<LocalPod> all = snapshot();
+        CompletableFuture.allOf(all.stream().map(pod -> CompletableFuture.runAsync(pod::stop))
+                .toArray(CompletableFuture[]::new)).join();
+        supervisor.shutdownNow();
+        if (keepForDebugging) {
+            ProcessReaper.get().keepRunDirectory();
+            LOG.warn("cluster {} stopped; its data directories and logs are kept for debugging in {}", name(),
+                    env.clusterDir());
+        } else {
+            Directories.deleteRecursively(env.clusterDir());
+            LOG.debug("cluster {} stopped and removed", name());
+        }
+    }
+
+    private synchronized List<LocalPod> snapshot() {
+        return List.copyOf(pods);
+    }
+
+    private synchronized LocalPod pod(int ordinal) {
+        if (ordinal < 0 || ordinal >= pods.size()) {
+            throw new IllegalArgumentException("ordinal " + ordinal + " is outside the cluster: its pods are "
+                    + pods.stream().map(LocalPod::name).collect(Collectors.joining(", ")));
+        }
+        return pods.get(ordinal);
+    }
+
+    static ExecutorService newSupervisor(String clusterName) {
+        return Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "mysqlsts-supervisor-" + clusterName);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+}

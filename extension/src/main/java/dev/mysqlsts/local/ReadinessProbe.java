@@ -1,0 +1,46 @@
+package dev.mysqlsts.local;
+
+import dev.mysqlsts.manifest.ClusterSpec.ProbeSpec;
+import dev.mysqlsts.replication.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The mysql container's readiness probe, run over TCP from this JVM: the query after {@code -e} of the
+ * manifest's {@code mysql -h 127.0.0.1 -e "SELECT 1"} with the probe's timeout. While a pod starts it is
+ * probed every {@value #STARTUP_POLL_MS} ms instead of the manifest's period, so clusters are Ready in seconds.
+ */
+final class ReadinessProbe {
+
+    static final long STARTUP_POLL_MS = 25;
+
+    private final String query;
+    private final Duration timeout;
+    private final String description;
+
+    ReadinessProbe(ProbeSpec spec) {
+        List<String> command = spec.command();
+        int e = command.indexOf("-e");
+        this.query = e >= 0 && e + 1 < command.size() ? command.get(e + 1) : "SELECT 1";
+        this.timeout = Duration.ofSeconds(Math.max(1, spec.timeoutSeconds()));
+        this.description = "readiness probe [" + String.join(" ", command) + "] run as `" + query
+                + "` over TCP, timeout " + timeout.toSeconds() + " s";
+    }
+
+    boolean passes(String url) {
+        try (Connection connection = Sql.connect(url, timeout); Statement statement = connection.createStatement()) {
+            statement.execute(query);
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}

