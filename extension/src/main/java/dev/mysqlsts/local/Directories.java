@@ -29,6 +29,25 @@ final class Directories {
     }
 
     /**
+     * Moves a directory out of the JVM's run directory (which is removed when the JVM ends) to
+     * {@code <java.io.tmpdir>/mysqlsts-kept/}, where a person can look at it after the build.
+     *
+     * @return where it is now
+     */
+    static Path keep(Path dir) {
+        try {
+            Path kept = Path.of(System.getProperty("java.io.tmpdir"), "mysqlsts-kept");
+            Files.createDirectories(kept);
+            Path target = Files.createTempDirectory(kept, dir.getFileName() + "-");
+            Files.delete(target);
+            Files.move(dir, target);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not keep " + dir, e);
+        }
+    }
+
+    /**
      * Copies a data directory. InnoDB's redo log is a 96 MiB file of mostly zeros, so this uses cp with
      * sparse output (a few MiB and milliseconds) rather than Files.copy (the whole file, ten times slower).
      */

@@ -33,20 +33,21 @@ public final class LocalBackend implements StatefulSetBackend {
     @Override
     public RunningStatefulSet start(ClusterSpec spec, Settings settings) {
         ServerBinaries binaries = new ServerBinariesLocator(settings).locate();
-        Path cache = CacheDirectory.of(settings);
         String clusterName = spec.statefulSetName() + "#" + CLUSTERS.incrementAndGet();
-        Path clusterDir = createClusterDirectory(spec);
-        ServerOptions options = ServerOptions.of(binaries, clusterDir);
-        ConfigTranslator translator = new ConfigTranslator(options, binaries.toString());
+        ConfigTranslator translator = new ConfigTranslator(
+                ServerOptions.of(binaries, ProcessReaper.get().runDirectory()), binaries.toString());
         ConfigTranslator.Translation leader = translator.translate(spec.leaderConfig());
         ConfigTranslator.Translation follower = translator.translate(spec.followerConfig());
         leader.notes().forEach(note -> LOG.info("cluster {}: {}", clusterName, note));
         follower.notes().forEach(note -> LOG.info("cluster {}: {}", clusterName, note));
+        boolean physicalClone = physicalClone(settings, binaries);
+        Duration startupTimeout = settings.duration(STARTUP_TIMEOUT, Duration.ofSeconds(60));
+        Path template = DataDirTemplate.ensure(binaries, CacheDirectory.of(settings));
 
         ExecutorService supervisor = LocalStatefulSet.newSupervisor(clusterName);
-        PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, DataDirTemplate.ensure(binaries, cache),
-                clusterDir, leader.text(), follower.text(), new ReadinessProbe(spec.readiness()),
-                physicalClone(settings, binaries), settings.duration(STARTUP_TIMEOUT, Duration.ofSeconds(60)), supervisor);
+        PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, template, createClusterDirectory(spec),
+                leader.text(), follower.text(), new ReadinessProbe(spec.readiness()), physicalClone, startupTimeout,
+                supervisor);
         LocalStatefulSet cluster = new LocalStatefulSet(env, supervisor);
         try {
             cluster.startAll();

