@@ -25,11 +25,43 @@ public interface MySqlCluster {
     /** All pods in ordinal order. */
     List<MySqlPod> pods();
 
-    /** Ordinal 0, the replication source. */
+    /** The replication source: ordinal 0, unless {@link #promote(int)} made another pod the source. */
     MySqlPod leader();
 
-    /** Ordinals 1 and up, in order. */
+    /** Every pod but the leader, in ordinal order. */
     List<MySqlPod> followers();
+
+    /** The failure-injection API of this cluster. */
+    Faults faults();
+
+    /**
+     * Changes the number of pods as the StatefulSet controller does: new ordinals one by one, each cloned from
+     * the previous and started only when every pod is Ready (it halts with an error naming the pod that is not);
+     * removed ordinals from the highest down. A pod that comes back keeps its data, as its PVC does.
+     */
+    void scale(int replicas);
+
+    /**
+     * A connection to any Ready pod, as a client of the {@code mysql-read} Service gets: pods that fail their
+     * readiness probe are skipped. The caller closes it.
+     */
+    java.sql.Connection readConnection();
+
+    /** The follower's replication state; an error for the leader, which is no replica. */
+    ReplicaStatus replicaStatus(int ordinal);
+
+    /**
+     * Waits for replication to catch up, then compares a checksum of every user table on every pod; fails
+     * naming each table and the pods whose contents differ from the leader's.
+     */
+    void assertConsistent();
+
+    /**
+     * Makes the follower the replication source (fail-over): its server restarts with the leader's config
+     * (binary log on, writes allowed), every other pod, the old leader included, replicates from it by GTID.
+     * The result names the transactions any pod had that the new source lacks.
+     */
+    Promotion promote(int ordinal);
 
     /** Waits until every pod passes its readiness probe, or fails naming the pods that do not. */
     void awaitReady();

@@ -22,11 +22,41 @@ public interface RunningStatefulSet extends AutoCloseable {
     /** How the test JVM reaches a pod. */
     PodEndpoint endpoint(int ordinal);
 
+    /**
+     * How the pod {@code follower} reaches the pod {@code source} for replication: the host and port to give
+     * {@code CHANGE MASTER TO}.
+     */
+    default PodEndpoint replicationAddress(int follower, int source) {
+        throw new UnsupportedOperationException("TODO(k3s): replicationAddress");
+    }
+
     /** Runs the pod's readiness probe once, now. */
     boolean isReady(int ordinal);
 
     /** Waits until every pod is Ready; fails naming the pods that are not, with their probe and log. */
     void awaitReady(Duration timeout);
+
+    /**
+     * Changes the number of pods as the StatefulSet controller does (ordered up, reverse-ordered down, halting
+     * with an error while a pod is not Ready).
+     */
+    default void scale(int replicas) {
+        throw new UnsupportedOperationException("TODO(k3s): scale");
+    }
+
+    /** How faults are made on this backend. */
+    default FaultInjector faults() {
+        throw new UnsupportedOperationException("TODO(k3s): faults");
+    }
+
+    /**
+     * Restarts the pod with the leader's config (binary log on, writes allowed), the first step of a promotion.
+     *
+     * @throws UnsupportedOperationException where the backend cannot change one pod's config
+     */
+    default void restartAsLeader(int ordinal) {
+        throw new UnsupportedOperationException("TODO(k3s): restartAsLeader");
+    }
 
     /**
      * Called when a test method using this cluster failed: write what helps to debug it (pod status, events,

@@ -1,14 +1,22 @@
 package dev.mysqlsts.cluster;
 
 import dev.mysqlsts.MySqlCluster;
+import dev.mysqlsts.Promotion;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.ReplicaStatus;
 import dev.mysqlsts.backend.RunningStatefulSet;
+import dev.mysqlsts.faults.FaultsController;
 import dev.mysqlsts.replication.BinlogPosition;
+import dev.mysqlsts.replication.Consistency;
+import dev.mysqlsts.replication.Failover;
 import dev.mysqlsts.replication.Replication;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /** The {@link MySqlCluster} of every backend: pods, readiness and replication through JDBC. */
@@ -17,10 +25,15 @@ public final class StatefulSetCluster implements MySqlCluster {
     private static final Duration DEFAULT_CATCH_UP = Duration.ofSeconds(60);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
+    private static final Duration PROMOTION_DRAIN = Duration.ofSeconds(20);
+
     private final RunningStatefulSet statefulSet;
+    private final FaultsController faults;
+    private volatile int leader;
 
     public StatefulSetCluster(RunningStatefulSet statefulSet) {
         this.statefulSet = statefulSet;
+        this.faults = new FaultsController(statefulSet, this);
     }
 
     /** The backend's handle, for the JUnit glue. */
@@ -50,12 +63,78 @@ public final class StatefulSetCluster implements MySqlCluster {
 
     @Override
     public MySqlPod leader() {
-        return pod(0);
+        return pod(leader);
     }
 
     @Override
     public List<MySqlPod> followers() {
-        return IntStream.range(1, replicas()).mapToObj(this::pod).toList();
+        return IntStream.range(0, replicas()).filter(n -> n != leader).mapToObj(this::pod).toList();
+    }
+
+    @Override
+    public FaultsController faults() {
+        return faults;
+    }
+
+    @Override
+    public void scale(int replicas) {
+        if (replicas <= leader) {
+            throw new IllegalArgumentException("scale(" + replicas + ") would remove the leader " + leader().name());
+        }
+        statefulSet.scale(replicas);
+    }
+
+    @Override
+    public Connection readConnection() {
+        List<Integer> ordinals = new ArrayList<>(IntStream.range(0, replicas()).boxed().toList());
+        Collections.shuffle(ordinals);
+        List<String> skipped = new ArrayList<>();
+        for (int ordinal : ordinals) {
+            if (statefulSet.isReady(ordinal)) {
+                return pod(ordinal).connection();
+            }
+            skipped.add(statefulSet.spec().podName(ordinal));
+        }
+        throw new IllegalStateException("no pod of " + readServiceName() + " is Ready: " + String.join(", ", skipped)
+                + " fail their readiness probe");
+    }
+
+    private String readServiceName() {
+        String name = statefulSet.spec().readServiceName();
+        return name == null ? "the StatefulSet " + statefulSet.spec().statefulSetName() : "Service " + name;
+    }
+
+    @Override
+    public ReplicaStatus replicaStatus(int ordinal) {
+        Pod pod = (Pod) pod(ordinal);
+        return Replication.replicaStatus(pod.endpoint().adminJdbcUrl())
+                .orElseThrow(() -> new IllegalStateException(pod.name() + " is not a replica (SHOW SLAVE STATUS is "
+                        + "empty)" + (ordinal == leader ? ": it is the leader" : "")));
+    }
+
+    @Override
+    public void assertConsistent() {
+        awaitReplicationCaughtUp();
+        Map<String, String> urls = new LinkedHashMap<>();
+        urls.put(leader().name(), ((Pod) leader()).endpoint().adminJdbcUrl());
+        followers().forEach(pod -> urls.put(pod.name(), ((Pod) pod).endpoint().adminJdbcUrl()));
+        List<String> differences = Consistency.differences(urls);
+        if (!differences.isEmpty()) {
+            throw new AssertionError("pods hold different data (CHECKSUM TABLE, compared with the leader "
+                    + leader().name() + "):\n  " + String.join("\n  ", differences));
+        }
+    }
+
+    @Override
+    public synchronized Promotion promote(int ordinal) {
+        MySqlPod target = pod(ordinal);
+        if (ordinal == leader) {
+            throw new IllegalArgumentException("promote(" + ordinal + "): " + target.name() + " is the leader already");
+        }
+        Promotion promotion = Failover.promote(statefulSet, leader, ordinal,
+                () -> awaitReplicationCaughtUp(PROMOTION_DRAIN));
+        leader = ordinal;
+        return promotion;
     }
 
     @Override

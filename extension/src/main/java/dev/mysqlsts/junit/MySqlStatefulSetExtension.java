@@ -5,10 +5,12 @@ import dev.mysqlsts.MySqlStatefulSet;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.backend.Settings;
 import dev.mysqlsts.cluster.StatefulSetCluster;
+import dev.mysqlsts.faults.FaultsController;
 import dev.mysqlsts.manifest.ClusterSpec;
 import dev.mysqlsts.manifest.ManifestLoader;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -19,9 +21,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The JUnit 5 extension behind {@link MySqlStatefulSet}: starts the cluster before the class's tests, injects
- * it into test methods, closes it after the class. Registered by the annotation; not meant to be used alone.
+ * it into test methods, heals the faults each test injected, closes the cluster after the class. Registered by the annotation; not meant to be used alone.
  */
-public final class MySqlStatefulSetExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver, TestWatcher {
+public final class MySqlStatefulSetExtension
+        implements BeforeAllCallback, AfterEachCallback, AfterAllCallback, ParameterResolver, TestWatcher {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MySqlStatefulSetExtension.class);
 
@@ -43,6 +46,14 @@ public final class MySqlStatefulSetExtension implements BeforeAllCallback, After
         Backend backend = annotation.map(MySqlStatefulSet::backend).orElse(Backend.AUTO);
         RunningStatefulSet running = BackendSelector.select(backend, settings).start(spec, settings);
         context.getStore(NAMESPACE).put(ClusterResource.class, new ClusterResource(new StatefulSetCluster(running)));
+    }
+
+    /** Undoes the faults a test injected, so that the next test starts with a Ready, caught-up cluster. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        resource(context).map(resource -> resource.cluster().faults())
+                .filter(FaultsController::hasInjected)
+                .ifPresent(FaultsController::heal);
     }
 
     @Override

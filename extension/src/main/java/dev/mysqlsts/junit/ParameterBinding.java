@@ -1,5 +1,6 @@
 package dev.mysqlsts.junit;
 
+import dev.mysqlsts.Faults;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.Ordinal;
@@ -12,7 +13,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 
-/** Resolves test method parameters: the cluster itself, and with {@link Ordinal} a pod, connection or data source. */
+/**
+ * Resolves test method parameters: the cluster and its faults, and with {@link Ordinal} a pod, connection or data
+ * source.
+ */
 final class ParameterBinding {
 
     private static final Set<Class<?>> PER_POD = Set.of(MySqlPod.class, Connection.class, DataSource.class);
@@ -22,7 +26,8 @@ final class ParameterBinding {
 
     static boolean supports(ParameterContext parameter) {
         Class<?> type = parameter.getParameter().getType();
-        return type == MySqlCluster.class || PER_POD.contains(type) || parameter.isAnnotated(Ordinal.class);
+        return type == MySqlCluster.class || type == Faults.class || PER_POD.contains(type)
+                || parameter.isAnnotated(Ordinal.class);
     }
 
     static Object resolve(ParameterContext parameter, ExtensionContext context, MySqlCluster cluster) {
@@ -30,6 +35,9 @@ final class ParameterBinding {
         Class<?> type = p.getType();
         if (type == MySqlCluster.class) {
             return cluster;
+        }
+        if (type == Faults.class) {
+            return cluster.faults();
         }
         Optional<Ordinal> ordinal = parameter.findAnnotation(Ordinal.class);
         if (!PER_POD.contains(type)) {

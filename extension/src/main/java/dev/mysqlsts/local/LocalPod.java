@@ -2,6 +2,7 @@ package dev.mysqlsts.local;
 
 import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.replication.BinlogPosition;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,17 +27,25 @@ final class LocalPod {
     private final int ordinal;
     private final String name;
     private final PodDirectory dir;
+    private final int clientPort;
     private volatile int port;
     private volatile ServerProcess process;
     private volatile boolean stopping;
+    private volatile boolean readinessBroken;
+    private boolean leaderRole;
     private int restarts;
 
-    LocalPod(PodEnvironment env, int ordinal) {
+    /**
+     * @param clientPort the port of the proxy through which the test JVM reaches this pod
+     */
+    LocalPod(PodEnvironment env, int ordinal, int clientPort) {
         this.env = env;
         this.ordinal = ordinal;
         this.name = env.spec().podName(ordinal);
         this.dir = new PodDirectory(env.clusterDir().resolve(name));
+        this.clientPort = clientPort;
         this.port = Ports.free();
+        this.leaderRole = ordinal == 0;
     }
 
     int ordinal() {
@@ -47,22 +56,32 @@ final class LocalPod {
         return name;
     }
 
+    /** The pod's address for the test JVM: a proxy that follows the server across restarts. */
     PodEndpoint endpoint() {
+        return new PodEndpoint(ordinal, name, "127.0.0.1", clientPort, DataDirTemplate.ADMIN_USER);
+    }
+
+    /** The server's own port, as processes inside the pod would reach it (probes, clones). */
+    PodEndpoint serverEndpoint() {
         return new PodEndpoint(ordinal, name, "127.0.0.1", port, DataDirTemplate.ADMIN_USER);
+    }
+
+    InetSocketAddress serverAddress() {
+        return new InetSocketAddress("127.0.0.1", port);
     }
 
     /**
      * Starts the pod and returns when it is Ready.
      *
      * @param previous the pod with the previous ordinal (the clone source), null for ordinal 0
-     * @param leader   ordinal 0, the replication source, null for ordinal 0 itself
+     * @param source   how this pod reaches ordinal 0 for replication, null for ordinal 0 itself
      */
-    synchronized void start(LocalPod previous, LocalPod leader) {
+    synchronized void start(LocalPod previous, PodEndpoint source) {
         long started = System.nanoTime();
         stopping = false;
         ServerConfig.writeConfD(dir, 100 + ordinal,
-                ordinal == 0 ? env.spec().leaderConfig().key() : env.spec().followerConfig().key(),
-                ordinal == 0 ? env.leaderConfig() : env.followerConfig());
+                leaderRole ? env.spec().leaderConfig().key() : env.spec().followerConfig().key(),
+                leaderRole ? env.leaderConfig() : env.followerConfig());
         String clone = "data kept from an earlier start";
         boolean logicalLoadPending = false;
         if (!dir.hasData()) {
@@ -70,7 +89,7 @@ final class LocalPod {
                 Directories.copyTree(env.template(), dir.data(), dir.consoleLog());
                 clone = "new data directory";
             } else if (env.physicalClone()) {
-                PhysicalClone.run(env.binaries(), previous.endpoint(), dir);
+                PhysicalClone.run(env.binaries(), previous.serverEndpoint(), dir);
                 clone = "cloned from " + previous.name() + " with mariabackup";
             } else {
                 Directories.copyTree(env.template(), dir.data(), dir.consoleLog());
@@ -80,23 +99,45 @@ final class LocalPod {
         }
         launch();
         if (logicalLoadPending) {
-            LogicalClone.run(env.binaries(), previous.endpoint(), previous.ordinal() == 0, endpoint(), dir);
+            LogicalClone.run(env.binaries(), previous.serverEndpoint(), previous.ordinal() == 0, serverEndpoint(), dir);
         }
         String replication = "";
-        if (leader != null) {
-            PodEndpoint source = leader.endpoint();
-            Optional<BinlogPosition> from = ReplicationSidecar.run(dir.data(), endpoint().adminJdbcUrl(), source.host(),
-                    source.port(), PodEnvironment.CONNECT_RETRY_SECONDS);
-            replication = from.map(coordinates -> ", replicating from " + leader.name() + " at " + coordinates)
+        if (source != null) {
+            Optional<BinlogPosition> from = ReplicationSidecar.run(dir.data(), serverEndpoint().adminJdbcUrl(),
+                    source.host(), source.port(), PodEnvironment.CONNECT_RETRY_SECONDS);
+            replication = from.map(coordinates -> ", replicating from " + source.name() + " at " + coordinates)
                     .orElse("");
         }
         LOG.info("{} Ready in {} ms ({}{}): {}", name, (System.nanoTime() - started) / 1_000_000, clone, replication,
                 endpoint().jdbcUrl());
     }
 
-    /** Runs the readiness probe once. */
+    /** Runs the readiness probe once (inside the pod: on the server's own port). */
     boolean isReady() {
-        return env.probe().passes(endpoint().jdbcUrl());
+        return !readinessBroken && env.probe().passes(serverEndpoint().jdbcUrl());
+    }
+
+    /** Makes the readiness probe fail while the server keeps running, or lets it run again. */
+    void breakReadiness(boolean broken) {
+        readinessBroken = broken;
+    }
+
+    /** Sends a signal (KILL, STOP, CONT) to the server process; after KILL the supervisor restarts it. */
+    void signal(String signal) {
+        ServerProcess current = process;
+        if (current != null && current.isAlive()) {
+            Commands.run(List.of("kill", "-" + signal, Long.toString(current.pid())), dir.consoleLog(), Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * Stops the server gracefully and starts it again on its data, as a deleted pod is recreated; with
+     * {@code asLeader} it comes back with the leader's config.
+     */
+    synchronized void recreate(boolean asLeader) {
+        stop();
+        leaderRole = leaderRole || asLeader;
+        start(null, null);
     }
 
     /** Waits until the readiness probe passes; fails with the probe and the error log's tail. */
@@ -121,6 +162,7 @@ final class LocalPod {
     /** Stops the pod gracefully (SIGTERM) and does not restart it. */
     void stop() {
         stopping = true;
+        signal("CONT"); // a paused server would not act on SIGTERM
         ServerProcess current = process;
         if (current != null) {
             current.stop(Duration.ofSeconds(60));
@@ -139,7 +181,7 @@ final class LocalPod {
     /** Starts the server process, choosing a new port when another process took this one meanwhile. */
     private void launch() {
         for (int attempt = 1; ; attempt++) {
-            ServerConfig.write(dir, env.binaries(), name, port, List.of());
+            ServerConfig.write(dir, env.binaries(), name, port, PodEnvironment.HARNESS_OPTIONS);
             ServerProcess started = ServerProcess.start(env.binaries(), dir, env.clusterName() + "-" + name, List.of());
             process = started;
             try {

@@ -21,11 +21,15 @@ final class LocalStatefulSet implements RunningStatefulSet {
     private final PodEnvironment env;
     private final List<LocalPod> pods = new ArrayList<>();
     private final ExecutorService supervisor;
+    private final PodNetwork network;
+    private final LocalFaults faults;
     private boolean closed;
 
     LocalStatefulSet(PodEnvironment env, ExecutorService supervisor) {
         this.env = env;
         this.supervisor = supervisor;
+        this.network = new PodNetwork(env.clusterName(), ordinal -> pod(ordinal).serverAddress(), env.spec()::podName);
+        this.faults = new LocalFaults(this, network);
     }
 
     /** Starts ordinals 0..replicas-1, each only after the previous one is Ready. */
@@ -41,7 +45,8 @@ final class LocalStatefulSet implements RunningStatefulSet {
      * once every existing pod is Ready; down from the highest ordinal, each pod stopped before the next.
      * A pod that comes back keeps the data its volume had (the PVC outlives scale-down).
      */
-    synchronized void scale(int replicas) {
+    @Override
+    public synchronized void scale(int replicas) {
         if (replicas < 1) {
             throw new IllegalArgumentException("scale(" + replicas + "): a StatefulSet needs at least 1 replica here, "
                     + "since ordinal 0 is the leader");
@@ -66,9 +71,10 @@ final class LocalStatefulSet implements RunningStatefulSet {
                             + "StatefulSet controller creates no pod while another is not Ready");
                 }
             }
-            LocalPod pod = new LocalPod(env, ordinal);
+            LocalPod pod = new LocalPod(env, ordinal, network.clientPort(ordinal));
             pods.add(pod);
-            pod.start(ordinal == 0 ? null : pods.get(ordinal - 1), ordinal == 0 ? null : pods.get(0));
+            // as the manifests' sidecar does, every follower replicates from ordinal 0
+            pod.start(ordinal == 0 ? null : pods.get(ordinal - 1), ordinal == 0 ? null : replicationAddress(ordinal, 0));
         }
     }
 
@@ -90,6 +96,27 @@ final class LocalStatefulSet implements RunningStatefulSet {
     @Override
     public PodEndpoint endpoint(int ordinal) {
         return pod(ordinal).endpoint();
+    }
+
+    @Override
+    public PodEndpoint replicationAddress(int follower, int source) {
+        PodEndpoint target = endpoint(source);
+        return new PodEndpoint(source, target.name(), "127.0.0.1", network.linkPort(follower, source), target.adminUser());
+    }
+
+    @Override
+    public LocalFaults faults() {
+        return faults;
+    }
+
+    @Override
+    public void restartAsLeader(int ordinal) {
+        pod(ordinal).recreate(true);
+    }
+
+    /** A graceful delete of the pod; it comes back with its name and data. */
+    void recreate(int ordinal) {
+        pod(ordinal).recreate(false);
     }
 
     @Override
@@ -129,6 +156,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
         CompletableFuture.allOf(all.stream().map(pod -> CompletableFuture.runAsync(pod::stop))
                 .toArray(CompletableFuture[]::new)).join();
         supervisor.shutdownNow();
+        network.close();
         if (keepForDebugging) {
             LOG.warn("cluster {} stopped; its data directories and logs are kept for debugging in {}", name(),
                     Directories.keep(env.clusterDir()));

@@ -1,0 +1,35 @@
+package dev.mysqlsts.backend;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The backend-specific half of the fault API: how a crash, a freeze, a network cut, a delay or a broken probe is
+ * made on this backend. Validation, logging, bookkeeping and healing live in {@code dev.mysqlsts.faults}.
+ */
+public interface FaultInjector {
+
+    /** SIGKILL the pod's server; the backend restarts it on the same data. */
+    void kill(int ordinal);
+
+    /** Graceful delete; returns once the pod is back with the same identity and data and is Ready. */
+    void deletePod(int ordinal);
+
+    /** Freeze the pod's server process. */
+    void pause(int ordinal);
+
+    /** Thaw it. */
+    void resume(int ordinal);
+
+    /** Drop packets between every pod of {@code side} and every pod of {@code otherSide}. */
+    void cut(Set<Integer> side, Set<Integer> otherSide);
+
+    /** Delay every byte to and from the pod; {@link Duration#ZERO} removes the delay. */
+    void latency(int ordinal, Duration delay);
+
+    /** Make the readiness probe fail ({@code true}) or run normally again ({@code false}). */
+    void breakReadiness(int ordinal, boolean broken);
+
+    /** Undo every cut and delay, resume paused pods, restore every probe. */
+    void restoreAll();
+}

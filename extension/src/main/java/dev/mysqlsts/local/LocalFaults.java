@@ -1,0 +1,65 @@
+package dev.mysqlsts.local;
+
+import dev.mysqlsts.backend.FaultInjector;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Faults on the LOCAL backend: signals to the server processes, cuts and delays on the {@link PodNetwork},
+ * a switch in the readiness probe.
+ */
+final class LocalFaults implements FaultInjector {
+
+    private final LocalStatefulSet cluster;
+    private final PodNetwork network;
+
+    LocalFaults(LocalStatefulSet cluster, PodNetwork network) {
+        this.cluster = cluster;
+        this.network = network;
+    }
+
+    @Override
+    public void kill(int ordinal) {
+        cluster.pod(ordinal).signal("KILL");
+    }
+
+    @Override
+    public void deletePod(int ordinal) {
+        cluster.recreate(ordinal);
+    }
+
+    @Override
+    public void pause(int ordinal) {
+        cluster.pod(ordinal).signal("STOP");
+    }
+
+    @Override
+    public void resume(int ordinal) {
+        cluster.pod(ordinal).signal("CONT");
+    }
+
+    @Override
+    public void cut(Set<Integer> side, Set<Integer> otherSide) {
+        network.cut(side, otherSide);
+    }
+
+    @Override
+    public void latency(int ordinal, Duration delay) {
+        network.latency(ordinal, delay);
+    }
+
+    @Override
+    public void breakReadiness(int ordinal, boolean broken) {
+        cluster.pod(ordinal).breakReadiness(broken);
+    }
+
+    @Override
+    public void restoreAll() {
+        network.restoreAll();
+        for (int ordinal = 0; ordinal < cluster.replicas(); ordinal++) {
+            LocalPod pod = cluster.pod(ordinal);
+            pod.signal("CONT");
+            pod.breakReadiness(false);
+        }
+    }
+}
