@@ -134,6 +134,7 @@ public final class StatefulSetCluster implements MySqlCluster {
         Promotion promotion = Failover.promote(statefulSet, leader, ordinal,
                 () -> awaitReplicationCaughtUp(PROMOTION_DRAIN));
         leader = ordinal;
+        faults.replicationReconfigured();
         return promotion;
     }
 

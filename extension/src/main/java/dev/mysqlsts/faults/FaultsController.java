@@ -127,7 +127,7 @@ public final class FaultsController implements Faults {
     @Override
     public synchronized void stopReplication(int ordinal) {
         followerCheck("stopReplication", ordinal);
-        log("stopReplication", ordinal);
+        LOG.info("fault stopReplication on {} at {}", name(ordinal), now());
         replicationStopped.add(ordinal);
         Sql.execute(statefulSet.endpoint(ordinal).adminJdbcUrl(), Replication.STATEMENT_TIMEOUT, "STOP SLAVE");
     }
@@ -135,14 +135,19 @@ public final class FaultsController implements Faults {
     @Override
     public synchronized void startReplication(int ordinal) {
         followerCheck("startReplication", ordinal);
-        log("startReplication", ordinal);
+        LOG.info("fault startReplication on {} at {}", name(ordinal), now());
         replicationStopped.remove(ordinal);
         Sql.execute(statefulSet.endpoint(ordinal).adminJdbcUrl(), Replication.STATEMENT_TIMEOUT, "START SLAVE");
     }
 
     /** Whether any fault was injected since the last heal. */
     public synchronized boolean hasInjected() {
-        return injected;
+        return injected || !replicationStopped.isEmpty();
+    }
+
+    /** A promotion re-created replication on every pod: replication stopped by a fault runs again. */
+    public synchronized void replicationReconfigured() {
+        replicationStopped.clear();
     }
 
     @Override
@@ -152,7 +157,7 @@ public final class FaultsController implements Faults {
         paused.clear();
         statefulSet.awaitReady(HEAL_READY_TIMEOUT);
         for (int ordinal : replicationStopped) {
-            if (ordinal < statefulSet.replicas()) {
+            if (ordinal < statefulSet.replicas() && ordinal != cluster.leader().ordinal()) {
                 Sql.execute(statefulSet.endpoint(ordinal).adminJdbcUrl(), Replication.STATEMENT_TIMEOUT, "START SLAVE");
             }
         }

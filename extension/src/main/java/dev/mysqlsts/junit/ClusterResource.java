@@ -8,11 +8,16 @@ import dev.mysqlsts.cluster.StatefulSetCluster;
  */
 final class ClusterResource implements AutoCloseable {
 
+    /** Set to false to remove a failed class's data too (the harness's own tests of failing classes do). */
+    static final String KEEP_FAILED = "mysqlsts.keepFailedClusters";
+
     private final StatefulSetCluster cluster;
+    private final boolean keepFailed;
     private volatile boolean failed;
 
-    ClusterResource(StatefulSetCluster cluster) {
+    ClusterResource(StatefulSetCluster cluster, boolean keepFailed) {
         this.cluster = cluster;
+        this.keepFailed = keepFailed;
     }
 
     StatefulSetCluster cluster() {
@@ -30,6 +35,6 @@ final class ClusterResource implements AutoCloseable {
 
     @Override
     public void close() {
-        cluster.statefulSet().close(failed);
+        cluster.statefulSet().close(failed && keepFailed);
     }
 }

@@ -45,7 +45,8 @@ public final class MySqlStatefulSetExtension
         ClusterSpec spec = ManifestLoader.load(annotation.map(MySqlStatefulSet::manifests).orElse(""), replicas);
         Backend backend = annotation.map(MySqlStatefulSet::backend).orElse(Backend.AUTO);
         RunningStatefulSet running = BackendSelector.select(backend, settings).start(spec, settings);
-        context.getStore(NAMESPACE).put(ClusterResource.class, new ClusterResource(new StatefulSetCluster(running)));
+        context.getStore(NAMESPACE).put(ClusterResource.class, new ClusterResource(new StatefulSetCluster(running),
+                !"false".equals(settings.get(ClusterResource.KEEP_FAILED).orElse("true"))));
     }
 
     /** Undoes the faults a test injected, so that the next test starts with a Ready, caught-up cluster. */

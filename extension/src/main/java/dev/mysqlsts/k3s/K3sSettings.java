@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param requestsFactor    factor applied to containers' cpu and memory requests ({@value #REQUESTS_FACTOR})
  * @param imageOverrides    images replaced in the pod templates ({@value #IMAGE_OVERRIDES})
  * @param loadImages        copy images the host's Docker holds into k3s instead of pulling ({@value #LOAD_IMAGES})
- * @param toleratedRestarts restarts of a crashing container tolerated before startup fails ({@value #TOLERATED_RESTARTS})
+ * @param toleratedRestarts a crashing container fails the start once its restart count reaches this; 0 fails at
+ *                          its first crash ({@value #TOLERATED_RESTARTS})
  * @param diagnosticsDir    where diagnostics go ({@value #DIAGNOSTICS_DIR})
  */
 record K3sSettings(

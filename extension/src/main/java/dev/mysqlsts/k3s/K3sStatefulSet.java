@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -95,6 +97,52 @@ public final class K3sStatefulSet implements RunningStatefulSet {
     }
 
     /**
+     * How pod {@code follower} reaches pod {@code source} inside the cluster: its stable DNS name under the
+     * headless Service ({@code mysql-0.mysql}), as the manifests' sidecar gives it to {@code CHANGE MASTER TO}.
+     */
+    @Override
+    public PodEndpoint replicationAddress(int follower, int source) {
+        return new PodEndpoint(source, spec.podName(source), spec.podHost(source), spec.port(), ADMIN_USER);
+    }
+
+    /**
+     * Sets the StatefulSet's {@code spec.replicas} and waits for the controller: scaling up, until the new
+     * pods are Ready, checking that each was created only once its predecessor was Ready; scaling down, until
+     * the pods above the new size are gone, checking that they went highest ordinal first. Both within
+     * {@code mysqlsts.k3s.startupTimeout}.
+     */
+    @Override
+    public void scale(int newReplicas) {
+        checkOpen();
+        if (newReplicas < 0) {
+            throw new IllegalArgumentException("replicas " + newReplicas + ": must be 0 or more");
+        }
+        StatefulSet sts = client.apps().statefulSets().inNamespace(namespace).withName(spec.statefulSetName()).get();
+        int current = sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas();
+        if (newReplicas == current) {
+            return;
+        }
+        boolean ordered = !"Parallel".equals(sts.getSpec().getPodManagementPolicy());
+        ReadinessWaiter waiter = new ReadinessWaiter(client, namespace, spec.statefulSetName(), podLabels,
+                settings.toleratedRestarts());
+        try (ReadinessWaiter.Watch watch = newReplicas > current
+                ? waiter.watch(newReplicas, ordered ? current : ReadinessWaiter.NO_ORDER_CHECK)
+                : waiter.watchRemoval(newReplicas, ordered)) {
+            client.apps().statefulSets().inNamespace(namespace).withName(spec.statefulSetName())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + newReplicas + "}}");
+            LOG.info("K3S {}: scaling StatefulSet {} from {} to {} replicas", name, spec.statefulSetName(), current,
+                    newReplicas);
+            watch.await(settings.startupTimeout(), K3sSettings.STARTUP_TIMEOUT);
+        }
+        for (int n = newReplicas; n < current; n++) {
+            LoopbackForwarder gone = forwarders.remove(n);
+            if (gone != null) {
+                gone.close();
+            }
+        }
+    }
+
+    /**
      * Like the read Service ({@code mysql-read} in the seed): each new connection to this endpoint goes to
      * one of the Service's Ready endpoints, in turn. Its {@code ordinal()} is -1 and its {@code name()} the
      * Service's name.
@@ -162,7 +210,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
     public void awaitReady(Duration timeout) {
         ReadinessWaiter waiter = new ReadinessWaiter(client, namespace, spec.statefulSetName(), podLabels,
                 settings.toleratedRestarts());
-        try (ReadinessWaiter.Watch watch = waiter.watch(replicas(), false)) {
+        try (ReadinessWaiter.Watch watch = waiter.watch(replicas(), ReadinessWaiter.NO_ORDER_CHECK)) {
             watch.await(timeout, "the timeout given to awaitReady");
         }
     }

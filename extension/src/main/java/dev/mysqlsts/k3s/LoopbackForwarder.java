@@ -2,6 +2,7 @@ package dev.mysqlsts.k3s;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -63,17 +64,14 @@ final class LoopbackForwarder implements Closeable {
         acceptor.start();
     }
 
-    /** The loopback address this listens on, as text ({@code 127.0.0.1}). */
+    /** The loopback address this listens on, as a URL's host: {@code 127.0.0.1} (or {@code [::1]}). */
     String host() {
-        return InetAddress.getLoopbackAddress().getHostAddress();
+        InetAddress loopback = server.socket().getInetAddress();
+        return loopback instanceof Inet6Address ? "[" + loopback.getHostAddress() + "]" : loopback.getHostAddress();
     }
 
     int port() {
         return server.socket().getLocalPort();
-    }
-
-    InetAddress address() {
-        return server.socket().getInetAddress();
     }
 
     private void acceptLoop() {

@@ -70,29 +70,45 @@ final class ReadinessWaiter {
         this.podName = Pattern.compile(Pattern.quote(statefulSetName) + "-(\\d+)");
     }
 
+    /** For {@link #watch}: check the creation order of no pod. */
+    static final int NO_ORDER_CHECK = Integer.MAX_VALUE;
+
     /**
-     * Starts watching the pods. Call it before creating the StatefulSet when the order is to be verified, so
-     * no pod creation goes unseen.
+     * Starts watching the pods, to wait until pods 0 to replicas - 1 are Ready. Call it before creating (or
+     * scaling) the StatefulSet when the order is to be verified, so no pod creation goes unseen.
      *
-     * @param replicas    the pods to wait for: ordinals 0 to replicas - 1
-     * @param verifyOrder fail when a pod is created while its predecessor is not Ready
+     * @param replicas        the pods to wait for: ordinals 0 to replicas - 1
+     * @param verifyOrderFrom the first ordinal whose creation must find its predecessor Ready (1 for a new
+     *                        StatefulSet, the old size when scaling up), or {@link #NO_ORDER_CHECK}
      */
-    Watch watch(int replicas, boolean verifyOrder) {
-        return new Watch(replicas, verifyOrder);
+    Watch watch(int replicas, int verifyOrderFrom) {
+        return new Watch(replicas, verifyOrderFrom, false);
+    }
+
+    /**
+     * Starts watching the pods, to wait until every pod from ordinal {@code replicas} up is gone, checking
+     * that they go highest ordinal first (each only once the one above it is gone), as a StatefulSet scales
+     * down (unless {@code verifyOrder} is false: {@code podManagementPolicy: Parallel}). Call it before
+     * lowering {@code spec.replicas}.
+     */
+    Watch watchRemoval(int replicas, boolean verifyOrder) {
+        return new Watch(replicas, verifyOrder ? 0 : NO_ORDER_CHECK, true);
     }
 
     /** One wait: the informer and what it has seen. */
     final class Watch implements AutoCloseable {
 
         private final int replicas;
-        private final boolean verifyOrder;
+        private final int verifyOrderFrom;
+        private final boolean removal;
         private final Map<Integer, Pod> pods = new TreeMap<>();
         private final CompletableFuture<Void> outcome = new CompletableFuture<>();
         private final SharedIndexInformer<Pod> informer;
 
-        private Watch(int replicas, boolean verifyOrder) {
+        private Watch(int replicas, int verifyOrderFrom, boolean removal) {
             this.replicas = replicas;
-            this.verifyOrder = verifyOrder;
+            this.verifyOrderFrom = verifyOrderFrom;
+            this.removal = removal;
             this.informer = client.pods().inNamespace(namespace).withLabels(podLabels)
                     .inform(new ResourceEventHandler<>() {
                         @Override
@@ -127,27 +143,59 @@ final class ReadinessWaiter {
                 return;
             }
             int n = ordinal.get();
-            if (added && verifyOrder && n > 0) {
+            if (!removal && added && n > 0 && n >= verifyOrderFrom) {
                 Pod previous = pods.get(n - 1);
                 if (previous == null || !isReady(previous)) {
                     outcome.completeExceptionally(new OrderViolation(pod, n, previous));
                     return;
                 }
             }
+            if (checksRemovalOrder() && n >= replicas && pod.getMetadata().getDeletionTimestamp() != null) {
+                Pod known = pods.get(n);
+                if (known == null || known.getMetadata().getDeletionTimestamp() == null) {
+                    checkRemovalOrder(pod, n);
+                }
+            }
             pods.put(n, pod);
             evaluate();
+        }
+
+        private boolean checksRemovalOrder() {
+            return removal && verifyOrderFrom != NO_ORDER_CHECK;
+        }
+
+        /** Pod n starts to go: every pod above it must be gone already. */
+        private void checkRemovalOrder(Pod pod, int n) {
+            pods.keySet().stream().filter(higher -> higher > n).findFirst().ifPresent(higher ->
+                    outcome.completeExceptionally(new K3sBackendException("K3S: pod " + pod.getMetadata().getName()
+                            + " was deleted while " + statefulSetName + "-" + higher + " still existed ("
+                            + PodReports.status(pods.get(higher)) + "). StatefulSet " + statefulSetName
+                            + " in namespace " + namespace + " must remove its pods highest ordinal first, each once"
+                            + " the one above it is gone.")));
         }
 
         private synchronized void gone(Pod pod) {
             ordinal(pod).ifPresent(n -> {
                 Pod known = pods.get(n);
                 if (known != null && Objects.equals(known.getMetadata().getUid(), pod.getMetadata().getUid())) {
+                    if (checksRemovalOrder() && n >= replicas && known.getMetadata().getDeletionTimestamp() == null) {
+                        checkRemovalOrder(pod, n);
+                    }
                     pods.remove(n);
                 }
             });
+            if (!outcome.isDone()) {
+                evaluate();
+            }
         }
 
         private void evaluate() {
+            if (removal) {
+                if (pods.keySet().stream().noneMatch(n -> n >= replicas)) {
+                    outcome.complete(null);
+                }
+                return;
+            }
             for (Pod pod : pods.values()) {
                 Optional<String> problem = fatalProblem(pod);
                 if (problem.isPresent()) {
@@ -162,7 +210,7 @@ final class ReadinessWaiter {
         }
 
         /**
-         * Returns once pods 0 to replicas - 1 are Ready.
+         * Returns once pods 0 to replicas - 1 are Ready (or, for a removal, once the pods above are gone).
          *
          * @param timeout     how long to wait
          * @param timeoutHint what sets the timeout, for the message (a property name)
@@ -193,17 +241,19 @@ final class ReadinessWaiter {
         }
 
         private String timeoutMessage(Duration timeout, String timeoutHint) {
-            Map<Integer, Pod> snapshot;
+            TreeMap<Integer, Pod> snapshot;
             synchronized (this) {
                 snapshot = new TreeMap<>(pods);
             }
             StringBuilder text = new StringBuilder("K3S: StatefulSet ").append(statefulSetName)
-                    .append(" in namespace ").append(namespace).append(": not all ").append(replicas)
-                    .append(" pods Ready after ").append(timeout).append(" (").append(timeoutHint)
+                    .append(" in namespace ").append(namespace).append(": ")
+                    .append(removal ? "pods from ordinal " + replicas + " up not gone" : "not all " + replicas + " pods Ready")
+                    .append(" after ").append(timeout).append(" (").append(timeoutHint)
                     .append(" sets this timeout).\nPods and their conditions:\n");
-            for (int n = 0; n < replicas; n++) {
+            int last = Math.max(replicas, snapshot.isEmpty() ? 0 : snapshot.lastKey() + 1);
+            for (int n = 0; n < last; n++) {
                 Pod pod = snapshot.get(n);
-                text.append("  ").append(pod == null ? statefulSetName + "-" + n + ": not created yet"
+                text.append("  ").append(pod == null ? statefulSetName + "-" + n + (n < replicas ? ": not created yet" : ": gone")
                         : PodReports.status(pod)).append('\n');
             }
             text.append(statefulSetStatus());

@@ -96,7 +96,7 @@ public final class StatefulSetDeployer {
             }
             ReadinessWaiter waiter = new ReadinessWaiter(client, namespace, spec.statefulSetName(), podLabels,
                     settings.toleratedRestarts());
-            try (ReadinessWaiter.Watch watch = waiter.watch(spec.replicas(), ordered)) {
+            try (ReadinessWaiter.Watch watch = waiter.watch(spec.replicas(), ordered ? 1 : ReadinessWaiter.NO_ORDER_CHECK)) {
                 for (HasMetadata object : adapted.objects()) {
                     client.resource(object).inNamespace(namespace).create();
                 }

@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
@@ -22,6 +24,8 @@ final class LocalPod {
     private static final Logger LOG = LoggerFactory.getLogger(LocalPod.class);
     private static final int MAX_BIND_ATTEMPTS = 3;
     private static final int MAX_CRASH_RESTARTS = 5;
+    /** The kubelet restarts a crashed container after a back-off; this one is short, but long enough to be seen. */
+    static final Duration RESTART_DELAY = Duration.ofSeconds(1);
 
     private final PodEnvironment env;
     private final int ordinal;
@@ -32,6 +36,7 @@ final class LocalPod {
     private volatile ServerProcess process;
     private volatile boolean stopping;
     private volatile boolean readinessBroken;
+    private volatile boolean crashLooping;
     private boolean leaderRole;
     private int restarts;
 
@@ -140,23 +145,41 @@ final class LocalPod {
         start(null, null);
     }
 
-    /** Waits until the readiness probe passes; fails with the probe and the error log's tail. */
+    /**
+     * Waits until the readiness probe passes, through crash restarts; fails with the probe and the error log's
+     * tail, at once when the supervisor gave up restarting the pod.
+     */
     void awaitReady(Duration timeout) {
-        ServerProcess current = process;
         try {
             Awaitility.await(name + " readiness").atMost(timeout)
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(ReadinessProbe.STARTUP_POLL_MS))
-                    .failFast(name + " exited", () -> current == null || !current.isAlive())
+                    .failFast(name + " is in CrashLoopBackOff", () -> crashLooping)
                     .until(this::isReady);
         } catch (TerminalFailureException e) {
-            throw new LocalBackendException("pod " + name + ": the server exited with code "
-                    + (current == null ? "?" : current.exitCode()) + " before its " + env.probe() + " passed.\n"
-                    + "Last lines of " + dir.errorLog() + ":\n" + Commands.tail(dir.errorLog(), 25), e);
+            throw notReady("the supervisor gave up restarting it after " + MAX_CRASH_RESTARTS + " failed starts", e);
         } catch (ConditionTimeoutException e) {
-            throw new LocalBackendException("pod " + name + " is not Ready after " + timeout.toSeconds() + " s: its "
-                    + env.probe() + " keeps failing.\nLast lines of " + dir.errorLog() + ":\n"
-                    + Commands.tail(dir.errorLog(), 25), e);
+            throw notReady("it is not Ready after " + timeout.toSeconds() + " s"
+                    + (readinessBroken ? " (its readiness was broken by faults.breakReadiness)" : ""), e);
         }
+    }
+
+    /** Waits until a just started server passes the readiness probe; fails at once if it exits first. */
+    private void awaitStarted(ServerProcess started, Duration timeout) {
+        try {
+            Awaitility.await(name + " start").atMost(timeout)
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(ReadinessProbe.STARTUP_POLL_MS))
+                    .failFast(name + " exited", () -> !started.isAlive())
+                    .until(() -> env.probe().passes(serverEndpoint().jdbcUrl()));
+        } catch (TerminalFailureException e) {
+            throw notReady("the server exited with code " + started.exitCode() + " before its probe passed", e);
+        } catch (ConditionTimeoutException e) {
+            throw notReady("it did not start within " + timeout.toSeconds() + " s", e);
+        }
+    }
+
+    private LocalBackendException notReady(String why, Exception cause) {
+        return new LocalBackendException("pod " + name + ": " + why + ". Probe: " + env.probe() + ".\nLast lines of "
+                + dir.errorLog() + ":\n" + Commands.tail(dir.errorLog(), 25), cause);
     }
 
     /** Stops the pod gracefully (SIGTERM) and does not restart it. */
@@ -185,8 +208,9 @@ final class LocalPod {
             ServerProcess started = ServerProcess.start(env.binaries(), dir, env.clusterName() + "-" + name, List.of());
             process = started;
             try {
-                awaitReady(env.startupTimeout());
-                started.onExit().thenRunAsync(() -> onExit(started), env.supervisor());
+                awaitStarted(started, env.startupTimeout());
+                started.onExit().thenRunAsync(() -> onExit(started),
+                        CompletableFuture.delayedExecutor(RESTART_DELAY.toMillis(), TimeUnit.MILLISECONDS, env.supervisor()));
                 return;
             } catch (LocalBackendException e) {
                 started.kill();
@@ -215,6 +239,7 @@ final class LocalPod {
             long started = System.nanoTime();
             try {
                 launch();
+                crashLooping = false;
                 LOG.info("{} Ready again in {} ms after restart {}: {}", name,
                         (System.nanoTime() - started) / 1_000_000, restarts, endpoint().jdbcUrl());
                 return;
@@ -222,6 +247,7 @@ final class LocalPod {
                 LOG.warn("{}: start {} after the crash failed: {}", name, attempt, e.getMessage());
             }
         }
+        crashLooping = true;
         LOG.error("{}: could not be restarted {} times in a row; it stays down (CrashLoopBackOff)", name,
                 MAX_CRASH_RESTARTS);
     }

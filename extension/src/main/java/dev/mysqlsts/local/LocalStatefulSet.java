@@ -66,7 +66,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
             int ordinal = pods.size();
             for (LocalPod existing : pods) {
                 if (!existing.isReady()) {
-                    throw new LocalBackendException("scale to " + replicas + " halted before " + env.spec().podName(ordinal)
+                    throw new IllegalStateException("scale to " + replicas + " halted before " + env.spec().podName(ordinal)
                             + ": " + existing.name() + " is not Ready (its " + env.probe() + " fails), and the "
                             + "StatefulSet controller creates no pod while another is not Ready");
                 }

@@ -29,7 +29,7 @@ public final class Failover {
         try {
             Sql.execute(oldUrl, Replication.STATEMENT_TIMEOUT, "SET GLOBAL read_only = 1");
             awaitCaughtUp.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             LOG.warn("promote({}): the old source {} could not be fenced or caught up with ({}); promoting anyway",
                     newLeader, statefulSet.spec().podName(oldLeader), e.getMessage());
         }

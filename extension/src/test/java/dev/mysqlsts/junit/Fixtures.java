@@ -16,7 +16,8 @@ final class Fixtures {
 
     static EngineExecutionResults run(Class<?> fixture, String... properties) {
         EngineTestKit.Builder builder = EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture))
-                .configurationParameter("mysqlsts.backend", "local");
+                .configurationParameter("mysqlsts.backend", "local")
+                .configurationParameter("mysqlsts.keepFailedClusters", "false");
         for (int i = 0; i + 1 < properties.length; i += 2) {
             builder.configurationParameter(properties[i], properties[i + 1]);
         }

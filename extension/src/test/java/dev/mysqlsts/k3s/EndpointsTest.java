@@ -60,6 +60,16 @@ class EndpointsTest {
     }
 
     @Test
+    void followersReplicateFromTheLeadersStableDnsName() {
+        try (K3sStatefulSet running = cluster("mysqlsts-dns")) {
+            PodEndpoint source = running.replicationAddress(2, 0);
+
+            assertEquals("mysql-0.mysql", source.host(), "the headless Service's name for ordinal 0");
+            assertEquals(3306, source.port());
+        }
+    }
+
+    @Test
     void readEndpointSpreadsConnectionsOverTheReadServicesReadyEndpointsOnly() throws IOException {
         String ns = "mysqlsts-read";
         try (K3sStatefulSet running = cluster(ns)) {
