@@ -104,6 +104,8 @@ final class ReadinessWaiter {
         private final Map<Integer, Pod> pods = new TreeMap<>();
         private final CompletableFuture<Void> outcome = new CompletableFuture<>();
         private final SharedIndexInformer<Pod> informer;
+        /** Set once the informer's initial list is in {@link #pods}; no verdict on a partial list before. */
+        private boolean started;
 
         private Watch(int replicas, int verifyOrderFrom, boolean removal) {
             this.replicas = replicas;
@@ -132,7 +134,12 @@ final class ReadinessWaiter {
                             + statefulSetName + " in namespace " + namespace + " stopped: " + error.getMessage(), error));
                 }
             });
+            // the informer has listed the pods, but may not have told the handler yet
             synchronized (this) {
+                for (Pod pod : informer.getStore().list()) {
+                    ordinal(pod).ifPresent(n -> pods.putIfAbsent(n, pod));
+                }
+                started = true;
                 evaluate();
             }
         }
@@ -157,7 +164,9 @@ final class ReadinessWaiter {
                 }
             }
             pods.put(n, pod);
-            evaluate();
+            if (started) {
+                evaluate();
+            }
         }
 
         private boolean checksRemovalOrder() {
@@ -184,7 +193,7 @@ final class ReadinessWaiter {
                     pods.remove(n);
                 }
             });
-            if (!outcome.isDone()) {
+            if (started && !outcome.isDone()) {
                 evaluate();
             }
         }
