@@ -206,11 +206,16 @@ public final class K3sStatefulSet implements RunningStatefulSet {
         return pod != null && ReadinessWaiter.isReady(pod);
     }
 
+    /**
+     * Waits until every pod is Ready. A crashing container is left to the kubelet's restarts here (a fault
+     * may have crashed it on purpose), so it shows in the timeout's list of pods and conditions; an image or
+     * config error fails at once, with the pod's events and logs.
+     */
     @Override
     public void awaitReady(Duration timeout) {
         ReadinessWaiter waiter = new ReadinessWaiter(client, namespace, spec.statefulSetName(), podLabels,
                 settings.toleratedRestarts());
-        try (ReadinessWaiter.Watch watch = waiter.watch(replicas(), ReadinessWaiter.NO_ORDER_CHECK)) {
+        try (ReadinessWaiter.Watch watch = waiter.watchRecovery(replicas())) {
             watch.await(timeout, "the timeout given to awaitReady");
         }
     }

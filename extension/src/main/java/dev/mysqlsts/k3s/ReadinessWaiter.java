@@ -82,7 +82,15 @@ final class ReadinessWaiter {
      *                        StatefulSet, the old size when scaling up), or {@link #NO_ORDER_CHECK}
      */
     Watch watch(int replicas, int verifyOrderFrom) {
-        return new Watch(replicas, verifyOrderFrom, false);
+        return new Watch(replicas, verifyOrderFrom, false, true);
+    }
+
+    /**
+     * Like {@link #watch}, without order check, for pods that may have been crashed on purpose (a fault): a
+     * crashing container is left to the kubelet's restarts; only image and config errors fail at once.
+     */
+    Watch watchRecovery(int replicas) {
+        return new Watch(replicas, NO_ORDER_CHECK, false, false);
     }
 
     /**
@@ -92,7 +100,7 @@ final class ReadinessWaiter {
      * lowering {@code spec.replicas}.
      */
     Watch watchRemoval(int replicas, boolean verifyOrder) {
-        return new Watch(replicas, verifyOrder ? 0 : NO_ORDER_CHECK, true);
+        return new Watch(replicas, verifyOrder ? 0 : NO_ORDER_CHECK, true, false);
     }
 
     /** One wait: the informer and what it has seen. */
@@ -101,16 +109,18 @@ final class ReadinessWaiter {
         private final int replicas;
         private final int verifyOrderFrom;
         private final boolean removal;
+        private final boolean crashesAreFatal;
         private final Map<Integer, Pod> pods = new TreeMap<>();
         private final CompletableFuture<Void> outcome = new CompletableFuture<>();
         private final SharedIndexInformer<Pod> informer;
         /** Set once the informer's initial list is in {@link #pods}; no verdict on a partial list before. */
         private boolean started;
 
-        private Watch(int replicas, int verifyOrderFrom, boolean removal) {
+        private Watch(int replicas, int verifyOrderFrom, boolean removal, boolean crashesAreFatal) {
             this.replicas = replicas;
             this.verifyOrderFrom = verifyOrderFrom;
             this.removal = removal;
+            this.crashesAreFatal = crashesAreFatal;
             this.informer = client.pods().inNamespace(namespace).withLabels(podLabels)
                     .inform(new ResourceEventHandler<>() {
                         @Override
@@ -206,7 +216,7 @@ final class ReadinessWaiter {
                 return;
             }
             for (Pod pod : pods.values()) {
-                Optional<String> problem = fatalProblem(pod);
+                Optional<String> problem = fatalProblem(pod, crashesAreFatal);
                 if (problem.isPresent()) {
                     outcome.completeExceptionally(new PodFailure(pod, problem.get()));
                     return;
@@ -321,20 +331,20 @@ final class ReadinessWaiter {
     }
 
     /** Why the pod will not become Ready without someone's help, if that is so. */
-    private Optional<String> fatalProblem(Pod pod) {
+    private Optional<String> fatalProblem(Pod pod, boolean crashesAreFatal) {
         if (pod.getStatus() == null || pod.getMetadata().getDeletionTimestamp() != null) {
             return Optional.empty();
         }
         return Stream.concat(
                         PodReports.list(pod.getStatus().getInitContainerStatuses()).stream()
-                                .map(s -> problem("init container ", s)),
+                                .map(s -> problem("init container ", s, crashesAreFatal)),
                         PodReports.list(pod.getStatus().getContainerStatuses()).stream()
-                                .map(s -> problem("container ", s)))
+                                .map(s -> problem("container ", s, crashesAreFatal)))
                 .flatMap(Optional::stream)
                 .findFirst();
     }
 
-    private Optional<String> problem(String what, ContainerStatus status) {
+    private Optional<String> problem(String what, ContainerStatus status, boolean crashesAreFatal) {
         if (status.getState() == null) {
             return Optional.empty();
         }
@@ -346,7 +356,7 @@ final class ReadinessWaiter {
         }
         int restarts = Objects.requireNonNullElse(status.getRestartCount(), 0);
         boolean fatal = IMAGE_OR_CONFIG_FAILURES.contains(reason)
-                || (CRASHES.contains(reason) && restarts >= toleratedRestarts);
+                || (crashesAreFatal && CRASHES.contains(reason) && restarts >= toleratedRestarts);
         if (!fatal) {
             return Optional.empty();
         }

@@ -153,6 +153,26 @@ class OrderedReadinessTest {
                 () -> assertTrue(message.contains("mysql-2: not created yet"), message));
     }
 
+    @Test
+    void awaitReadyLeavesACrashingContainerToTheKubeletAndShowsItAtTheTimeout() {
+        String ns = "mysqlsts-recover";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        FakeKubelet kubelet = cluster.kubelet(ns);
+        StatefulSet sts = statefulSetOf(spec, ns);
+        kubelet.createPod(sts, 0);
+        kubelet.initContainerCrashLoops("mysql-0", "clone-mysql");
+        K3sStatefulSet running = new K3sStatefulSet("mysql#recover", spec.withReplicas(1), client, ns,
+                Map.of("app", "mysql"), MockCluster.settings(MockCluster.PATIENCE, diagnostics), (pod, port, socket) -> socket);
+
+        K3sBackendException failure = assertThrows(K3sBackendException.class,
+                () -> running.awaitReady(Duration.ofMillis(300)));
+
+        String message = failure.getMessage();
+        assertAll(
+                () -> assertTrue(message.contains("not all 1 pods Ready after PT0.3S"), message),
+                () -> assertTrue(message.contains("init container clone-mysql waiting CrashLoopBackOff"), message));
+    }
+
     /** The StatefulSet as the harness would apply it, created on the API server. */
     private StatefulSet statefulSetOf(ClusterSpec clusterSpec, String ns) {
         ManifestAdapter.Adapted adapted = ManifestAdapter.adapt(clusterSpec.objects(), new ManifestAdapter.Target(ns,
