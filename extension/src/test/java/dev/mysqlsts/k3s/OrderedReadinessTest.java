@@ -161,7 +161,7 @@ class OrderedReadinessTest {
         StatefulSet sts = statefulSetOf(spec, ns);
         kubelet.createPod(sts, 0);
         kubelet.initContainerCrashLoops("mysql-0", "clone-mysql");
-        K3sStatefulSet running = new K3sStatefulSet("mysql#recover", spec.withReplicas(1), client, ns,
+        K3sStatefulSet running = new K3sStatefulSet("mysql#recover", spec, client, ns,
                 Map.of("app", "mysql"), MockCluster.settings(MockCluster.PATIENCE, diagnostics), (pod, port, socket) -> socket);
 
         K3sBackendException failure = assertThrows(K3sBackendException.class,
@@ -169,7 +169,7 @@ class OrderedReadinessTest {
 
         String message = failure.getMessage();
         assertAll(
-                () -> assertTrue(message.contains("not all 1 pods Ready after PT0.3S"), message),
+                () -> assertTrue(message.contains("not all 3 pods Ready after PT0.3S"), message),
                 () -> assertTrue(message.contains("init container clone-mysql waiting CrashLoopBackOff"), message));
     }
 
