@@ -4,6 +4,10 @@ import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.backend.Settings;
 import dev.mysqlsts.backend.StatefulSetBackend;
 import dev.mysqlsts.manifest.ClusterSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -29,17 +33,40 @@ public final class K3sBackend implements StatefulSetBackend {
             synchronized (K3sBackend.class) {
                 answer = dockerAvailable;
                 if (answer == null) {
-                    boolean available;
-                    try {
-                        available = DockerClientFactory.instance().isDockerAvailable();
-                    } catch (RuntimeException | LinkageError e) {
-                        available = false;
+                    boolean available = false;
+                    if (dockerConfigured()) {
+                        try {
+                            available = DockerClientFactory.instance().isDockerAvailable();
+                        } catch (RuntimeException | LinkageError e) {
+                            available = false;
+                        }
                     }
                     dockerAvailable = answer = available;
                 }
             }
         }
         return answer;
+    }
+
+    /**
+     * Whether anything points at a Docker engine: DOCKER_HOST, a Testcontainers config file, or a Docker socket
+     * where Docker (also Desktop, rootless or Colima) puts it. Without one, Testcontainers would log an ERROR
+     * with its whole search on every machine without Docker; with one, Testcontainers decides.
+     */
+    private static boolean dockerConfigured() {
+        if (System.getenv("DOCKER_HOST") != null) {
+            return true;
+        }
+        Path home = Path.of(System.getProperty("user.home"));
+        List<Path> candidates = new ArrayList<>(List.of(Path.of("/var/run/docker.sock"), Path.of("/run/docker.sock"),
+                home.resolve(".testcontainers.properties"), home.resolve(".docker/run/docker.sock"),
+                home.resolve(".docker/desktop/docker.sock"), home.resolve(".colima/default/docker.sock"),
+                home.resolve(".rd/docker.sock")));
+        String runtime = System.getenv("XDG_RUNTIME_DIR");
+        if (runtime != null) {
+            candidates.add(Path.of(runtime, "docker.sock"));
+        }
+        return candidates.stream().anyMatch(Files::exists);
     }
 
     @Override

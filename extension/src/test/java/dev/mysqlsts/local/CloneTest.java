@@ -59,7 +59,8 @@ class CloneTest {
                 assertEquals(physical, Files.exists(data.resolve("xtrabackup_info")), "mariabackup's trace in " + data);
                 assertTrue(Files.exists(data.resolve("change_master_to.sql.orig")), "the sidecar consumed the coordinates");
                 ReplicaStatus status = Replication.replicaStatus(cluster.endpoint(ordinal).adminJdbcUrl()).orElseThrow();
-                assertEquals(cluster.endpoint(0).port(), status.sourcePort(), "mysql-" + ordinal + " replicates from mysql-0");
+                assertEquals(cluster.replicationAddress(ordinal, 0).port(), status.sourcePort(),
+                        "mysql-" + ordinal + " replicates from mysql-0 through its link");
                 assertTrue(status.sqlRunning() && status.lastIoErrno() == 0, status.summary());
             }
 
