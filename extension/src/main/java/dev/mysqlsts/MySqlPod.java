@@ -22,7 +22,12 @@ public interface MySqlPod {
      */
     String jdbcUrl();
 
-    /** Opens a new connection to this pod; the caller closes it. */
+    /**
+     * Opens a new connection to this pod; the caller closes it.
+     *
+     * @throws IllegalStateException naming the pod and its URL when the pod does not accept connections
+     *     (killed, not started yet)
+     */
     Connection connection();
 
     /** A data source whose connections go to this pod. */

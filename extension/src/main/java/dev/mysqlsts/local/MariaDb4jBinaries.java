@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -33,8 +35,14 @@ final class MariaDb4jBinaries {
     private MariaDb4jBinaries() {
     }
 
+    private static final Map<Path, Optional<Path>> UNPACKED = new HashMap<>();
+
     /** The unpacked installation directory, or empty when the artifact is not on the classpath. */
     static synchronized Optional<Path> unpack(Path cacheDir) {
+        return UNPACKED.computeIfAbsent(cacheDir, MariaDb4jBinaries::unpackFromJar);
+    }
+
+    private static Optional<Path> unpackFromJar(Path cacheDir) {
         try {
             URL root = MariaDb4jBinaries.class.getClassLoader().getResource(ROOT);
             if (root == null || !"jar".equals(root.getProtocol())) {
