@@ -30,13 +30,13 @@ final class Directories {
 
     /**
      * Moves a directory out of the JVM's run directory (which is removed when the JVM ends) to
-     * {@code <java.io.tmpdir>/mysqlsts-kept/}, where a person can look at it after the build.
+     * {@code <java.io.tmpdir>/mysqlsts-kept-<user>/}, where a person can look at it after the build.
      *
      * @return where it is now
      */
     static Path keep(Path dir) {
         try {
-            Path kept = Path.of(System.getProperty("java.io.tmpdir"), "mysqlsts-kept");
+            Path kept = keptRoot();
             Files.createDirectories(kept);
             Path target = Files.createTempDirectory(kept, dir.getFileName() + "-");
             Files.delete(target);
@@ -45,6 +45,11 @@ final class Directories {
         } catch (IOException e) {
             throw new UncheckedIOException("could not keep " + dir, e);
         }
+    }
+
+    /** Where kept clusters go: per user, since another user's directory in /tmp is not writable. */
+    static Path keptRoot() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "mysqlsts-kept-" + System.getProperty("user.name"));
     }
 
     /**

@@ -102,7 +102,7 @@ final class ServerBinariesLocator {
     }
 
     private ServerBinaries describe(Path server, Path basedir, String origin) {
-        Path log = Path.of(System.getProperty("java.io.tmpdir"), "mysqlsts-version-check.log");
+        Path log = ProcessReaper.get().runDirectory().resolve("server-version.log");
         String versionLine = Commands.run(List.of(server.toString(), "--version"), log, Duration.ofSeconds(30));
         Matcher matcher = VERSION.matcher(versionLine);
         if (!versionLine.contains("MariaDB") || !matcher.find()) {

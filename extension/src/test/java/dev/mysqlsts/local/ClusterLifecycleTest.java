@@ -104,7 +104,7 @@ class ClusterLifecycleTest {
         kept.close(true);
         assertFalse(keptServer.isAlive());
         assertFalse(Files.exists(keptDir), "moved out of the run directory, which goes when the JVM ends");
-        Path keptRoot = Path.of(System.getProperty("java.io.tmpdir"), "mysqlsts-kept");
+        Path keptRoot = Directories.keptRoot();
         try (var kepts = Files.list(keptRoot)) {
             Path moved = kepts.filter(p -> p.getFileName().toString().startsWith(keptDir.getFileName() + "-"))
                     .findFirst().orElseThrow();

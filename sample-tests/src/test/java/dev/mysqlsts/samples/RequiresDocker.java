@@ -1,5 +1,6 @@
-package dev.mysqlsts.samples.k3s;
+package dev.mysqlsts.samples;
 
+import dev.mysqlsts.k3s.K3sBackend;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.testcontainers.DockerClientFactory;
 
 /**
  * Runs the annotated test class only where a Docker engine answers; elsewhere JUnit reports it as skipped
@@ -30,10 +30,8 @@ import org.testcontainers.DockerClientFactory;
 @ExtendWith(RequiresDocker.DockerEngineCondition.class)
 @interface RequiresDocker {
 
-    /** Enabled when Testcontainers finds a Docker engine; asked once per JVM. */
+    /** Enabled when a Docker engine answers (asked once per JVM, as the backend selection asks). */
     final class DockerEngineCondition implements ExecutionCondition {
-
-        private static volatile Boolean available;
 
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
@@ -43,17 +41,7 @@ import org.testcontainers.DockerClientFactory;
         }
 
         private static boolean dockerAvailable() {
-            Boolean answer = available;
-            if (answer == null) {
-                boolean found;
-                try {
-                    found = DockerClientFactory.instance().isDockerAvailable();
-                } catch (RuntimeException | LinkageError e) {
-                    found = false;
-                }
-                available = answer = found;
-            }
-            return answer;
+            return K3sBackend.dockerAvailable();
         }
     }
 }
