@@ -26,9 +26,7 @@ public interface RunningStatefulSet extends AutoCloseable {
      * How the pod {@code follower} reaches the pod {@code source} for replication: the host and port to give
      * {@code CHANGE MASTER TO}.
      */
-    default PodEndpoint replicationAddress(int follower, int source) {
-        throw new UnsupportedOperationException("TODO(k3s): replicationAddress");
-    }
+    PodEndpoint replicationAddress(int follower, int source);
 
     /** Runs the pod's readiness probe once, now. */
     boolean isReady(int ordinal);
@@ -40,23 +38,17 @@ public interface RunningStatefulSet extends AutoCloseable {
      * Changes the number of pods as the StatefulSet controller does (ordered up, reverse-ordered down, halting
      * with an error while a pod is not Ready).
      */
-    default void scale(int replicas) {
-        throw new UnsupportedOperationException("TODO(k3s): scale");
-    }
+    void scale(int replicas);
 
     /** How faults are made on this backend. */
-    default FaultInjector faults() {
-        throw new UnsupportedOperationException("TODO(k3s): faults");
-    }
+    FaultInjector faults();
 
     /**
      * Restarts the pod with the leader's config (binary log on, writes allowed), the first step of a promotion.
      *
      * @throws UnsupportedOperationException where the backend cannot change one pod's config
      */
-    default void restartAsLeader(int ordinal) {
-        throw new UnsupportedOperationException("TODO(k3s): restartAsLeader");
-    }
+    void restartAsLeader(int ordinal);
 
     /**
      * Called when a test method using this cluster failed: write what helps to debug it (pod status, events,

@@ -81,6 +81,7 @@ public final class K3sBackend implements StatefulSetBackend {
         ImageLoader images = k3sSettings.loadImages() ? node.images() : ImageLoader.PULL;
         return new StatefulSetDeployer(node.client(), k3sSettings, images,
                 namespace -> new PortForwardConnector(node.client(), namespace))
+                .withNodeShell(node.shell())
                 .deploy(spec);
     }
 }

@@ -3,9 +3,11 @@ package dev.mysqlsts.k3s;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.TestcontainersConfiguration;
@@ -99,5 +101,25 @@ final class K3sNode {
 
     K3sContainer container() {
         return container;
+    }
+
+    /**
+     * Commands on the node: {@code docker exec} into the k3s container, which is the node (its containerd,
+     * its network namespace, its {@code ctr}, {@code nsenter} and {@code iptables}), as root.
+     */
+    NodeShell shell() {
+        return command -> {
+            try {
+                ExecResult result = container.execInContainer(command.toArray(String[]::new));
+                return new CommandResult(result.getExitCode(), result.getStdout(), result.getStderr());
+            } catch (IOException | RuntimeException e) {
+                throw new K3sBackendException("K3S: cannot run `" + String.join(" ", command) + "` in the k3s container "
+                        + container.getContainerId().substring(0, 12) + ": " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new K3sBackendException("K3S: interrupted while running `" + String.join(" ", command)
+                        + "` in the k3s container", e);
+            }
+        };
     }
 }

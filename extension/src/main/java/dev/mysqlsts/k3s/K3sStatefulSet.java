@@ -1,5 +1,6 @@
 package dev.mysqlsts.k3s;
 
+import dev.mysqlsts.backend.FaultInjector;
 import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.manifest.ClusterSpec;
@@ -43,13 +44,28 @@ public final class K3sStatefulSet implements RunningStatefulSet {
     private final Map<String, String> podLabels;
     private final K3sSettings settings;
     private final PodConnector connector;
+    private final NodeShell nodeShell;
+    private final ContainerShell containerShell;
     private final Map<Integer, LoopbackForwarder> forwarders = new ConcurrentHashMap<>();
     private final AtomicInteger nextRead = new AtomicInteger();
     private volatile LoopbackForwarder readForwarder;
     private volatile boolean closed;
+    private K3sFaults faults;
 
+    /** Without access to the node: the faults made there (kill, pause, network) are unsupported. */
     K3sStatefulSet(String name, ClusterSpec spec, KubernetesClient client, String namespace,
                    Map<String, String> podLabels, K3sSettings settings, PodConnector connector) {
+        this(name, spec, client, namespace, podLabels, settings, connector, null,
+                new ExecContainerShell(client, namespace));
+    }
+
+    /**
+     * @param nodeShell      commands on the node, or null where the harness cannot reach the node
+     * @param containerShell commands in a container of a pod of the namespace
+     */
+    K3sStatefulSet(String name, ClusterSpec spec, KubernetesClient client, String namespace,
+                   Map<String, String> podLabels, K3sSettings settings, PodConnector connector, NodeShell nodeShell,
+                   ContainerShell containerShell) {
         this.name = name;
         this.spec = spec;
         this.client = client;
@@ -57,6 +73,8 @@ public final class K3sStatefulSet implements RunningStatefulSet {
         this.podLabels = Map.copyOf(podLabels);
         this.settings = settings;
         this.connector = connector;
+        this.nodeShell = nodeShell;
+        this.containerShell = containerShell;
     }
 
     @Override
@@ -218,6 +236,37 @@ public final class K3sStatefulSet implements RunningStatefulSet {
         try (ReadinessWaiter.Watch watch = waiter.watchRecovery(replicas())) {
             watch.await(timeout, "the timeout given to awaitReady");
         }
+    }
+
+    /**
+     * Faults made where Kubernetes sees them: the container killed and frozen through containerd and the
+     * network cut and delayed in the pod's namespace, from the node; pods deleted and probes broken through
+     * the API server. One instance per cluster, which remembers what is in force until {@code restoreAll}.
+     * A deleted pod must be back and Ready within {@value K3sSettings#STARTUP_TIMEOUT}.
+     */
+    @Override
+    public synchronized FaultInjector faults() {
+        checkOpen();
+        if (faults == null) {
+            faults = new K3sFaults(name, spec, client, namespace, nodeShell, containerShell, settings.startupTimeout());
+        }
+        return faults;
+    }
+
+    /**
+     * Not on K3S: promotion restarts one pod with the leader's config, and a StatefulSet cannot do that.
+     *
+     * @throws UnsupportedOperationException always, saying why
+     */
+    @Override
+    public void restartAsLeader(int ordinal) {
+        throw new UnsupportedOperationException("promote(" + ordinal + ") is not supported on K3S: a promotion restarts "
+                + spec.podName(ordinal) + " with the leader's config (" + spec.leaderConfig().key() + ": binary log on,"
+                + " writes allowed), and a StatefulSet cannot give one pod another config. All its pods come from one"
+                + " template whose init script picks the config by ordinal (" + spec.leaderConfig().key()
+                + " for ordinal 0, " + spec.followerConfig().key() + " for the others), so a restarted "
+                + spec.podName(ordinal) + " comes back as a follower. The LOCAL backend supports promote:"
+                + " @MySqlStatefulSet(backend = Backend.LOCAL).");
     }
 
     @Override

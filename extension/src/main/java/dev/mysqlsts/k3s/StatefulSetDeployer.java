@@ -51,16 +51,39 @@ public final class StatefulSetDeployer {
     private final K3sSettings settings;
     private final ImageLoader images;
     private final Function<String, PodConnector> connectors;
+    private final NodeShell nodeShell;
+    private final Function<String, ContainerShell> containerShells;
 
     /**
      * @param connectors the {@link PodConnector} for a namespace
      */
     StatefulSetDeployer(KubernetesClient client, K3sSettings settings, ImageLoader images,
                         Function<String, PodConnector> connectors) {
+        this(client, settings, images, connectors, null, namespace -> new ExecContainerShell(client, namespace));
+    }
+
+    private StatefulSetDeployer(KubernetesClient client, K3sSettings settings, ImageLoader images,
+                                Function<String, PodConnector> connectors, NodeShell nodeShell,
+                                Function<String, ContainerShell> containerShells) {
         this.client = client;
         this.settings = settings;
         this.images = images;
         this.connectors = connectors;
+        this.nodeShell = nodeShell;
+        this.containerShells = containerShells;
+    }
+
+    /**
+     * The same deployer, with commands on the node for the faults that are made there (kill, pause, network).
+     * Without one (an existing cluster reached through its API server), those faults are unsupported.
+     */
+    StatefulSetDeployer withNodeShell(NodeShell shell) {
+        return new StatefulSetDeployer(client, settings, images, connectors, shell, containerShells);
+    }
+
+    /** The same deployer, with another way to run commands in a pod's container (tests record them). */
+    StatefulSetDeployer withContainerShells(Function<String, ContainerShell> shells) {
+        return new StatefulSetDeployer(client, settings, images, connectors, nodeShell, shells);
     }
 
     /** A deployer for any cluster the client reaches; the cluster pulls images itself. */
@@ -104,7 +127,8 @@ public final class StatefulSetDeployer {
             }
             LOG.info("K3S {}: {} pods Ready in {} s (namespace {})", name, spec.replicas(),
                     Duration.ofNanos(System.nanoTime() - started).toSeconds(), namespace);
-            return new K3sStatefulSet(name, spec, client, namespace, podLabels, settings, connectors.apply(namespace));
+            return new K3sStatefulSet(name, spec, client, namespace, podLabels, settings, connectors.apply(namespace),
+                    nodeShell, containerShells.apply(namespace));
         } catch (RuntimeException e) {
             writeStartupDiagnostics(spec, name, namespace);
             K3sStatefulSet.deleteNamespace(client, namespace, name);

@@ -67,6 +67,22 @@ final class FakeKubelet {
                 condition("PodScheduled", "True", null, null)), inits, containers);
     }
 
+    /**
+     * What the kubelet reports once the pod's sandbox and containers run: the pod's IP and each container's
+     * containerd id ({@code containerd://<id>}); {@code mysqlContainerId} for the container named mysql, the
+     * others get {@code <id>-<name>}.
+     */
+    Pod network(String podName, String podIp, String mysqlContainerId) {
+        Pod pod = get(podName);
+        pod.getStatus().setPodIP(podIp);
+        pod.getStatus().setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIP(podIp)));
+        for (ContainerStatus status : pod.getStatus().getContainerStatuses()) {
+            status.setContainerID("containerd://" + ("mysql".equals(status.getName()) ? mysqlContainerId
+                    : mysqlContainerId + "-" + status.getName()));
+        }
+        return client.pods().inNamespace(namespace).resource(pod).updateStatus();
+    }
+
     /** Containers running, readiness probe failing. */
     Pod runningNotReady(String podName) {
         Pod pod = get(podName);
