@@ -109,7 +109,7 @@ final class LocalPod {
         String replication = "";
         if (source != null) {
             Optional<BinlogPosition> from = ReplicationSidecar.run(dir.data(), serverEndpoint().adminJdbcUrl(),
-                    source.host(), source.port(), PodEnvironment.CONNECT_RETRY_SECONDS);
+                    source.host(), source.port());
             replication = from.map(coordinates -> ", replicating from " + source.name() + " at " + coordinates)
                     .orElse("");
         }

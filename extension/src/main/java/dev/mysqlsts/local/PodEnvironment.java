@@ -26,12 +26,6 @@ record PodEnvironment(String clusterName, ClusterSpec spec, ServerBinaries binar
                       Duration startupTimeout, Executor supervisor) {
 
     /**
-     * Seconds between a follower's attempts to reach its source. The seed's sidecar says 10; 1 lets a healed
-     * partition or a restarted leader show in seconds instead of tens of seconds.
-     */
-    static final int CONNECT_RETRY_SECONDS = 1;
-
-    /**
      * Server options the harness adds before the ConfigMap's files (which can override them): a follower notices
      * a dead or cut link to its source within 4 s (heartbeats every 2 s) instead of the default hour.
      */

@@ -30,7 +30,7 @@ final class ReplicationSidecar {
      * @return the coordinates replication was started from, or empty when the data directory held none (no
      *     clone, or a restart after the first start)
      */
-    static Optional<BinlogPosition> run(Path data, String adminUrl, String sourceHost, int sourcePort, int connectRetry) {
+    static Optional<BinlogPosition> run(Path data, String adminUrl, String sourceHost, int sourcePort) {
         try {
             Path slaveInfo = data.resolve("xtrabackup_slave_info");
             Path binlogInfo = data.resolve("xtrabackup_binlog_info");
@@ -57,7 +57,7 @@ final class ReplicationSidecar {
                 throw new LocalBackendException("no binlog coordinates in " + orig + ": " + Files.readString(orig));
             }
             BinlogPosition position = new BinlogPosition(coordinates.group(1), Long.parseLong(coordinates.group(2)));
-            Replication.startFrom(adminUrl, position, sourceHost, sourcePort, connectRetry);
+            Replication.startFrom(adminUrl, position, sourceHost, sourcePort);
             return Optional.of(position);
         } catch (IOException e) {
             throw new UncheckedIOException("replication sidecar failed in " + data, e);

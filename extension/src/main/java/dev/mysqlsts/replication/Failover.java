@@ -17,8 +17,6 @@ import org.slf4j.LoggerFactory;
 public final class Failover {
 
     private static final Logger LOG = LoggerFactory.getLogger(Failover.class);
-    /** As for clone-time replication: reconnect every second. */
-    private static final int CONNECT_RETRY_SECONDS = 1;
 
     private Failover() {
     }
@@ -58,9 +56,7 @@ public final class Failover {
                     missing.put(name, String.join(",", ahead));
                 }
                 Sql.execute(url, Replication.STATEMENT_TIMEOUT, "SET GLOBAL read_only = 1", "STOP SLAVE",
-                        "CHANGE MASTER TO MASTER_HOST='" + source.host() + "', MASTER_PORT=" + source.port()
-                                + ", MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=current_pos"
-                                + ", MASTER_CONNECT_RETRY=" + CONNECT_RETRY_SECONDS + ", MASTER_SSL=0",
+                        Replication.changeMaster(source.host(), source.port(), "MASTER_USE_GTID=current_pos"),
                         "START SLAVE");
             } catch (Sql.SqlFailure e) {
                 LOG.warn("promote({}): could not point {} at {}: {}", newLeader, name, source.name(), e.getMessage());

@@ -19,21 +19,32 @@ public final class Replication {
     }
 
     /**
+     * Seconds between a follower's attempts to reach its source. The seed's sidecar says 10; 1 lets a healed
+     * partition or a restarted source show in seconds instead of tens of seconds.
+     */
+    public static final int CONNECT_RETRY_SECONDS = 1;
+
+    /**
      * What the sidecar does once the server accepts connections: {@code CHANGE MASTER TO} the clone's
      * coordinates on the source's address with the root account, then {@code START SLAVE}.
      *
-     * @param adminUrl     the follower
-     * @param position     where the clone's data ends in the source's binlog
-     * @param connectRetry seconds between connection attempts to the source
+     * @param adminUrl the follower
+     * @param position where the clone's data ends in the source's binlog
      */
-    public static void startFrom(String adminUrl, BinlogPosition position, String sourceHost, int sourcePort,
-                                 int connectRetry) {
-        Sql.execute(adminUrl, STATEMENT_TIMEOUT,
-                "CHANGE MASTER TO MASTER_LOG_FILE='" + position.file().replace("'", "''") + "', MASTER_LOG_POS="
-                        + position.position() + ", MASTER_HOST='" + sourceHost + "', MASTER_PORT=" + sourcePort
-                        + ", MASTER_USER='root', MASTER_PASSWORD='', MASTER_CONNECT_RETRY=" + connectRetry
-                        + ", MASTER_SSL=0", // MariaDB 11.4 replicas ask for TLS by default; the harness's servers run without
-                "START SLAVE");
+    public static void startFrom(String adminUrl, BinlogPosition position, String sourceHost, int sourcePort) {
+        Sql.execute(adminUrl, STATEMENT_TIMEOUT, changeMaster(sourceHost, sourcePort, "MASTER_LOG_FILE='"
+                + position.file().replace("'", "''") + "', MASTER_LOG_POS=" + position.position()), "START SLAVE");
+    }
+
+    /**
+     * {@code CHANGE MASTER TO} the source's address as root, followed from {@code where} (binlog coordinates or a
+     * GTID mode).
+     */
+    public static String changeMaster(String sourceHost, int sourcePort, String where) {
+        return "CHANGE MASTER TO " + where + ", MASTER_HOST='" + sourceHost + "', MASTER_PORT=" + sourcePort
+                + ", MASTER_USER='root', MASTER_PASSWORD='', MASTER_CONNECT_RETRY=" + CONNECT_RETRY_SECONDS
+                // MariaDB 11.4 replicas ask for TLS by default; the harness's servers run without
+                + ", MASTER_SSL=0";
     }
 
     /** The source's current binlog position, empty when it writes no binary log. */
