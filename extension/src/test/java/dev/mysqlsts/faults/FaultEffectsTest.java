@@ -84,9 +84,12 @@ class FaultEffectsTest {
     @Test
     void aDeletedPodComesBackWithItsNameAndData(MySqlCluster cluster, Faults faults) throws SQLException {
         long rows = count(cluster.pod(1), "chaos.events");
+        try (Connection beforeTheDelete = cluster.pod(1).connection()) {
 
-        faults.deletePod(1);
+            faults.deletePod(1);
 
+            assertFalse(beforeTheDelete.isValid(2), "the old server process is gone");
+        }
         assertTrue(cluster.pod(1).isReady());
         assertEquals(rows, count(cluster.pod(1), "chaos.events"));
         try (Connection follower = cluster.pod(1).connection()) {

@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** Experiment: a follower killed with SIGKILL comes back with its old rows and catches up with the new ones. */
@@ -23,6 +25,7 @@ class FollowerCrashRecoveryTest {
         cluster.awaitReplicationCaughtUp();
 
         faults.kill(1);                                                    // SIGKILL, as an OOM kill would
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !cluster.pod(1).isReady());
         write(cluster.leader(), "INSERT INTO journal.entries VALUES (3)"); // written while mysql-1 is down
 
         cluster.awaitReady();                                              // restarted on the same data
