@@ -131,7 +131,9 @@ final class LocalPod {
     void signal(String signal) {
         ServerProcess current = process;
         if (current != null && current.isAlive()) {
-            Commands.run(List.of("kill", "-" + signal, Long.toString(current.pid())), dir.consoleLog(), Duration.ofSeconds(10));
+            // the shell's own kill: slim images have no kill binary, and Java cannot send STOP or CONT
+            Commands.run(List.of("sh", "-c", "kill -s \"$0\" \"$1\"", signal, Long.toString(current.pid())),
+                    dir.consoleLog(), Duration.ofSeconds(10));
         }
     }
 
