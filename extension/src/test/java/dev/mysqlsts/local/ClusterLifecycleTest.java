@@ -112,5 +112,10 @@ class ClusterLifecycleTest {
             assertTrue(Files.size(moved.resolve("mysql-0").resolve("error.log")) > 0);
             Directories.deleteRecursively(moved);
         }
+        try {
+            Files.deleteIfExists(keptRoot);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // clusters kept by earlier failed runs stay for the person debugging them
+        }
     }
 }
