@@ -28,6 +28,13 @@ public interface RunningStatefulSet extends AutoCloseable {
      */
     PodEndpoint replicationAddress(int follower, int source);
 
+    /**
+     * Where a client of the read Service (the seed's {@code mysql-read}) is sent now: a pod that is Ready.
+     *
+     * @throws IllegalStateException naming the pods that are not Ready when none is
+     */
+    PodEndpoint readEndpoint();
+
     /** Runs the pod's readiness probe once, now. */
     boolean isReady(int ordinal);
 

@@ -37,12 +37,17 @@ final class Pod implements MySqlPod {
 
     @Override
     public Connection connection() {
-        String url = jdbcUrl();
+        return connect(endpoint());
+    }
+
+    /** A connection as root to the endpoint; the error names it and its URL. */
+    static Connection connect(PodEndpoint endpoint) {
+        String url = endpoint.jdbcUrl();
         try {
             return DriverManager.getConnection(url);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot connect to pod " + name() + " at " + url + ": " + e.getMessage()
-                    + " (error " + e.getErrorCode() + ")", e);
+            throw new IllegalStateException("cannot connect to " + (endpoint.ordinal() < 0 ? "" : "pod ")
+                    + endpoint.name() + " at " + url + ": " + e.getMessage() + " (error " + e.getErrorCode() + ")", e);
         }
     }
 

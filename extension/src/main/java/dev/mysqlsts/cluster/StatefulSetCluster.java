@@ -1,8 +1,8 @@
 package dev.mysqlsts.cluster;
 
 import dev.mysqlsts.MySqlCluster;
-import dev.mysqlsts.Promotion;
 import dev.mysqlsts.MySqlPod;
+import dev.mysqlsts.Promotion;
 import dev.mysqlsts.ReplicaStatus;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.faults.FaultsController;
@@ -13,7 +13,6 @@ import dev.mysqlsts.replication.Replication;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,22 +85,7 @@ public final class StatefulSetCluster implements MySqlCluster {
 
     @Override
     public Connection readConnection() {
-        List<Integer> ordinals = new ArrayList<>(IntStream.range(0, replicas()).boxed().toList());
-        Collections.shuffle(ordinals);
-        List<String> skipped = new ArrayList<>();
-        for (int ordinal : ordinals) {
-            if (statefulSet.isReady(ordinal)) {
-                return pod(ordinal).connection();
-            }
-            skipped.add(statefulSet.spec().podName(ordinal));
-        }
-        throw new IllegalStateException("no pod of " + readServiceName() + " is Ready: " + String.join(", ", skipped)
-                + " fail their readiness probe");
-    }
-
-    private String readServiceName() {
-        String name = statefulSet.spec().readServiceName();
-        return name == null ? "the StatefulSet " + statefulSet.spec().statefulSetName() : "Service " + name;
+        return Pod.connect(statefulSet.readEndpoint());
     }
 
     @Override

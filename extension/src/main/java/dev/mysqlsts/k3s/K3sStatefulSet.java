@@ -167,6 +167,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
      *
      * @throws IllegalStateException when the manifests have no read Service
      */
+    @Override
     public PodEndpoint readEndpoint() {
         checkOpen();
         if (spec.readServiceName() == null) {

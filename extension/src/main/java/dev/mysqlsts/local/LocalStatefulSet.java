@@ -5,6 +5,7 @@ import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.manifest.ClusterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -102,6 +103,23 @@ final class LocalStatefulSet implements RunningStatefulSet {
     public PodEndpoint replicationAddress(int follower, int source) {
         PodEndpoint target = endpoint(source);
         return new PodEndpoint(source, target.name(), "127.0.0.1", network.linkPort(follower, source), target.adminUser());
+    }
+
+    /** Like the read Service: a Ready pod, chosen at random, as kube-proxy spreads connections. */
+    @Override
+    public PodEndpoint readEndpoint() {
+        List<LocalPod> candidates = new ArrayList<>(snapshot());
+        Collections.shuffle(candidates);
+        for (LocalPod pod : candidates) {
+            if (pod.isReady()) {
+                return pod.endpoint();
+            }
+        }
+        String service = env.spec().readServiceName();
+        throw new IllegalStateException("no pod of " + (service == null ? "the StatefulSet "
+                + env.spec().statefulSetName() : "Service " + service) + " is Ready: "
+                + candidates.stream().map(LocalPod::name).sorted().collect(Collectors.joining(", "))
+                + " fail their readiness probe");
     }
 
     @Override
