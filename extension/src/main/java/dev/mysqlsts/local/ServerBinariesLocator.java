@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,6 +26,8 @@ final class ServerBinariesLocator {
     private static final String HOST_ORIGIN = "installed on this host";
 
     private static final Pattern VERSION = Pattern.compile("Ver\\s+(\\S+)");
+    /** A server's {@code --version} line, asked once per JVM rather than at every cluster start. */
+    private static final Map<Path, String> VERSION_LINES = new ConcurrentHashMap<>();
 
     private final Settings settings;
 
@@ -102,12 +106,12 @@ final class ServerBinariesLocator {
     }
 
     private ServerBinaries describe(Path server, Path basedir, String origin) {
-        Path log = ProcessReaper.get().runDirectory().resolve("server-version.log");
-        String versionLine = Commands.run(List.of(server.toString(), "--version"), log, Duration.ofSeconds(30));
+        String versionLine = VERSION_LINES.computeIfAbsent(server, path -> Commands.run(List.of(path.toString(),
+                "--version"), ProcessReaper.get().runDirectory().resolve("server-version.log"), Duration.ofSeconds(30)));
         Matcher matcher = VERSION.matcher(versionLine);
         if (!versionLine.contains("MariaDB") || !matcher.find()) {
             throw new LocalBackendException("The LOCAL backend runs MariaDB servers, but " + server + " (" + origin
-                    + ") says: " + versionLine.trim() + "\nFix: point " + PROPERTY + " at a MariaDB 10.5+ mariadbd, "
+                    + ") says: " + versionLine.trim() + "\nFix: point " + PROPERTY + " at a MariaDB 10.11+ mariadbd, "
                     + "or use @MySqlStatefulSet(backend = Backend.K3S) to run the manifests' own images.");
         }
         List<Path> toolDirs = new ArrayList<>(List.of(basedir.resolve("bin"), basedir.resolve("scripts"), server.getParent()));
