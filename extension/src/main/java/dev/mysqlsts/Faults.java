@@ -53,6 +53,34 @@ public interface Faults {
     /** Starts the follower's replication threads ({@code START SLAVE}). */
     void startReplication(int ordinal);
 
+    /** Crashes every pod's server at once (SIGKILL); each is restarted on its data, as after a power cut. */
+    void killAll();
+
+    /** Drops packets from pod {@code from} to pod {@code to}; the other direction stays intact. */
+    void cut(int from, int to);
+
+    /**
+     * Makes the follower apply each transaction no earlier than {@code delay} after the leader committed it
+     * ({@code MASTER_DELAY}): a lagging replica on demand. {@link Duration#ZERO} removes the delay.
+     */
+    void delayReplication(int ordinal, Duration delay);
+
     /** Undoes every fault above; returns when every pod is Ready and replication has caught up. */
     void heal();
+
+    /**
+     * Every fault of the current test method, in the order injected, with when it started and ended.
+     *
+     * <pre>{@code assertEquals(List.of("kill", "isolate"), faults.history().stream().map(FaultEvent::kind).toList());}</pre>
+     */
+    java.util.List<FaultEvent> history();
+
+    /**
+     * Injects random faults (kill, pause, isolate, partition, latency, stopReplication) on random pods at random
+     * times in the background for {@code length}, each healed after a random hold; the same seed gives the same
+     * faults on the same pods in the same order. The seed is logged and named in failure messages; the property
+     * {@code mysqlsts.chaos.seed} replaces it, to replay a run. Returns at once; the schedule stops at the end of
+     * {@code length} or of the test method.
+     */
+    void schedule(long seed, Duration length);
 }

@@ -63,6 +63,18 @@ public interface MySqlCluster {
      */
     Promotion promote(int ordinal);
 
+    /**
+     * What deleting a pod and its volume claim does in Kubernetes: the pod's data is thrown away and it comes back
+     * under the same name, cloned from the previous ordinal and replicating from the leader; returns once it is
+     * Ready. The way out of a diverged or broken follower. The leader is refused.
+     *
+     * <pre>{@code cluster.rebuild(2);}</pre>
+     */
+    void rebuild(int ordinal);
+
+    /** The write workload and checker of the current test method (see {@link Ledger}). */
+    Ledger ledger();
+
     /** Waits until every pod passes its readiness probe, or fails naming the pods that do not. */
     void awaitReady();
 

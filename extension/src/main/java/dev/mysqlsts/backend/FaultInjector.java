@@ -24,6 +24,9 @@ public interface FaultInjector {
     /** Drop packets between every pod of {@code side} and every pod of {@code otherSide}. */
     void cut(Set<Integer> side, Set<Integer> otherSide);
 
+    /** Drop packets from pod {@code from} to pod {@code to}; the other direction stays intact. */
+    void cutOneWay(int from, int to);
+
     /** Delay every byte to and from the pod; {@link Duration#ZERO} removes the delay. */
     void latency(int ordinal, Duration delay);
 

@@ -51,11 +51,27 @@ public interface RunningStatefulSet extends AutoCloseable {
     FaultInjector faults();
 
     /**
-     * Restarts the pod with the leader's config (binary log on, writes allowed), the first step of a promotion.
+     * Stops the pod gracefully and starts it again on its data with the config of a role (the leader's: binary
+     * log on, writes allowed; or a follower's), its replication threads not started, so that it cannot pull
+     * anything from its old source while it restarts. Later restarts (crash, delete) keep that role.
      *
      * @throws UnsupportedOperationException where the backend cannot change one pod's config
      */
-    void restartAsLeader(int ordinal);
+    void restartInRole(int ordinal, boolean leader);
+
+    /**
+     * Records the role whose config the pod gets at its next start (crash restart, delete, rebuild) without
+     * restarting it now.
+     *
+     * @throws UnsupportedOperationException where the backend cannot change one pod's config
+     */
+    void assignRole(int ordinal, boolean leader);
+
+    /**
+     * What deleting the pod and its volume claim does: the pod's data is thrown away, and it comes back under the
+     * same name, cloned from the previous ordinal and replicating from {@code leader}; returns once it is Ready.
+     */
+    void rebuild(int ordinal, int leader);
 
     /**
      * Called when a test method using this cluster failed: write what helps to debug it (pod status, events,

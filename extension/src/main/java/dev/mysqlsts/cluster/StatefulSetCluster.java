@@ -123,6 +123,16 @@ public final class StatefulSetCluster implements MySqlCluster {
     }
 
     @Override
+    public void rebuild(int ordinal) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    @Override
+    public dev.mysqlsts.Ledger ledger() {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    @Override
     public void awaitReady() {
         statefulSet.awaitReady(READY_TIMEOUT);
     }

@@ -140,6 +140,31 @@ public final class FaultsController implements Faults {
         Sql.execute(statefulSet.endpoint(ordinal).adminJdbcUrl(), Replication.STATEMENT_TIMEOUT, "START SLAVE");
     }
 
+    @Override
+    public synchronized void killAll() {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    @Override
+    public synchronized void cut(int from, int to) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    @Override
+    public synchronized void delayReplication(int ordinal, Duration delay) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    @Override
+    public synchronized java.util.List<dev.mysqlsts.FaultEvent> history() {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    @Override
+    public void schedule(long seed, Duration length) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
     /** Whether any fault was injected since the last heal. */
     public synchronized boolean hasInjected() {
         return injected || !replicationStopped.isEmpty();

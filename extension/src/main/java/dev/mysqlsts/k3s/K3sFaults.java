@@ -544,6 +544,12 @@ final class K3sFaults implements FaultInjector {
 
     // ---------------------------------------------------------------- restore
 
+    @Override
+    public synchronized void cutOneWay(int from, int to) {
+        // TODO(issue 9): iptables DROP in the pod's network namespace for one direction only
+        throw new UnsupportedOperationException("cut(" + from + ", " + to + ") is not implemented on K3S yet");
+    }
+
     /**
      * Undoes what is in force: thaws paused containers first (nothing can be exec'd into a frozen one),
      * moves probe binaries back, removes netem, flushes the {@value #CHAIN} chains. What is gone already (a

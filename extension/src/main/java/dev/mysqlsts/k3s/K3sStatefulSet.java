@@ -260,7 +260,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
      * @throws UnsupportedOperationException always, saying why
      */
     @Override
-    public void restartAsLeader(int ordinal) {
+    public void restartInRole(int ordinal, boolean leader) {
         throw new UnsupportedOperationException("promote(" + ordinal + ") is not supported on K3S: a promotion restarts "
                 + spec.podName(ordinal) + " with the leader's config (" + spec.leaderConfig().key() + ": binary log on,"
                 + " writes allowed), and a StatefulSet cannot give one pod another config. All its pods come from one"
@@ -268,6 +268,18 @@ public final class K3sStatefulSet implements RunningStatefulSet {
                 + " for ordinal 0, " + spec.followerConfig().key() + " for the others), so a restarted "
                 + spec.podName(ordinal) + " comes back as a follower. The LOCAL backend supports promote:"
                 + " @MySqlStatefulSet(backend = Backend.LOCAL).");
+    }
+
+    /** Not on K3S, for the reason {@link #restartInRole} gives. */
+    @Override
+    public void assignRole(int ordinal, boolean leader) {
+        restartInRole(ordinal, leader);
+    }
+
+    @Override
+    public void rebuild(int ordinal, int leader) {
+        // TODO(issue 9): delete the pod's PVC and the pod through the API, wait until it is Ready again
+        throw new UnsupportedOperationException("rebuild(" + ordinal + ") is not implemented on K3S yet");
     }
 
     @Override

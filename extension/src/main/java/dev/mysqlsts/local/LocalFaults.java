@@ -44,6 +44,11 @@ final class LocalFaults implements FaultInjector {
     }
 
     @Override
+    public void cutOneWay(int from, int to) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    @Override
     public void latency(int ordinal, Duration delay) {
         network.latency(ordinal, delay);
     }

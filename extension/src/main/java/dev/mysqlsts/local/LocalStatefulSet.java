@@ -128,8 +128,18 @@ final class LocalStatefulSet implements RunningStatefulSet {
     }
 
     @Override
-    public void restartAsLeader(int ordinal) {
-        pod(ordinal).recreate(true);
+    public void restartInRole(int ordinal, boolean leader) {
+        pod(ordinal).recreate(leader);
+    }
+
+    @Override
+    public void assignRole(int ordinal, boolean leader) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    @Override
+    public void rebuild(int ordinal, int leader) {
+        throw new UnsupportedOperationException("TODO");
     }
 
     /** A graceful delete of the pod; it comes back with its name and data. */

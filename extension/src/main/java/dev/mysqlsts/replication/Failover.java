@@ -37,7 +37,7 @@ public final class Failover {
             }
         }
         String applied = single(statefulSet.endpoint(newLeader).adminJdbcUrl(), "SELECT @@gtid_slave_pos AS pos");
-        statefulSet.restartAsLeader(newLeader);
+        statefulSet.restartInRole(newLeader, true);
         String newUrl = statefulSet.endpoint(newLeader).adminJdbcUrl();
         Sql.execute(newUrl, Replication.STATEMENT_TIMEOUT, "STOP SLAVE", "RESET SLAVE ALL", "RESET MASTER",
                 "SET GLOBAL gtid_binlog_state = '" + applied + "'", "SET GLOBAL read_only = 0");

@@ -348,7 +348,7 @@ class K3sFaultsTest {
         assertEquals(List.of("ctr -n k8s.io task kill -s SIGKILL c0de00"), node.take());
 
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> running.restartAsLeader(1));
+                () -> running.restartInRole(1, true));
         assertTrue(e.getMessage().contains("promote(1) is not supported on K3S"), e.getMessage());
         assertTrue(e.getMessage().contains("a StatefulSet cannot give one pod another config"), e.getMessage());
         assertTrue(e.getMessage().contains(spec.leaderConfig().key() + " for ordinal 0, " + spec.followerConfig().key()
