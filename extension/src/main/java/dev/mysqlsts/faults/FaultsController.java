@@ -1,5 +1,6 @@
 package dev.mysqlsts.faults;
 
+import dev.mysqlsts.FaultEvent;
 import dev.mysqlsts.Faults;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.ReplicaStatus;
@@ -9,8 +10,13 @@ import dev.mysqlsts.replication.Replication;
 import dev.mysqlsts.replication.Sql;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -32,6 +38,9 @@ public final class FaultsController implements Faults {
     private final MySqlCluster cluster;
     private final Set<Integer> paused = new TreeSet<>();
     private final Set<Integer> replicationStopped = new TreeSet<>();
+    private final Set<Integer> replicationDelayed = new TreeSet<>();
+    private final FaultHistory history = new FaultHistory();
+    private volatile String currentTest = "(no test)";
     private boolean injected;
 
     public FaultsController(RunningStatefulSet statefulSet, MySqlCluster cluster) {
@@ -47,13 +56,30 @@ public final class FaultsController implements Faults {
     public synchronized void kill(int ordinal) {
         log("kill", ordinal);
         injector().kill(ordinal);
+        endWhenReady("kill", ordinal);
+    }
+
+    @Override
+    public synchronized void killAll() {
+        List<Integer> all = IntStream.range(0, statefulSet.replicas()).boxed().toList();
+        injected = true;
+        history.started("killAll", all);
+        LOG.info("fault killAll on {} at {}", names(new TreeSet<>(all)), now());
+        all.forEach(injector()::kill);
+        paused.clear();
+        KillWatcher.endWhenReady(statefulSet, all, () -> history.ended("killAll", pods -> true));
     }
 
     @Override
     public synchronized void deletePod(int ordinal) {
         log("deletePod", ordinal);
         paused.remove(ordinal);
-        injector().deletePod(ordinal);
+        history.ended("pause", pods -> pods.contains(ordinal));
+        try {
+            injector().deletePod(ordinal);
+        } finally {
+            history.ended("deletePod", pods -> pods.contains(ordinal));
+        }
     }
 
     @Override
@@ -70,15 +96,29 @@ public final class FaultsController implements Faults {
             throw new IllegalStateException("faults.resume(" + ordinal + "): " + name(ordinal) + " is not paused"
                     + (paused.isEmpty() ? "; no pod is" : "; paused pods: " + names(paused)));
         }
-        log("resume", ordinal);
+        LOG.info("fault resume on {} at {}", name(ordinal), now());
         injector().resume(ordinal);
         paused.remove(ordinal);
+        history.ended("pause", pods -> pods.contains(ordinal));
     }
 
     @Override
     public synchronized void isolate(int ordinal) {
         log("isolate", ordinal);
         cut(Set.of(ordinal));
+    }
+
+    @Override
+    public synchronized void cut(int from, int to) {
+        check("cut", from);
+        check("cut", to);
+        if (from == to) {
+            throw new IllegalArgumentException("faults.cut(" + from + ", " + to + "): name two different pods");
+        }
+        injected = true;
+        history.started("cut", List.of(from, to));
+        LOG.info("fault cut {} -> {} (the other direction stays intact) at {}", name(from), name(to), now());
+        injector().cutOneWay(from, to);
     }
 
     @Override
@@ -92,6 +132,8 @@ public final class FaultsController implements Faults {
             throw new IllegalArgumentException("faults.partition(" + Arrays.toString(side) + "): name the pods of one "
                     + "side, at least one and not all " + statefulSet.replicas());
         }
+        injected = true;
+        history.started("partition", Arrays.stream(side).boxed().toList());
         LOG.info("fault partition: {} | {} at {}", names(one), names(other(one)), now());
         cut(one);
     }
@@ -108,6 +150,10 @@ public final class FaultsController implements Faults {
         }
         check("latency", ordinal);
         injected = true;
+        history.ended("latency", pods -> pods.contains(ordinal));
+        if (!delay.isZero()) {
+            history.started("latency", List.of(ordinal));
+        }
         LOG.info("fault latency {} ms on {} at {}", delay.toMillis(), name(ordinal), now());
         injector().latency(ordinal, delay);
     }
@@ -120,14 +166,17 @@ public final class FaultsController implements Faults {
 
     @Override
     public synchronized void restoreReadiness(int ordinal) {
-        log("restoreReadiness", ordinal);
+        check("restoreReadiness", ordinal);
+        LOG.info("fault restoreReadiness on {} at {}", name(ordinal), now());
         injector().breakReadiness(ordinal, false);
+        history.ended("breakReadiness", pods -> pods.contains(ordinal));
     }
 
     @Override
     public synchronized void stopReplication(int ordinal) {
         followerCheck("stopReplication", ordinal);
         LOG.info("fault stopReplication on {} at {}", name(ordinal), now());
+        history.started("stopReplication", List.of(ordinal));
         replicationStopped.add(ordinal);
         Sql.execute(statefulSet.endpoint(ordinal).adminJdbcUrl(), Replication.STATEMENT_TIMEOUT, "STOP SLAVE");
     }
@@ -138,31 +187,90 @@ public final class FaultsController implements Faults {
         LOG.info("fault startReplication on {} at {}", name(ordinal), now());
         replicationStopped.remove(ordinal);
         Sql.execute(statefulSet.endpoint(ordinal).adminJdbcUrl(), Replication.STATEMENT_TIMEOUT, "START SLAVE");
-    }
-
-    @Override
-    public synchronized void killAll() {
-        throw new UnsupportedOperationException("TODO");
-    }
-
-    @Override
-    public synchronized void cut(int from, int to) {
-        throw new UnsupportedOperationException("TODO");
+        history.ended("stopReplication", pods -> pods.contains(ordinal));
     }
 
     @Override
     public synchronized void delayReplication(int ordinal, Duration delay) {
-        throw new UnsupportedOperationException("TODO");
+        followerCheck("delayReplication", ordinal);
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("faults.delayReplication(" + ordinal + ", " + delay
+                    + "): a delay cannot be negative");
+        }
+        long seconds = (delay.toMillis() + 999) / 1000;
+        if (seconds != delay.toSeconds() && !delay.isZero()) {
+            LOG.info("delayReplication({}, {} ms): replication delays are whole seconds; using {} s", ordinal,
+                    delay.toMillis(), seconds);
+        }
+        history.ended("delayReplication", pods -> pods.contains(ordinal));
+        LOG.info("fault delayReplication on {}: {} s at {}", name(ordinal), seconds, now());
+        setDelay(ordinal, seconds);
+        if (seconds > 0) {
+            injected = true;
+            history.started("delayReplication", List.of(ordinal));
+            replicationDelayed.add(ordinal);
+        } else {
+            replicationDelayed.remove(ordinal);
+        }
+    }
+
+    private void setDelay(int ordinal, long seconds) {
+        Sql.execute(statefulSet.endpoint(ordinal).adminJdbcUrl(), Replication.STATEMENT_TIMEOUT,
+                "STOP SLAVE SQL_THREAD", "CHANGE MASTER TO MASTER_DELAY=" + seconds, "START SLAVE SQL_THREAD");
     }
 
     @Override
-    public synchronized java.util.List<dev.mysqlsts.FaultEvent> history() {
-        throw new UnsupportedOperationException("TODO");
+    public List<FaultEvent> history() {
+        return history.faults();
+    }
+
+    /** The faults and markers of the current test method, for timelines and verdicts. */
+    public FaultHistory record() {
+        return history;
     }
 
     @Override
     public void schedule(long seed, Duration length) {
         throw new UnsupportedOperationException("TODO");
+    }
+
+    /** A test method begins: its history starts empty, and what it breaks is blamed on it. */
+    public void beginTest(String testName) {
+        currentTest = testName;
+        history.clear();
+    }
+
+    /** The test method running now (or that ran last), for messages that blame a test. */
+    public String currentTest() {
+        return currentTest;
+    }
+
+    /**
+     * Why a pod may not answer, from the faults in force on it: for example "mysql-1 is paused since
+     * 12:00:01.250 (faults.pause(1)); faults.resume(1) or heal() thaws it". Empty when no such fault is in force.
+     */
+    public Optional<String> faultsInForce(int ordinal) {
+        List<String> reasons = new ArrayList<>();
+        for (FaultEvent event : history.faults()) {
+            if (event.ended() != null || !event.ordinals().contains(ordinal)) {
+                continue;
+            }
+            String since = TIME.format(event.started());
+            switch (event.kind()) {
+                case "pause" -> reasons.add(name(ordinal) + " is paused since " + since + " (faults.pause(" + ordinal
+                        + ")); faults.resume(" + ordinal + ") or heal() thaws it");
+                case "kill", "killAll" -> reasons.add(name(ordinal) + " was killed at " + since + " (faults."
+                        + event.kind() + (event.kind().equals("kill") ? "(" + ordinal + ")" : "()")
+                        + ") and is restarting; cluster.awaitReady() waits for it");
+                case "latency" -> reasons.add(name(ordinal) + " has every byte delayed since " + since
+                        + " (faults.latency(" + ordinal + ", ...)); heal() removes it");
+                case "breakReadiness" -> reasons.add(name(ordinal) + " fails its readiness probe since " + since
+                        + " (faults.breakReadiness(" + ordinal + "))");
+                default -> {
+                }
+            }
+        }
+        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
     }
 
     /** Whether any fault was injected since the last heal. */
@@ -187,6 +295,13 @@ public final class FaultsController implements Faults {
             }
         }
         replicationStopped.clear();
+        for (int ordinal : replicationDelayed) {
+            if (ordinal < statefulSet.replicas() && ordinal != cluster.leader().ordinal()) {
+                setDelay(ordinal, 0);
+            }
+        }
+        replicationDelayed.clear();
+        history.endedAll();
         reconnectReplicas();
         cluster.awaitReplicationCaughtUp(HEAL_CATCH_UP_TIMEOUT);
         injected = false;
@@ -205,9 +320,14 @@ public final class FaultsController implements Faults {
         }
     }
 
+    private void endWhenReady(String kind, int ordinal) {
+        KillWatcher.endWhenReady(statefulSet, List.of(ordinal), () -> history.ended(kind, pods -> pods.contains(ordinal)));
+    }
+
     private void log(String fault, int ordinal) {
         check(fault, ordinal);
         injected = true;
+        history.started(fault, List.of(ordinal));
         LOG.info("fault {} on {} at {}", fault, name(ordinal), now());
     }
 
@@ -240,6 +360,8 @@ public final class FaultsController implements Faults {
     private String names(Set<Integer> ordinals) {
         return ordinals.stream().map(this::name).collect(Collectors.joining(", "));
     }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -24,7 +25,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * it into test methods, heals the faults each test injected, closes the cluster after the class. Registered by the annotation; not meant to be used alone.
  */
 public final class MySqlStatefulSetExtension
-        implements BeforeAllCallback, AfterEachCallback, AfterAllCallback, ParameterResolver, TestWatcher {
+        implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver, TestWatcher {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MySqlStatefulSetExtension.class);
 
@@ -47,6 +48,18 @@ public final class MySqlStatefulSetExtension
         RunningStatefulSet running = BackendSelector.select(backend, settings).start(spec, settings);
         context.getStore(NAMESPACE).put(ClusterResource.class, new ClusterResource(new StatefulSetCluster(running),
                 !"false".equals(settings.get(ClusterResource.KEEP_FAILED).orElse("true"))));
+    }
+
+    /** A test method begins: its fault history starts empty, and what it breaks is blamed on it. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        resource(context).ifPresent(resource -> resource.cluster().faults().beginTest(testName(context)));
+    }
+
+    static String testName(ExtensionContext context) {
+        return context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName()
+                + (context.getDisplayName().startsWith(context.getRequiredTestMethod().getName() + "(")
+                        ? "" : " [" + context.getDisplayName() + "]");
     }
 
     /** Undoes the faults a test injected, so that the next test starts with a Ready, caught-up cluster. */

@@ -45,7 +45,7 @@ final class LocalFaults implements FaultInjector {
 
     @Override
     public void cutOneWay(int from, int to) {
-        throw new UnsupportedOperationException("TODO");
+        network.cutOneWay(from, to);
     }
 
     @Override

@@ -43,7 +43,8 @@ final class LoopbackProxy implements AutoCloseable {
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final AtomicInteger linkIds = new AtomicInteger();
     private volatile long latencyNanos;
-    private boolean cut; // guarded by lock
+    private boolean cutToUpstream; // guarded by lock: bytes from the client side are held
+    private boolean cutToClient; // guarded by lock: bytes from the upstream side are held
     private boolean closed; // guarded by lock
 
     /** Listens now on an ephemeral port of 127.0.0.1; {@code upstream} is asked anew for each accepted connection. */
@@ -65,24 +66,30 @@ final class LoopbackProxy implements AutoCloseable {
 
     /** Drops the link: no byte moves in either direction, nothing is closed, new connections are held silently. */
     void cut() {
+        cut(true, true);
+    }
+
+    /**
+     * Drops the bytes of one or both directions; nothing is closed. New connections are held while either
+     * direction is cut, as a TCP handshake needs both.
+     */
+    void cut(boolean toUpstream, boolean toClient) {
         synchronized (lock) {
-            cut = true;
+            cutToUpstream = toUpstream;
+            cutToClient = toClient;
+            lock.notifyAll();
         }
-        LOG.debug("proxy {} cut", name);
+        LOG.debug("proxy {} cut: to upstream {}, to client {}", name, toUpstream, toClient);
     }
 
     /** The link carries traffic again, including what waited during the cut. */
     void restore() {
-        synchronized (lock) {
-            cut = false;
-            lock.notifyAll();
-        }
-        LOG.debug("proxy {} restored", name);
+        cut(false, false);
     }
 
     boolean isCut() {
         synchronized (lock) {
-            return cut;
+            return cutToUpstream || cutToClient;
         }
     }
 
@@ -146,10 +153,11 @@ final class LoopbackProxy implements AutoCloseable {
         }
     }
 
-    /** Waits while the link is cut; false once the proxy is closed. */
-    private boolean awaitOpen() throws InterruptedException {
+    /** Waits while the direction is cut ({@code null}: either direction); false once the proxy is closed. */
+    private boolean awaitOpen(Boolean toUpstream) throws InterruptedException {
         synchronized (lock) {
-            while (cut && !closed) {
+            while (!closed && (toUpstream == null ? cutToUpstream || cutToClient
+                    : toUpstream ? cutToUpstream : cutToClient)) {
                 lock.wait();
             }
             return !closed;
@@ -228,7 +236,7 @@ final class LoopbackProxy implements AutoCloseable {
         /** Holds the client while cut, then connects upstream and pumps client to upstream in this thread. */
         void run() {
             try {
-                if (!awaitOpen()) {
+                if (!awaitOpen(null)) {
                     close();
                     return;
                 }
@@ -258,31 +266,31 @@ final class LoopbackProxy implements AutoCloseable {
             }
             BlockingQueue<Chunk> toServer = new LinkedBlockingQueue<>();
             BlockingQueue<Chunk> toClient = new LinkedBlockingQueue<>();
-            if (spawn("from-upstream", () -> read(s, toClient)) == null
-                    || spawn("to-client", () -> write(toClient, client)) == null
-                    || spawn("to-upstream", () -> write(toServer, s)) == null) {
+            if (spawn("from-upstream", () -> read(s, toClient, false)) == null
+                    || spawn("to-client", () -> write(toClient, client, false)) == null
+                    || spawn("to-upstream", () -> write(toServer, s, true)) == null) {
                 close();
                 return;
             }
-            read(client, toServer);
+            read(client, toServer, true);
         }
 
-        private void read(Socket from, BlockingQueue<Chunk> queue) {
+        private void read(Socket from, BlockingQueue<Chunk> queue, boolean toUpstream) {
             byte[] buffer = new byte[BUFFER_BYTES];
             try {
                 InputStream in = from.getInputStream();
-                while (awaitOpen()) {
+                while (awaitOpen(toUpstream)) {
                     int n;
                     try {
                         n = in.read(buffer);
                     } catch (IOException e) {
-                        if (!isDone() && awaitOpen()) { // a reset is dropped by a cut link like any packet
+                        if (!isDone() && awaitOpen(toUpstream)) { // a reset is dropped by a cut link like any packet
                             LOG.debug("proxy {} connection {}: {}", name, id, e.toString());
                             close();
                         }
                         return;
                     }
-                    if (!awaitOpen()) { // what arrived as the link was cut waits for the restore too
+                    if (!awaitOpen(toUpstream)) { // what arrived as the link was cut waits for the restore too
                         return;
                     }
                     long due = System.nanoTime() + latencyNanos;
@@ -298,7 +306,7 @@ final class LoopbackProxy implements AutoCloseable {
             }
         }
 
-        private void write(BlockingQueue<Chunk> queue, Socket to) {
+        private void write(BlockingQueue<Chunk> queue, Socket to, boolean toUpstream) {
             try {
                 OutputStream out = to.getOutputStream();
                 while (true) {
@@ -307,7 +315,7 @@ final class LoopbackProxy implements AutoCloseable {
                     if (wait > 0) {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
-                    if (!awaitOpen()) {
+                    if (!awaitOpen(toUpstream)) {
                         return;
                     }
                     if (chunk.bytes() == null) {

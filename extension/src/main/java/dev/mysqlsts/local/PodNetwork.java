@@ -25,6 +25,7 @@ final class PodNetwork implements AutoCloseable {
     private final IntFunction<String> podName;
     private final Map<Integer, LoopbackProxy> clients = new HashMap<>();
     private final Map<Link, LoopbackProxy> links = new HashMap<>();
+    /** The directions whose packets are dropped: (a, b) drops what a sends to b. */
     private final Set<Link> cut = new HashSet<>();
     private final Map<Integer, Duration> delays = new HashMap<>();
 
@@ -69,6 +70,12 @@ final class PodNetwork implements AutoCloseable {
         links.forEach(this::apply);
     }
 
+    /** Drops packets from pod {@code from} to pod {@code to}; the other direction keeps moving. */
+    synchronized void cutOneWay(int from, int to) {
+        cut.add(new Link(from, to));
+        links.forEach(this::apply);
+    }
+
     /** Delays every byte on the pod's client link and on every link that touches it. */
     synchronized void latency(int ordinal, Duration delay) {
         delays.put(ordinal, delay);
@@ -84,12 +91,12 @@ final class PodNetwork implements AutoCloseable {
         links.forEach(this::apply);
     }
 
+    /**
+     * A link proxy carries the connections {@code link.from()} opens to {@code link.to()}: bytes from the client
+     * side travel from -> to, bytes from upstream to -> from; each direction is cut on its own.
+     */
     private void apply(Link link, LoopbackProxy proxy) {
-        if (cut.contains(link)) {
-            proxy.cut();
-        } else {
-            proxy.restore();
-        }
+        proxy.cut(cut.contains(link), cut.contains(new Link(link.to(), link.from())));
         proxy.latency(delays.getOrDefault(link.from(), Duration.ZERO).plus(delays.getOrDefault(link.to(), Duration.ZERO)));
     }
 
