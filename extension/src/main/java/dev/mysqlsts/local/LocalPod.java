@@ -322,8 +322,15 @@ final class LocalPod {
                         (System.nanoTime() - started) / 1_000_000, restarts, endpoint().jdbcUrl());
                 return;
             } catch (RuntimeException e) {
+                if (stopping) {
+                    break;
+                }
                 LOG.warn("{}: start {} after the crash failed: {}", name, attempt, e.getMessage());
             }
+        }
+        if (stopping) {
+            LOG.info("{}: stopped during its crash restart; not restarted", name);
+            return;
         }
         crashLooping = true;
         LOG.error("{}: could not be restarted {} times in a row; it stays down (CrashLoopBackOff)", name,
