@@ -243,7 +243,11 @@ final class LocalPod {
             current = process;
         }
         signal("CONT"); // a paused server would not act on SIGTERM
-        if (current != null) {
+        if (current != null && current != serving) {
+            // still starting (a crash restart): mariadbd may ignore SIGTERM until its start is done, and a server
+            // that never served has nothing a crash recovery would not redo
+            current.kill();
+        } else if (current != null) {
             current.stop(Duration.ofSeconds(60));
         }
     }
