@@ -75,6 +75,18 @@ final class ProcessReaper {
         return pidDirectory().resolve(id + "-" + pid + ".pid");
     }
 
+    /**
+     * Remembers a process started some other way than {@link ServerProcess} (which has the process write its own
+     * file before it runs); call {@link #unregister(String, long)} when it ends.
+     */
+    void register(String id, long pid) {
+        try {
+            Files.writeString(pidFile(id, pid), Long.toString(pid));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not record pid " + pid, e);
+        }
+    }
+
     /** Forgets a process that has ended: removes its own pid file. */
     void unregister(String id, long pid) {
         try {
