@@ -134,6 +134,24 @@ class PortsAndRestartsTest {
         }
     }
 
+    /** The admin secret needs the server's init-file: a ConfigMap that sets its own is refused before any start. */
+    @Test
+    void aConfigMapThatSetsInitFileIsRefusedBeforeAnyServerStarts() throws Exception {
+        Path manifests = Files.createDirectories(scratch.resolve("manifests"));
+        for (String file : List.of("mysql-services.yaml", "mysql-statefulset.yaml", "mysql-configmap.yaml")) {
+            Files.copy(Path.of("..", "manifests", file), manifests.resolve(file));
+        }
+        Path configMap = manifests.resolve("mysql-configmap.yaml");
+        Files.writeString(configMap, Files.readString(configMap).replace("    log-bin\n", "    log-bin\n    init-file=/tmp/setup.sql\n"));
+        int before = ChildJvm.serversUnder(ProcessReaper.get().runDirectory()).size();
+
+        LocalBackendException refused = assertThrows(LocalBackendException.class, () -> new LocalBackend()
+                .start(dev.mysqlsts.manifest.ManifestLoader.load(manifests.toString(), 2), Settings.systemProperties()));
+
+        assertTrue(refused.getMessage().contains("primary.cnf sets init-file"), refused.getMessage());
+        assertEquals(before, ChildJvm.serversUnder(ProcessReaper.get().runDirectory()).size(), "no server was started");
+    }
+
     /** A server of no cluster on {@code port}: the template's accounts (root and the admin, empty passwords). */
     private ServerProcess startStranger(int port) {
         ServerBinaries binaries = new ServerBinariesLocator(Settings.systemProperties()).locate();
