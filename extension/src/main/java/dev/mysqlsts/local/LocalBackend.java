@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  *       or {@code logical};</li>
  *   <li>{@value #STARTUP_TIMEOUT}: how long one pod may take to become Ready (default 60 s).</li>
  * </ul>
+ * Each cluster gets its own secret for the harness's internal account ({@link AdminSecret}), so its probes, proxies,
+ * clones and replication control never pass on another cluster's server, in this JVM or another.
  */
 public final class LocalBackend implements StatefulSetBackend {
 
