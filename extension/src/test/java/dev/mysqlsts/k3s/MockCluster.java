@@ -33,7 +33,8 @@ final class MockCluster {
     /** Settings as in a K3S run: requests at a quarter, mysql:5.7 replaced by mysql:5.7.44. */
     static K3sSettings settings(Duration startupTimeout, Path diagnosticsDir) {
         return new K3sSettings(K3sSettings.DEFAULT_K3S_IMAGE, startupTimeout, 0.25,
-                ImageOverrides.parse(K3sSettings.IMAGE_OVERRIDES, "mysql:5.7=mysql:5.7.44"), false, 0, diagnosticsDir);
+                ImageOverrides.parse(K3sSettings.IMAGE_OVERRIDES, "mysql:5.7=mysql:5.7.44"), false, 0, diagnosticsDir,
+                null, null);
     }
 
     StatefulSetDeployer deployer(K3sSettings settings) {
