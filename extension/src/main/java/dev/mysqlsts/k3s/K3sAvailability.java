@@ -38,8 +38,13 @@ final class K3sAvailability {
 
     /** The verdict for this k3s image, asked once per JVM. */
     static K3sBackend.Availability of(String k3sImage) {
-        return VERDICTS.computeIfAbsent(k3sImage, image -> check(image, DockerEndpoint.endpoints(),
-                DockerEndpoint.unprobeable(), RegistryProbe::whyNotAnswering));
+        return VERDICTS.computeIfAbsent(k3sImage, image -> {
+            long started = System.nanoTime();
+            K3sBackend.Availability verdict = check(image, DockerEndpoint.endpoints(), DockerEndpoint.unprobeable(),
+                    RegistryProbe::whyNotAnswering);
+            return new K3sBackend.Availability(verdict.bootable(), verdict.reason() + "; decided in "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms");
+        });
     }
 
     /**

@@ -57,6 +57,9 @@ final class RegistryProbe {
             return Optional.empty();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            while (cause.getMessage() == null && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
             return Optional.of(uri + " does not answer (" + cause.getClass().getSimpleName()
                     + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")");
         } catch (TimeoutException e) {
