@@ -276,17 +276,18 @@ final class NetworkRules {
     }
 
     private void removeNetem(String fault, int ordinal, String pid, boolean strict) {
-        for (List<String> command : List.of(
-                NodeCommands.inPod(pid, "tc", "qdisc", "del", "dev", POD_INTERFACE, "root"),
-                List.of("tc", "qdisc", "del", "dev", hostInterface(ordinal, pid), "root"))) {
-            if (strict) {
-                CommandResult result = commands.run(fault, ordinal, command);
-                if (!result.succeeded() && !NodeCommands.nothingToUndo(result)) {
-                    throw commands.failure(fault, ordinal, command, result);
-                }
-            } else {
-                commands.undo(fault, ordinal, command);
+        removeQdisc(fault, ordinal, NodeCommands.inPod(pid, "tc", "qdisc", "del", "dev", POD_INTERFACE, "root"), strict);
+        removeQdisc(fault, ordinal, List.of("tc", "qdisc", "del", "dev", hostInterface(ordinal, pid), "root"), strict);
+    }
+
+    private void removeQdisc(String fault, int ordinal, List<String> command, boolean strict) {
+        if (strict) {
+            CommandResult result = commands.run(fault, ordinal, command);
+            if (!result.succeeded() && !NodeCommands.nothingToUndo(result)) {
+                throw commands.failure(fault, ordinal, command, result);
             }
+        } else {
+            commands.undo(fault, ordinal, command);
         }
     }
 

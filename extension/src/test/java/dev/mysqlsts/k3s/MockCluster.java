@@ -37,8 +37,12 @@ final class MockCluster {
                 null, null);
     }
 
+    /** Followers the deployer tuned ({@link FollowerTuning}), pod name each time. */
+    final java.util.List<String> tuned = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     StatefulSetDeployer deployer(K3sSettings settings) {
-        return new StatefulSetDeployer(client, settings, ImageLoader.PULL, namespace -> (pod, port, socket) -> socket);
+        return new StatefulSetDeployer(client, settings, ImageLoader.PULL, namespace -> (pod, port, socket) -> socket)
+                .withFollowerTuner((pod, url) -> tuned.add(pod));
     }
 
     FakeKubelet kubelet(String namespace) {
