@@ -165,29 +165,33 @@ public record Dialect(Family family, int major, int minor, int patch, String ver
     /**
      * Statements that give a running follower a net timeout and heartbeat (seconds) and a connect retry, then
      * restart its IO thread so they take effect: the IO thread must be stopped for {@code CHANGE MASTER TO} of
-     * these options (MySQL 5.7 manual, CHANGE MASTER TO: "if the receiver thread is stopped, you can use any
+     * these options on MySQL, both threads on MariaDB (MySQL 5.7 manual, CHANGE MASTER TO: "if the receiver thread is stopped, you can use any
      * options ... except RELAY_LOG_FILE, RELAY_LOG_POS, MASTER_DELAY, MASTER_AUTO_POSITION").
      */
     public String[] shortNetTimeout(int netTimeoutSeconds, double heartbeatSeconds, int connectRetrySeconds) {
+        boolean both = family == Family.MARIADB;
+        // MariaDB refuses CHANGE MASTER TO of these options while either thread runs (error 1198): both stop there
         return new String[] {
                 "SET GLOBAL " + netTimeoutVariable() + " = " + netTimeoutSeconds,
-                stopIoThread(),
+                both ? stopReplica() : stopIoThread(),
                 changeSource("CHANGE MASTER TO MASTER_HEARTBEAT_PERIOD=" + heartbeat(heartbeatSeconds)
                         + ", MASTER_CONNECT_RETRY=" + connectRetrySeconds),
-                startIoThread()};
+                both ? startReplica() : startIoThread()};
     }
 
     /**
      * Statements that make the follower apply each event {@code seconds} after it was written on the source
      * (0 removes the delay): the SQL thread is stopped, changed and started again, as MASTER_DELAY /
-     * SOURCE_DELAY may only change while it is stopped.
+     * SOURCE_DELAY may only change while it is stopped (on MariaDB both threads, which it requires for any
+     * CHANGE MASTER TO: error 1198).
      */
     public String[] delay(long seconds) {
         if (seconds < 0) {
             throw new IllegalArgumentException("a replication delay of " + seconds + " s: give 0 or more");
         }
-        return new String[] {stopSqlThread(), changeSource("CHANGE MASTER TO MASTER_DELAY=" + seconds),
-                startSqlThread()};
+        boolean both = family == Family.MARIADB; // MariaDB: error 1198 unless both threads are stopped
+        return new String[] {both ? stopReplica() : stopSqlThread(),
+                changeSource("CHANGE MASTER TO MASTER_DELAY=" + seconds), both ? startReplica() : startSqlThread()};
     }
 
     /**

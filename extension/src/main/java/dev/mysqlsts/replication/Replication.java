@@ -118,7 +118,8 @@ public final class Replication {
 
     /**
      * Makes the follower apply each event {@code delay} after the source wrote it (MASTER_DELAY / SOURCE_DELAY,
-     * whole seconds, rounded up): its SQL thread is stopped, changed and started again. {@link Duration#ZERO}
+     * whole seconds, rounded up): its SQL thread (on MariaDB both threads) is stopped, changed and started
+     * again. {@link Duration#ZERO}
      * removes the delay.
      */
     public static void delay(String url, Duration delay) {

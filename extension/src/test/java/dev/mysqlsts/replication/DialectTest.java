@@ -83,7 +83,9 @@ class DialectTest {
     @Test
     void delayStopsTheSqlThreadChangesAndStartsIt() {
         assertArrayEquals(new String[] {"STOP SLAVE SQL_THREAD", "CHANGE MASTER TO MASTER_DELAY=7",
-                "START SLAVE SQL_THREAD"}, MARIADB.delay(7));
+                "START SLAVE SQL_THREAD"}, MYSQL57.delay(7));
+        assertArrayEquals(new String[] {"STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=7", "START SLAVE"},
+                MARIADB.delay(7), "MariaDB changes nothing while a thread runs");
         assertArrayEquals(new String[] {"STOP REPLICA SQL_THREAD", "CHANGE REPLICATION SOURCE TO SOURCE_DELAY=0",
                 "START REPLICA SQL_THREAD"}, MYSQL84.delay(0));
         assertThrows(IllegalArgumentException.class, () -> MARIADB.delay(-1));
@@ -97,6 +99,13 @@ class DialectTest {
         assertArrayEquals(new String[] {"SET GLOBAL replica_net_timeout = 4", "STOP REPLICA IO_THREAD",
                 "CHANGE REPLICATION SOURCE TO SOURCE_HEARTBEAT_PERIOD=2.5, SOURCE_CONNECT_RETRY=1",
                 "START REPLICA IO_THREAD"}, MYSQL84.shortNetTimeout(4, 2.5, 1));
+    }
+
+    @Test
+    void mariaDbStopsBothThreadsToChangeTheHeartbeat() {
+        assertArrayEquals(new String[] {"SET GLOBAL slave_net_timeout = 4", "STOP SLAVE",
+                "CHANGE MASTER TO MASTER_HEARTBEAT_PERIOD=2, MASTER_CONNECT_RETRY=1", "START SLAVE"},
+                MARIADB.shortNetTimeout(4, 2, 1));
     }
 
     @Test
