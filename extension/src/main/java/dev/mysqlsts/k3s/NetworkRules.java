@@ -223,10 +223,10 @@ final class NetworkRules {
     }
 
     /**
-     * Once per cluster: is there a tc on the node, and is it iproute2's? The rancher/k3s image has none: k3s-root
-     * copies only {@code blkid}, {@code ip} and {@code losetup} of iproute2 and util-linux into its bin
-     * (k3s-io/k3s-root, {@code scripts/package-root}... the files it keeps), and its BusyBox is built without the
-     * tc applet.
+     * Once per cluster: is there a tc on the node, and is it iproute2's? The rancher/k3s image has none: of the
+     * sbin tools, k3s-root copies only {@code blkid}, {@code ip} and {@code losetup} into its bin (k3s-io/k3s-root
+     * {@code scripts/package}), and BusyBox links only the applets that are links to busybox in its build. A k3s
+     * image with iproute2's tc added works.
      */
     private void checkNetem(int ordinal, Duration delay) {
         if (netemProblem == null) {

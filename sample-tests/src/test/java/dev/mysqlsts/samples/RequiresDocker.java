@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 @ExtendWith(RequiresDocker.DockerEngineCondition.class)
-@interface RequiresDocker {
+public @interface RequiresDocker {
 
     /** Enabled where k3s can boot (asked once per JVM, as the backend selection asks). */
     final class DockerEngineCondition implements ExecutionCondition {
