@@ -10,8 +10,10 @@ import org.slf4j.LoggerFactory;
  * Crash and freeze of the mysql container's main process, by signals sent from the node through containerd:
  * {@code ctr task kill -s <signal> <container>} signals the task's init process, the container's PID 1
  * (containerd {@code cmd/ctr/commands/tasks/kill.go}; without {@code --all} only the init process). In the
- * seed's {@code mysql:5.7} image, that is mysqld itself (its entrypoint ends in {@code exec "$@"}). SIGKILL and
- * SIGSTOP from the parent PID namespace reach a namespace's init process although it ignores other signals.
+ * seed's {@code mysql:5.7} image, that is mysqld itself (its entrypoint ends in {@code exec "$@"}). runc signals it
+ * from the node's PID namespace, an ancestor of the container's: SIGKILL and SIGSTOP are forced on a namespace's
+ * init from there (pid_namespaces(7)), and SIGCONT continues a stopped process when it is generated, before the
+ * kernel looks at the init's handlers (kernel/signal.c, {@code prepare_signal}).
  *
  * <p>Not containerd's pause: a paused task refuses every exec ("cannot exec in a paused state", containerd
  * {@code cmd/containerd-shim-runc-v2/process/init_state.go}), so the kubelet's exec probes could not start, and
