@@ -97,6 +97,7 @@ final class DockerEndpoint {
         return Optional.empty();
     }
 
+    /** {@code tc.host} (Testcontainers Desktop / Cloud), else {@code docker.host}, of ~/.testcontainers.properties. */
     private static Optional<String> testcontainersDockerHost() {
         Path file = Path.of(System.getProperty("user.home"), ".testcontainers.properties");
         if (!Files.isRegularFile(file)) {
@@ -108,7 +109,8 @@ final class DockerEndpoint {
         } catch (IOException e) {
             return Optional.empty();
         }
-        return Optional.ofNullable(properties.getProperty("docker.host")).filter(host -> !host.isBlank());
+        return Optional.ofNullable(properties.getProperty("tc.host")).filter(host -> !host.isBlank())
+                .or(() -> Optional.ofNullable(properties.getProperty("docker.host")).filter(host -> !host.isBlank()));
     }
 
     String description() {

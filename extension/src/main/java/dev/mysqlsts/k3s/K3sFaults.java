@@ -113,10 +113,6 @@ final class K3sFaults implements FaultInjector {
      */
     @Override
     public synchronized void deletePod(int ordinal) {
-        if (signals.isPaused(ordinal)) {
-            // a frozen server never sees the SIGTERM: the pod would go only at the end of its grace period
-            signals.resume(ordinal);
-        }
         replacePod(ordinal, "deletePod", () -> client.pods().inNamespace(namespace).withName(spec.podName(ordinal))
                 .delete());
     }
@@ -127,6 +123,10 @@ final class K3sFaults implements FaultInjector {
      */
     synchronized void replacePod(int ordinal, String fault, Runnable delete) {
         String name = spec.podName(ordinal);
+        if (signals.isPaused(ordinal)) {
+            // a frozen server never sees the SIGTERM: the pod would go only at the end of its grace period
+            signals.resume(ordinal);
+        }
         Pod old = tasks.pod(ordinal);
         String uid = old.getMetadata().getUid();
         probes.forget(ordinal);

@@ -1,6 +1,5 @@
 package dev.mysqlsts.k3s;
 
-import dev.mysqlsts.backend.FaultInjector;
 import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.manifest.ClusterSpec;
