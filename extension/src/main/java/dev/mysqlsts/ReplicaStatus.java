@@ -19,6 +19,12 @@ package dev.mysqlsts;
  * @param lastIoError         the last IO error's text, "" if none
  * @param lastSqlErrno        0 or the last SQL error's number (for example 1062: duplicate key)
  * @param lastSqlError        the last SQL error's text, "" if none
+ * @param usingGtid           whether the follower replicates by GTID rather than by binlog file and position
+ *                            (MariaDB {@code Using_Gtid} other than {@code No}; MySQL {@code Auto_Position = 1})
+ * @param gtidPosition        the GTIDs the follower has received: MariaDB {@code Gtid_IO_Pos}, MySQL
+ *                            {@code Retrieved_Gtid_Set}; "" when the server reports none
+ * @param sqlDelaySeconds     the configured replication delay ({@code SQL_Delay}: MASTER_DELAY / SOURCE_DELAY),
+ *                            0 for none
  */
 public record ReplicaStatus(
         boolean ioRunning,
@@ -34,7 +40,10 @@ public record ReplicaStatus(
         int lastIoErrno,
         String lastIoError,
         int lastSqlErrno,
-        String lastSqlError) {
+        String lastSqlError,
+        boolean usingGtid,
+        String gtidPosition,
+        long sqlDelaySeconds) {
 
     /** One line for logs and failure messages. */
     public String summary() {
@@ -44,6 +53,9 @@ public record ReplicaStatus(
                 + ", applied " + execSourceLogFile + ":" + execPosition
                 + (secondsBehindSource == null ? "" : ", " + secondsBehindSource + " s behind")
                 + (lastIoErrno == 0 ? "" : ", last IO error " + lastIoErrno + ": " + lastIoError)
-                + (lastSqlErrno == 0 ? "" : ", last SQL error " + lastSqlErrno + ": " + lastSqlError);
+                + (lastSqlErrno == 0 ? "" : ", last SQL error " + lastSqlErrno + ": " + lastSqlError)
+                + (usingGtid ? ", by GTID" : "")
+                + (gtidPosition == null || gtidPosition.isEmpty() ? "" : ", GTIDs received " + gtidPosition)
+                + (sqlDelaySeconds == 0 ? "" : ", delayed " + sqlDelaySeconds + " s");
     }
 }

@@ -8,10 +8,15 @@ import dev.mysqlsts.local.LocalBackend;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Chooses the backend: the {@value #PROPERTY} property over the annotation; AUTO asks for a Docker engine. */
+/**
+ * Chooses the backend: the {@value #PROPERTY} property over the annotation. AUTO picks K3S only where k3s can
+ * boot ({@link K3sBackend#availability}: a Docker engine answers and the images can be had, decided in seconds
+ * without pulling), else LOCAL, and says why in one INFO line per JVM.
+ */
 final class BackendSelector {
 
     static final String PROPERTY = "mysqlsts.backend";
@@ -22,18 +27,25 @@ final class BackendSelector {
     }
 
     static StatefulSetBackend select(Backend annotated, Settings settings) {
+        return choose(annotated, settings, K3sBackend::availability) == Backend.K3S
+                ? new K3sBackend() : new LocalBackend();
+    }
+
+    /** The backend to use; {@code availability} is asked only for AUTO. */
+    static Backend choose(Backend annotated, Settings settings,
+                          Function<Settings, K3sBackend.Availability> availability) {
         Backend requested = settings.get(PROPERTY).map(BackendSelector::parse).orElse(annotated);
         String why = settings.get(PROPERTY).isPresent() ? "property " + PROPERTY : "@MySqlStatefulSet(backend)";
         Backend chosen = requested;
         if (requested == Backend.AUTO) {
-            boolean docker = K3sBackend.dockerAvailable();
-            chosen = docker ? Backend.K3S : Backend.LOCAL;
-            why = "AUTO: " + (docker ? "a Docker engine answers" : "no Docker engine answers");
+            K3sBackend.Availability k3s = availability.apply(settings);
+            chosen = k3s.bootable() ? Backend.K3S : Backend.LOCAL;
+            why = "AUTO: " + (k3s.bootable() ? "k3s can boot: " : "k3s cannot boot here: ") + k3s.reason();
         }
         if (LOGGED.add(chosen + why)) {
             LOG.info("backend {} ({})", chosen, why);
         }
-        return chosen == Backend.K3S ? new K3sBackend() : new LocalBackend();
+        return chosen;
     }
 
     private static Backend parse(String value) {

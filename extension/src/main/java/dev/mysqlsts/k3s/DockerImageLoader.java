@@ -1,6 +1,7 @@
 package dev.mysqlsts.k3s;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -60,8 +62,9 @@ final class DockerImageLoader implements ImageLoader {
             return true;
         }
         DockerClient docker = k3s.getDockerClient();
+        InspectImageResponse inspected;
         try {
-            docker.inspectImageCmd(image).exec();
+            inspected = docker.inspectImageCmd(image).exec();
         } catch (NotFoundException e) {
             LOG.info("K3S: {} is not in the host's Docker; k3s pulls it", image);
             return false;
@@ -77,7 +80,8 @@ final class DockerImageLoader implements ImageLoader {
                     .withHostResource(tar.toString())
                     .withRemotePath("/tmp")
                     .exec();
-            ExecResult result = k3s.execInContainer("ctr", "-n", "k8s.io", "images", "import", inContainer);
+            ExecResult result = k3s.execInContainer(importCommand(platform(inspected), inContainer)
+                    .toArray(String[]::new));
             k3s.execInContainer("rm", "-f", inContainer);
             if (result.getExitCode() != 0) {
                 LOG.warn("K3S: importing {} into k3s failed ({}); k3s pulls it", image, result.getStderr().strip());
@@ -89,6 +93,27 @@ final class DockerImageLoader implements ImageLoader {
         } finally {
             Files.deleteIfExists(tar);
         }
+    }
+
+    /**
+     * {@code ctr images import} of one platform: under Docker's containerd image store, {@code docker save}
+     * writes the image's whole multi-platform index but only the blobs of the platform the host pulled, and an
+     * import of every platform fails on the first missing blob ("content digest ... not found": containerd issue
+     * 12908, kind issue 3795). {@code --platform} imports only the one the host has (containerd
+     * {@code cmd/ctr/commands/images/import.go}).
+     */
+    static List<String> importCommand(String platform, String archive) {
+        return platform == null ? List.of("ctr", "-n", "k8s.io", "images", "import", archive)
+                : List.of("ctr", "-n", "k8s.io", "images", "import", "--platform", platform, archive);
+    }
+
+    /** {@code linux/amd64} for the image the host's Docker holds, null when Docker does not say. */
+    static String platform(InspectImageResponse image) {
+        if (image == null || image.getOs() == null || image.getOs().isBlank() || image.getArch() == null
+                || image.getArch().isBlank()) {
+            return null;
+        }
+        return image.getOs() + "/" + image.getArch();
     }
 
     private boolean k3sHas(String name) throws IOException, InterruptedException {

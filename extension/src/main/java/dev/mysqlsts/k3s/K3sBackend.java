@@ -4,11 +4,6 @@ import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.backend.Settings;
 import dev.mysqlsts.backend.StatefulSetBackend;
 import dev.mysqlsts.manifest.ClusterSpec;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.testcontainers.DockerClientFactory;
 
 /**
  * The K3S backend: the manifests applied to k3s running in a Testcontainers container, one k3s per JVM
@@ -21,61 +16,44 @@ import org.testcontainers.DockerClientFactory;
  */
 public final class K3sBackend implements StatefulSetBackend {
 
-    private static volatile Boolean dockerAvailable;
-
     public K3sBackend() {
     }
 
-    /** Whether a Docker engine answers; asked once per JVM. */
-    public static boolean dockerAvailable() {
-        Boolean answer = dockerAvailable;
-        if (answer == null) {
-            synchronized (K3sBackend.class) {
-                answer = dockerAvailable;
-                if (answer == null) {
-                    boolean available = false;
-                    if (dockerConfigured()) {
-                        try {
-                            available = DockerClientFactory.instance().isDockerAvailable();
-                        } catch (RuntimeException | LinkageError e) {
-                            available = false;
-                        }
-                    }
-                    dockerAvailable = answer = available;
-                }
-            }
+    /**
+     * Whether K3S can run here, decided within seconds and without pulling anything, asked once per JVM: a
+     * Docker engine answers and every image it must run is in it or its registry answers (or the property
+     * {@code mysqlsts.k3s.kubeconfig} names an existing cluster). AUTO uses it to choose:
+     *
+     * <pre>{@code if (K3sBackend.availability(Settings.systemProperties()).bootable()) ...}</pre>
+     */
+    public static Availability availability(Settings settings) {
+        K3sSettings k3sSettings = K3sSettings.from(settings);
+        if (k3sSettings.existingCluster()) {
+            return new Availability(true, "an existing cluster: " + K3sSettings.KUBECONFIG + "="
+                    + k3sSettings.kubeconfig());
         }
-        return answer;
+        return K3sAvailability.of(k3sSettings.k3sImage());
     }
 
     /**
-     * Whether anything points at a Docker engine: DOCKER_HOST, a Testcontainers config file, or a Docker socket
-     * where Docker (also Desktop, rootless or Colima) puts it. Without one, Testcontainers would log an ERROR
-     * with its whole search on every machine without Docker; with one, Testcontainers decides.
+     * Whether K3S can run here, and why (or why not) in words for the log.
+     *
+     * @param bootable whether k3s can boot (or the existing cluster is configured)
+     * @param reason   why, naming the Docker endpoint, the images and the registries asked
      */
-    private static boolean dockerConfigured() {
-        if (System.getenv("DOCKER_HOST") != null) {
-            return true;
-        }
-        Path home = Path.of(System.getProperty("user.home"));
-        List<Path> candidates = new ArrayList<>(List.of(Path.of("/var/run/docker.sock"), Path.of("/run/docker.sock"),
-                home.resolve(".testcontainers.properties"), home.resolve(".docker/run/docker.sock"),
-                home.resolve(".docker/desktop/docker.sock"), home.resolve(".colima/default/docker.sock"),
-                home.resolve(".rd/docker.sock")));
-        String runtime = System.getenv("XDG_RUNTIME_DIR");
-        if (runtime != null) {
-            candidates.add(Path.of(runtime, "docker.sock"));
-        }
-        return candidates.stream().anyMatch(Files::exists);
+    public record Availability(boolean bootable, String reason) {
     }
 
     @Override
     public RunningStatefulSet start(ClusterSpec spec, Settings settings) {
         K3sSettings k3sSettings = K3sSettings.from(settings);
-        if (!dockerAvailable()) {
-            throw new K3sBackendException("K3S backend: no Docker engine answers (Testcontainers found none). Start "
-                    + "Docker, or run on the LOCAL backend: @MySqlStatefulSet(backend = Backend.LOCAL) or "
-                    + "-Dmysqlsts.backend=local.");
+        if (k3sSettings.existingCluster()) {
+            return ExistingCluster.deploy(spec, k3sSettings);
+        }
+        Availability availability = K3sAvailability.of(k3sSettings.k3sImage());
+        if (!availability.bootable()) {
+            throw new K3sBackendException("K3S backend cannot boot k3s here: " + availability.reason() + ". "
+                    + K3sAvailability.remedy(k3sSettings.k3sImage()));
         }
         K3sNode node = K3sNode.shared(k3sSettings.k3sImage());
         ImageLoader images = k3sSettings.loadImages() ? node.images() : ImageLoader.PULL;

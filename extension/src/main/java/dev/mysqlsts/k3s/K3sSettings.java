@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param toleratedRestarts a crashing container fails the start once its restart count reaches this; 0 fails at
  *                          its first crash ({@value #TOLERATED_RESTARTS})
  * @param diagnosticsDir    where diagnostics go ({@value #DIAGNOSTICS_DIR})
+ * @param kubeconfig        an existing cluster's kubeconfig file instead of k3s ({@value #KUBECONFIG}); null: k3s
+ * @param context           the kubeconfig's context to use ({@value #CONTEXT}); null: its current context
  */
 record K3sSettings(
         String k3sImage,
@@ -23,7 +25,9 @@ record K3sSettings(
         ImageOverrides imageOverrides,
         boolean loadImages,
         int toleratedRestarts,
-        Path diagnosticsDir) {
+        Path diagnosticsDir,
+        Path kubeconfig,
+        String context) {
 
     /** The k3s image, pinned here and nowhere else. */
     static final String DEFAULT_K3S_IMAGE = "rancher/k3s:v1.31.6-k3s1";
@@ -35,6 +39,8 @@ record K3sSettings(
     static final String LOAD_IMAGES = "mysqlsts.k3s.loadImagesFromDocker";
     static final String TOLERATED_RESTARTS = "mysqlsts.k3s.toleratedRestarts";
     static final String DIAGNOSTICS_DIR = "mysqlsts.diagnostics.dir";
+    static final String KUBECONFIG = "mysqlsts.k3s.kubeconfig";
+    static final String CONTEXT = "mysqlsts.k3s.context";
 
     /** Generous enough for a cold pull of mysql:5.7 and the xtrabackup image on a slow network. */
     static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(10);
@@ -46,6 +52,10 @@ record K3sSettings(
         if (!(requestsFactor > 0) || Double.isInfinite(requestsFactor)) {
             throw new IllegalArgumentException("property " + REQUESTS_FACTOR + "=" + requestsFactor
                     + " must be a number greater than 0 (1 keeps the manifests' requests)");
+        }
+        if (context != null && kubeconfig == null) {
+            throw new IllegalArgumentException("property " + CONTEXT + "=" + context + " needs " + KUBECONFIG
+                    + "=<kubeconfig file> too (the context is looked up in that file)");
         }
         if (toleratedRestarts < 0) {
             throw new IllegalArgumentException("property " + TOLERATED_RESTARTS + "=" + toleratedRestarts
@@ -61,13 +71,20 @@ record K3sSettings(
                 ImageOverrides.parse(IMAGE_OVERRIDES, settings.get(IMAGE_OVERRIDES).orElse("")),
                 settings.get(LOAD_IMAGES).map(Boolean::parseBoolean).orElse(true),
                 settings.get(TOLERATED_RESTARTS).map(K3sSettings::parseRestarts).orElse(0),
-                settings.get(DIAGNOSTICS_DIR).map(Path::of).orElse(DEFAULT_DIAGNOSTICS_DIR));
+                settings.get(DIAGNOSTICS_DIR).map(Path::of).orElse(DEFAULT_DIAGNOSTICS_DIR),
+                settings.get(KUBECONFIG).map(Path::of).orElse(null),
+                settings.get(CONTEXT).orElse(null));
+    }
+
+    /** Whether the pods run on an existing cluster rather than on a k3s of this JVM. */
+    boolean existingCluster() {
+        return kubeconfig != null;
     }
 
     /** The same settings with another startup timeout (tests inject short ones). */
     K3sSettings withStartupTimeout(Duration timeout) {
         return new K3sSettings(k3sImage, timeout, requestsFactor, imageOverrides, loadImages, toleratedRestarts,
-                diagnosticsDir);
+                diagnosticsDir, kubeconfig, context);
     }
 
     private static double parseFactor(String value) {

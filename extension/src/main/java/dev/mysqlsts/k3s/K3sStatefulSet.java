@@ -1,6 +1,5 @@
 package dev.mysqlsts.k3s;
 
-import dev.mysqlsts.backend.FaultInjector;
 import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.manifest.ClusterSpec;
@@ -51,6 +50,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
     private volatile LoopbackForwarder readForwarder;
     private volatile boolean closed;
     private K3sFaults faults;
+    private volatile FollowerTuning tuning;
 
     /** Without access to the node: the faults made there (kill, pause, network) are unsupported. */
     K3sStatefulSet(String name, ClusterSpec spec, KubernetesClient client, String namespace,
@@ -75,6 +75,33 @@ public final class K3sStatefulSet implements RunningStatefulSet {
         this.connector = connector;
         this.nodeShell = nodeShell;
         this.containerShell = containerShell;
+        this.tuning = new FollowerTuning(name, FollowerTuning.JDBC);
+    }
+
+    /** The same cluster with another way to tune followers (tests record it instead of using JDBC). */
+    K3sStatefulSet withTuner(FollowerTuning.Tuner tuner) {
+        this.tuning = new FollowerTuning(name, tuner);
+        return this;
+    }
+
+    /**
+     * Gives every Ready follower whose container was not tuned yet the short net timeout and heartbeat of
+     * LOCAL ({@link FollowerTuning}); called once the pods are Ready (start, scale, awaitReady, rebuild).
+     */
+    void tuneFollowers() {
+        int replicas = replicas();
+        String mysqlContainer = K3sFaults.mysqlContainerName(spec);
+        for (int ordinal = 1; ordinal < replicas; ordinal++) {
+            Pod pod = client.pods().inNamespace(namespace).withName(spec.podName(ordinal)).get();
+            if (pod == null || !ReadinessWaiter.isReady(pod) || pod.getStatus() == null) {
+                continue;
+            }
+            String run = PodReports.list(pod.getStatus().getContainerStatuses()).stream()
+                    .filter(c -> mysqlContainer.equals(c.getName()) && c.getContainerID() != null)
+                    .map(c -> ContainerTasks.stripRuntime(c.getContainerID()))
+                    .findFirst().orElse("");
+            tuning.tune(ordinal, spec.podName(ordinal), run, endpoint(ordinal).adminJdbcUrl());
+        }
     }
 
     @Override
@@ -158,6 +185,8 @@ public final class K3sStatefulSet implements RunningStatefulSet {
                 gone.close();
             }
         }
+        tuning.forgetFrom(newReplicas);
+        tuneFollowers();
     }
 
     /**
@@ -237,6 +266,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
         try (ReadinessWaiter.Watch watch = waiter.watchRecovery(replicas())) {
             watch.await(timeout, "the timeout given to awaitReady");
         }
+        tuneFollowers();
     }
 
     /**
@@ -246,7 +276,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
      * A deleted pod must be back and Ready within {@value K3sSettings#STARTUP_TIMEOUT}.
      */
     @Override
-    public synchronized FaultInjector faults() {
+    public synchronized K3sFaults faults() {
         checkOpen();
         if (faults == null) {
             faults = new K3sFaults(name, spec, client, namespace, nodeShell, containerShell, settings.startupTimeout());
@@ -276,10 +306,71 @@ public final class K3sStatefulSet implements RunningStatefulSet {
         restartInRole(ordinal, leader);
     }
 
+    /**
+     * What {@code kubectl delete pvc data-mysql-N; kubectl delete pod mysql-N} does: each volume claim of the pod
+     * (one per volumeClaimTemplate, {@code <template>-<statefulset>-<ordinal>}) is deleted (its
+     * {@code kubernetes.io/pvc-protection} finalizer keeps it until the pod is gone), then the pod; the
+     * StatefulSet controller creates the pod again and, for a claim that is missing, a new one from the template
+     * (kubernetes {@code pkg/controller/statefulset/stateful_set_control.go}, which also creates missing claims for
+     * a Pending pod), so the init containers find an empty volume and clone the previous ordinal, and the sidecar
+     * starts replication from ordinal 0. Returns once the new pod is Ready on new claims.
+     *
+     * @throws IllegalArgumentException for ordinal 0, which has no previous ordinal to clone from, or a leader
+     *                                  other than 0 (the manifests' sidecar always follows ordinal 0)
+     */
     @Override
     public void rebuild(int ordinal, int leader) {
-        // TODO(issue 9): delete the pod's PVC and the pod through the API, wait until it is Ready again
-        throw new UnsupportedOperationException("rebuild(" + ordinal + ") is not implemented on K3S yet");
+        checkOpen();
+        if (ordinal <= 0 || ordinal >= replicas()) {
+            throw new IllegalArgumentException("rebuild(" + ordinal + "): give a follower's ordinal, 1 to "
+                    + (replicas() - 1) + "; ordinal 0 is the leader and has no previous ordinal to clone from");
+        }
+        if (leader != 0) {
+            throw new IllegalArgumentException("rebuild(" + ordinal + ") with leader " + leader + " on K3S: the"
+                    + " manifests' sidecar always replicates from " + spec.podName(0) + "; promote is LOCAL only");
+        }
+        List<String> claims = claimNames(ordinal);
+        Map<String, String> oldUids = new java.util.LinkedHashMap<>();
+        for (String claim : claims) {
+            var pvc = client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get();
+            if (pvc != null) {
+                oldUids.put(claim, pvc.getMetadata().getUid());
+            }
+        }
+        long started = System.nanoTime();
+        LOG.info("K3S {}: rebuild {}: deleting its volume claims {} and the pod", name, spec.podName(ordinal), claims);
+        faults().replacePod(ordinal, "rebuild", () -> {
+            for (String claim : claims) {
+                client.persistentVolumeClaims().inNamespace(namespace).withName(claim).delete();
+            }
+            client.pods().inNamespace(namespace).withName(spec.podName(ordinal)).delete();
+        });
+        for (String claim : claims) {
+            var pvc = client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get();
+            if (pvc == null || pvc.getMetadata().getUid().equals(oldUids.get(claim))) {
+                throw new K3sBackendException("K3S " + name + ": rebuild(" + ordinal + "): " + spec.podName(ordinal)
+                        + " is Ready again, but " + (pvc == null ? "its volume claim " + claim + " does not exist"
+                        : "on its old volume claim " + claim + " (uid " + oldUids.get(claim) + ")")
+                        + ", so its data was not thrown away");
+            }
+        }
+        LOG.info("K3S {}: {} rebuilt on new volume claims in {} ms", name, spec.podName(ordinal),
+                (System.nanoTime() - started) / 1_000_000);
+        tuneFollowers();
+    }
+
+    /** The pod's claims from the StatefulSet's volumeClaimTemplates: {@code data-mysql-1}. */
+    private List<String> claimNames(int ordinal) {
+        StatefulSet sts = client.apps().statefulSets().inNamespace(namespace).withName(spec.statefulSetName()).get();
+        if (sts == null || sts.getSpec().getVolumeClaimTemplates() == null
+                || sts.getSpec().getVolumeClaimTemplates().isEmpty()) {
+            throw new UnsupportedOperationException("rebuild(" + ordinal + ") on K3S deletes the pod's volume claims,"
+                    + " and the StatefulSet " + spec.statefulSetName() + " of " + spec.source() + " has no"
+                    + " volumeClaimTemplates: its pods keep no data of their own (deletePod does the rest)");
+        }
+        return sts.getSpec().getVolumeClaimTemplates().stream()
+                .map(t -> t.getMetadata().getName() + "-" + spec.podName(ordinal))
+                .toList();
     }
 
     @Override

@@ -53,6 +53,7 @@ public final class StatefulSetDeployer {
     private final Function<String, PodConnector> connectors;
     private final NodeShell nodeShell;
     private final Function<String, ContainerShell> containerShells;
+    private FollowerTuning.Tuner tuner = FollowerTuning.JDBC;
 
     /**
      * @param connectors the {@link PodConnector} for a namespace
@@ -78,12 +79,24 @@ public final class StatefulSetDeployer {
      * Without one (an existing cluster reached through its API server), those faults are unsupported.
      */
     StatefulSetDeployer withNodeShell(NodeShell shell) {
-        return new StatefulSetDeployer(client, settings, images, connectors, shell, containerShells);
+        StatefulSetDeployer copy = new StatefulSetDeployer(client, settings, images, connectors, shell, containerShells);
+        copy.tuner = tuner;
+        return copy;
     }
 
     /** The same deployer, with another way to run commands in a pod's container (tests record them). */
     StatefulSetDeployer withContainerShells(Function<String, ContainerShell> shells) {
-        return new StatefulSetDeployer(client, settings, images, connectors, nodeShell, shells);
+        StatefulSetDeployer copy = new StatefulSetDeployer(client, settings, images, connectors, nodeShell, shells);
+        copy.tuner = tuner;
+        return copy;
+    }
+
+    /** The same deployer, tuning followers another way (tests record it instead of using JDBC). */
+    StatefulSetDeployer withFollowerTuner(FollowerTuning.Tuner followerTuner) {
+        StatefulSetDeployer copy = new StatefulSetDeployer(client, settings, images, connectors, nodeShell,
+                containerShells);
+        copy.tuner = followerTuner;
+        return copy;
     }
 
     /** A deployer for any cluster the client reaches; the cluster pulls images itself. */
@@ -127,8 +140,10 @@ public final class StatefulSetDeployer {
             }
             LOG.info("K3S {}: {} pods Ready in {} s (namespace {})", name, spec.replicas(),
                     Duration.ofNanos(System.nanoTime() - started).toSeconds(), namespace);
-            return new K3sStatefulSet(name, spec, client, namespace, podLabels, settings, connectors.apply(namespace),
-                    nodeShell, containerShells.apply(namespace));
+            K3sStatefulSet running = new K3sStatefulSet(name, spec, client, namespace, podLabels, settings,
+                    connectors.apply(namespace), nodeShell, containerShells.apply(namespace)).withTuner(tuner);
+            running.tuneFollowers();
+            return running;
         } catch (RuntimeException e) {
             writeStartupDiagnostics(spec, name, namespace);
             K3sStatefulSet.deleteNamespace(client, namespace, name);

@@ -1,28 +1,51 @@
 package dev.mysqlsts.replication;
 
 import dev.mysqlsts.ReplicaStatus;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The replication statements the harness runs, in the MariaDB / MySQL 5.7 dialect that the manifests' sidecar
- * uses ({@code CHANGE MASTER TO}, {@code START SLAVE}).
+ * The replication statements the harness runs. Each method that takes a URL asks the server its version
+ * ({@code SELECT VERSION()}) on the same connection and speaks its {@link Dialect}: MariaDB and MySQL 5.7
+ * ({@code CHANGE MASTER TO}, {@code START SLAVE}), MySQL 8.0 and 8.4 ({@code CHANGE REPLICATION SOURCE TO},
+ * {@code START REPLICA}, {@code SHOW BINARY LOG STATUS}).
+ *
+ * <pre>{@code Replication.stopReplica(pod.jdbcUrl());}</pre>
  */
 public final class Replication {
 
     /** How long one replication statement may take. */
     public static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
 
-    private Replication() {
-    }
-
     /**
      * Seconds between a follower's attempts to reach its source. The seed's sidecar says 10; 1 lets a healed
      * partition or a restarted source show in seconds instead of tens of seconds.
      */
     public static final int CONNECT_RETRY_SECONDS = 1;
+
+    /** The followers' net timeout, as on LOCAL: a silent source is given up after this many seconds. */
+    public static final int NET_TIMEOUT_SECONDS = 4;
+
+    /** The source's heartbeat to its followers: half the net timeout, as MySQL's default ratio. */
+    public static final double HEARTBEAT_SECONDS = 2;
+
+    private Replication() {
+    }
+
+    /** The server's family and version, from {@code SELECT VERSION()}. */
+    public static Dialect dialect(String url) {
+        return Dialect.of(Sql.rows(url, STATEMENT_TIMEOUT, "SELECT VERSION() AS version").get(0).get("version"));
+    }
+
+    /** The dialect of the server behind an open connection. */
+    public static Dialect dialect(Connection connection) throws SQLException {
+        return Dialect.of(Sql.rows(connection, "SELECT VERSION() AS version").get(0).get("version"));
+    }
 
     /**
      * What the sidecar does once the server accepts connections: {@code CHANGE MASTER TO} the clone's
@@ -32,13 +55,15 @@ public final class Replication {
      * @param position where the clone's data ends in the source's binlog
      */
     public static void startFrom(String adminUrl, BinlogPosition position, String sourceHost, int sourcePort) {
-        Sql.execute(adminUrl, STATEMENT_TIMEOUT, changeMaster(sourceHost, sourcePort, "MASTER_LOG_FILE='"
-                + position.file().replace("'", "''") + "', MASTER_LOG_POS=" + position.position()), "START SLAVE");
+        String change = changeMaster(sourceHost, sourcePort, "MASTER_LOG_FILE='"
+                + position.file().replace("'", "''") + "', MASTER_LOG_POS=" + position.position());
+        run(adminUrl, d -> new String[] {d.changeSource(change), d.startReplica()});
     }
 
     /**
      * {@code CHANGE MASTER TO} the source's address as root, followed from {@code where} (binlog coordinates or a
-     * GTID mode).
+     * GTID mode), in the MariaDB / MySQL 5.7 words; {@link #changeMaster(Dialect, String, int, String)} gives
+     * it in a server's own words.
      */
     public static String changeMaster(String sourceHost, int sourcePort, String where) {
         return "CHANGE MASTER TO " + where + ", MASTER_HOST='" + sourceHost + "', MASTER_PORT=" + sourcePort
@@ -47,16 +72,21 @@ public final class Replication {
                 + ", MASTER_SSL=0";
     }
 
+    /** {@link #changeMaster(String, int, String)} in the dialect's words (CHANGE REPLICATION SOURCE TO on MySQL 8.0.23+). */
+    public static String changeMaster(Dialect dialect, String sourceHost, int sourcePort, String where) {
+        return dialect.changeSource(changeMaster(sourceHost, sourcePort, where));
+    }
+
     /** The source's current binlog position, empty when it writes no binary log. */
     public static Optional<BinlogPosition> sourcePosition(String url) {
-        List<Map<String, String>> rows = Sql.rows(url, STATEMENT_TIMEOUT, "SHOW MASTER STATUS");
-        return rows.stream().findFirst()
+        return query(url, STATEMENT_TIMEOUT, Dialect::showSourceStatus).stream().findFirst()
                 .map(row -> new BinlogPosition(row.get("File"), Long.parseLong(row.get("Position"))));
     }
 
     /** The replica status of a server, empty when it is no replica. */
     public static Optional<ReplicaStatus> replicaStatus(String url) {
-        return Sql.rows(url, STATEMENT_TIMEOUT, "SHOW SLAVE STATUS").stream().findFirst().map(Replication::toStatus);
+        return query(url, STATEMENT_TIMEOUT, Dialect::showReplicaStatus).stream().findFirst()
+                .map(ReplicaStatusRow::toStatus);
     }
 
     /**
@@ -66,40 +96,86 @@ public final class Replication {
      */
     public static boolean awaitApplied(String url, BinlogPosition position, Duration timeout) {
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
-        String sql = "SELECT MASTER_POS_WAIT('" + position.file().replace("'", "''") + "', " + position.position()
-                + ", " + seconds + ") AS applied";
-        String result = Sql.rows(url, timeout.plus(STATEMENT_TIMEOUT), sql).get(0).get("applied");
+        String result = query(url, timeout.plus(STATEMENT_TIMEOUT), d -> d.waitForPosition(position, seconds))
+                .get(0).get("applied");
         return result != null && Long.parseLong(result) >= 0;
     }
 
-    private static ReplicaStatus toStatus(Map<String, String> row) {
-        String seconds = row.get("Seconds_Behind_Master");
-        return new ReplicaStatus(
-                "Yes".equals(row.get("Slave_IO_Running")),
-                row.getOrDefault("Slave_IO_Running", ""),
-                "Yes".equals(row.get("Slave_SQL_Running")),
-                seconds == null ? null : Long.valueOf(seconds),
-                row.getOrDefault("Master_Host", ""),
-                parseInt(row.get("Master_Port")),
-                row.getOrDefault("Master_Log_File", ""),
-                parseLong(row.get("Read_Master_Log_Pos")),
-                row.getOrDefault("Relay_Master_Log_File", ""),
-                parseLong(row.get("Exec_Master_Log_Pos")),
-                parseInt(row.get("Last_IO_Errno")),
-                nullToEmpty(row.get("Last_IO_Error")),
-                parseInt(row.get("Last_SQL_Errno")),
-                nullToEmpty(row.get("Last_SQL_Error")));
+    /** Stops both replication threads ({@code STOP SLAVE} / {@code STOP REPLICA}). */
+    public static void stopReplica(String url) {
+        run(url, d -> new String[] {d.stopReplica()});
     }
 
-    private static int parseInt(String value) {
-        return value == null || value.isEmpty() ? 0 : Integer.parseInt(value);
+    /** Starts both replication threads ({@code START SLAVE} / {@code START REPLICA}). */
+    public static void startReplica(String url) {
+        run(url, d -> new String[] {d.startReplica()});
     }
 
-    private static long parseLong(String value) {
-        return value == null || value.isEmpty() ? 0 : Long.parseLong(value);
+    /** Stops and starts the IO thread, so a follower that gave up or waits for its retry connects now. */
+    public static void restartIoThread(String url) {
+        run(url, d -> new String[] {d.stopIoThread(), d.startIoThread()});
     }
 
-    private static String nullToEmpty(String value) {
-        return value == null ? "" : value;
+    /**
+     * Makes the follower apply each event {@code delay} after the source wrote it (MASTER_DELAY / SOURCE_DELAY,
+     * whole seconds, rounded up): its SQL thread (on MariaDB both threads) is stopped, changed and started
+     * again. {@link Duration#ZERO}
+     * removes the delay.
+     */
+    public static void delay(String url, Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("a replication delay of " + delay + ": give zero or more");
+        }
+        long seconds = (delay.toMillis() + 999) / 1000;
+        run(url, d -> d.delay(seconds));
+    }
+
+    /**
+     * Gives a running follower the short net timeout and heartbeat of {@link #NET_TIMEOUT_SECONDS} and
+     * {@link #HEARTBEAT_SECONDS} and the connect retry of {@link #CONNECT_RETRY_SECONDS}, and restarts its IO
+     * thread so they apply: a cut link then shows within seconds instead of after the default 60 s.
+     */
+    public static void shortenNetTimeout(String url) {
+        run(url, d -> d.shortNetTimeout(NET_TIMEOUT_SECONDS, HEARTBEAT_SECONDS, CONNECT_RETRY_SECONDS));
+    }
+
+    /**
+     * Whether the server logs GTIDs a new source can be followed by: always on MariaDB; on MySQL only with
+     * {@code gtid_mode=ON}.
+     */
+    public static boolean gtidModeOn(String url) {
+        return "ON".equalsIgnoreCase(query(url, STATEMENT_TIMEOUT, Dialect::gtidModeQuery).get(0).get("gtid_mode"));
+    }
+
+    private interface Statements {
+        String[] of(Dialect dialect);
+    }
+
+    private interface Query {
+        String of(Dialect dialect);
+    }
+
+    private static void run(String url, Statements statements) {
+        String sql = "";
+        try (Connection connection = Sql.connect(url, STATEMENT_TIMEOUT);
+                Statement statement = connection.createStatement()) {
+            String[] all = statements.of(dialect(connection));
+            for (String one : all) {
+                sql = one;
+                statement.execute(one);
+            }
+        } catch (SQLException e) {
+            throw new Sql.SqlFailure(url, sql.isEmpty() ? "SELECT VERSION()" : sql, e);
+        }
+    }
+
+    private static List<Map<String, String>> query(String url, Duration timeout, Query query) {
+        String sql = "SELECT VERSION()";
+        try (Connection connection = Sql.connect(url, timeout)) {
+            sql = query.of(dialect(connection));
+            return Sql.rows(connection, sql);
+        } catch (SQLException e) {
+            throw new Sql.SqlFailure(url, sql, e);
+        }
     }
 }

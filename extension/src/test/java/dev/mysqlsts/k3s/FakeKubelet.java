@@ -56,15 +56,29 @@ final class FakeKubelet {
         return client.pods().inNamespace(namespace).resource(pod).create();
     }
 
-    /** The kubelet found every container running and the readiness probe passing. */
+    /**
+     * The kubelet found every container running and the readiness probe passing; container ids and the pod's
+     * IP reported before ({@link #network}) are kept.
+     */
     Pod ready(String podName) {
         Pod pod = get(podName);
+        java.util.Map<String, String> ids = new java.util.HashMap<>();
+        if (pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null) {
+            pod.getStatus().getContainerStatuses().stream().filter(c -> c.getContainerID() != null)
+                    .forEach(c -> ids.put(c.getName(), c.getContainerID()));
+        }
+        String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
         List<ContainerStatus> containers = pod.getSpec().getContainers().stream()
-                .map(c -> running(c.getName(), c.getImage(), true)).toList();
+                .map(c -> {
+                    ContainerStatus status = running(c.getName(), c.getImage(), true);
+                    status.setContainerID(ids.get(c.getName()));
+                    return status;
+                }).toList();
         List<ContainerStatus> inits = pod.getSpec().getInitContainers().stream()
                 .map(c -> completed(c.getName(), c.getImage())).toList();
-        return setStatus(pod, "Running", List.of(condition("Ready", "True", null, null),
-                condition("PodScheduled", "True", null, null)), inits, containers);
+        Pod updated = setStatus(pod, "Running", List.of(condition("Ready", "True", null, null),
+                condition("PodScheduled", "True", null, null)), inits, containers, ip);
+        return updated;
     }
 
     /**
@@ -174,8 +188,17 @@ final class FakeKubelet {
 
     private Pod setStatus(Pod pod, String phase, List<PodCondition> conditions, List<ContainerStatus> inits,
                           List<ContainerStatus> containers) {
+        return setStatus(pod, phase, conditions, inits, containers, null);
+    }
+
+    private Pod setStatus(Pod pod, String phase, List<PodCondition> conditions, List<ContainerStatus> inits,
+                          List<ContainerStatus> containers, String podIp) {
         pod.setStatus(new PodStatusBuilder().withPhase(phase).withConditions(conditions)
                 .withInitContainerStatuses(inits).withContainerStatuses(containers).build());
+        if (podIp != null) {
+            pod.getStatus().setPodIP(podIp);
+            pod.getStatus().setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIP(podIp)));
+        }
         return client.pods().inNamespace(namespace).resource(pod).updateStatus();
     }
 

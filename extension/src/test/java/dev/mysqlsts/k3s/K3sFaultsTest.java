@@ -78,26 +78,34 @@ class K3sFaultsTest {
     }
 
     @Test
-    void killSigkillsTheMysqlContainersTaskThroughContainerd() {
-        faults.kill(1);
+    void killSigkillsTheMysqlContainersTaskThroughContainerdAndWaitsForTheKubeletToSeeIt() throws Exception {
+        CompletableFuture<Void> kill = CompletableFuture.runAsync(() -> faults.kill(1));
+        long deadline = System.nanoTime() + MockCluster.PATIENCE.toNanos();
+        List<String> ran = List.of();
+        while (ran.isEmpty() && System.nanoTime() < deadline && !kill.isDone()) {
+            Thread.sleep(5);
+            ran = node.take();
+        }
+        assertEquals(List.of("ctr -n k8s.io task kill -s SIGKILL c0de01"), ran);
+        kubelet.network("mysql-1", "10.42.0.11", "c0de11"); // the kubelet restarted it: a new container id
 
-        assertEquals(List.of("ctr -n k8s.io task kill -s SIGKILL c0de01"), node.take());
+        join(kill);
     }
 
     @Test
-    void pauseAndResumeFreezeAndThawTheMysqlContainersCgroup() {
+    void pauseAndResumeStopAndContinueTheMysqlContainersMainProcess() {
         faults.pause(2);
-        assertEquals(List.of("ctr -n k8s.io task pause c0de02"), node.take());
+        assertEquals(List.of("ctr -n k8s.io task kill -s SIGSTOP c0de02"), node.take());
 
         faults.resume(2);
-        assertEquals(List.of("ctr -n k8s.io task resume c0de02"), node.take());
+        assertEquals(List.of("ctr -n k8s.io task kill -s SIGCONT c0de02"), node.take());
     }
 
     @Test
     void resumeOfAContainerTheKubeletRestartedMeanwhileIsNotAnError() {
         faults.pause(2);
-        node.answer("ctr -n k8s.io task resume", CommandResult.failed(1,
-                "ctr: cannot resume a running process: failed precondition"));
+        node.answer("ctr -n k8s.io task kill -s SIGCONT", CommandResult.failed(1,
+                "ctr: container \"c0de02\" in namespace \"k8s.io\": not found"));
 
         faults.resume(2);
     }
@@ -125,6 +133,36 @@ class K3sFaultsTest {
                 "nsenter -t 1002 -n iptables -w -I OUTPUT 1 -j MYSQLSTS",
                 "nsenter -t 1002 -n iptables -w -A MYSQLSTS -s 10.42.0.10 -j DROP",
                 "nsenter -t 1002 -n iptables -w -A MYSQLSTS -d 10.42.0.10 -j DROP"), node.take());
+    }
+
+    @Test
+    void aOneWayCutDropsWhatLeavesTheSenderForTheReceiverAndWhatReachesTheReceiverFromTheSender() {
+        faults.cutOneWay(0, 2);
+
+        assertEquals(List.of(
+                "ctr -n k8s.io task ls",
+                "nsenter -t 1000 -n iptables -w -N MYSQLSTS",
+                "nsenter -t 1000 -n iptables -w -I INPUT 1 -j MYSQLSTS",
+                "nsenter -t 1000 -n iptables -w -I OUTPUT 1 -j MYSQLSTS",
+                "nsenter -t 1000 -n iptables -w -A MYSQLSTS -d 10.42.0.12 -j DROP",
+                "nsenter -t 1002 -n iptables -w -N MYSQLSTS",
+                "nsenter -t 1002 -n iptables -w -I INPUT 1 -j MYSQLSTS",
+                "nsenter -t 1002 -n iptables -w -I OUTPUT 1 -j MYSQLSTS",
+                "nsenter -t 1002 -n iptables -w -A MYSQLSTS -s 10.42.0.10 -j DROP"), node.take(),
+                "mysql-2 to mysql-0 is untouched: no -s 10.42.0.12 on mysql-0, no -d 10.42.0.10 on mysql-2");
+
+        faults.restoreAll();
+        assertEquals(List.of(
+                "ctr -n k8s.io task ls",
+                "nsenter -t 1000 -n iptables -w -F MYSQLSTS",
+                "nsenter -t 1002 -n iptables -w -F MYSQLSTS"), node.take(), "mysql-1 was never touched");
+    }
+
+    @Test
+    void aOneWayCutNeedsTheNode() {
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> faults(null, MockCluster.PATIENCE).cutOneWay(1, 0));
+        assertTrue(e.getMessage().contains("faults.cut(1, 0) on K3S works from the node"), e.getMessage());
     }
 
     @Test
@@ -192,15 +230,16 @@ class K3sFaultsTest {
     }
 
     @Test
-    void breakReadinessMovesTheProbesBinaryAsideInTheMysqlContainerAndBack() {
+    void breakReadinessPutsAStubThatExits1AtTheProbesPathAndRestoresTheOriginal() {
         faults.breakReadiness(1, true);
         assertEquals(List.of(
                 "mysql-1/mysql: sh -c command -v mysql",
-                "mysql-1/mysql: mv /usr/bin/mysql /usr/bin/mysql.mysqlsts-broken"), containers.take(),
-                "the seed's readiness probe runs mysql -h 127.0.0.1 -e SELECT 1");
+                "mysql-1/mysql: sh -c " + ProbeStub.BREAK_SCRIPT + " sh /usr/bin/mysql " + ProbeStub.STUB),
+                containers.take(), "the seed's readiness probe runs mysql -h 127.0.0.1 -e SELECT 1");
+        assertTrue(ProbeStub.STUB.startsWith("#!/bin/sh\n") && ProbeStub.STUB.endsWith("exit 1\n"));
 
         faults.breakReadiness(1, false);
-        assertEquals(List.of("mysql-1/mysql: mv /usr/bin/mysql.mysqlsts-broken /usr/bin/mysql"), containers.take());
+        assertEquals(List.of("mysql-1/mysql: mv -f /usr/bin/mysql.mysqlsts-broken /usr/bin/mysql"), containers.take());
         assertEquals(List.of(), node.take(), "nothing runs on the node");
     }
 
@@ -230,7 +269,7 @@ class K3sFaultsTest {
         faults.restoreAll();
 
         assertEquals(List.of(
-                "ctr -n k8s.io task resume c0de00",
+                "ctr -n k8s.io task kill -s SIGCONT c0de00",
                 "ctr -n k8s.io task ls",
                 "nsenter -t 1002 -n tc qdisc del dev eth0 root",
                 "nsenter -t 1002 -n ip -o link show dev eth0",
@@ -239,7 +278,7 @@ class K3sFaultsTest {
                 "nsenter -t 1000 -n iptables -w -F MYSQLSTS",
                 "nsenter -t 1001 -n iptables -w -F MYSQLSTS",
                 "nsenter -t 1002 -n iptables -w -F MYSQLSTS"), node.take());
-        assertEquals(List.of("mysql-1/mysql: mv /usr/bin/mysql.mysqlsts-broken /usr/bin/mysql"), containers.take());
+        assertEquals(List.of("mysql-1/mysql: mv -f /usr/bin/mysql.mysqlsts-broken /usr/bin/mysql"), containers.take());
 
         faults.restoreAll();
         assertEquals(List.of(), node.take(), "nothing is in force any more");
@@ -323,9 +362,9 @@ class K3sFaultsTest {
         assertThrows(UnsupportedOperationException.class, () -> apiOnly.cut(Set.of(0), Set.of(1, 2)));
 
         apiOnly.breakReadiness(0, true);
-        assertEquals("mysql-0/mysql: mv /usr/bin/mysql /usr/bin/mysql.mysqlsts-broken", containers.take().get(1));
+        assertTrue(containers.take().get(1).startsWith("mysql-0/mysql: sh -c " + ProbeStub.BREAK_SCRIPT));
         apiOnly.restoreAll();
-        assertEquals(List.of("mysql-0/mysql: mv /usr/bin/mysql.mysqlsts-broken /usr/bin/mysql"), containers.take());
+        assertEquals(List.of("mysql-0/mysql: mv -f /usr/bin/mysql.mysqlsts-broken /usr/bin/mysql"), containers.take());
     }
 
     @Test
@@ -344,8 +383,8 @@ class K3sFaultsTest {
 
         FaultInjector injector = running.faults();
         assertSame(injector, running.faults(), "one instance remembers what is in force");
-        injector.kill(0);
-        assertEquals(List.of("ctr -n k8s.io task kill -s SIGKILL c0de00"), node.take());
+        injector.pause(0);
+        assertEquals(List.of("ctr -n k8s.io task kill -s SIGSTOP c0de00"), node.take());
 
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> running.restartInRole(1, true));

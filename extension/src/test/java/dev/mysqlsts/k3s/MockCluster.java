@@ -33,11 +33,16 @@ final class MockCluster {
     /** Settings as in a K3S run: requests at a quarter, mysql:5.7 replaced by mysql:5.7.44. */
     static K3sSettings settings(Duration startupTimeout, Path diagnosticsDir) {
         return new K3sSettings(K3sSettings.DEFAULT_K3S_IMAGE, startupTimeout, 0.25,
-                ImageOverrides.parse(K3sSettings.IMAGE_OVERRIDES, "mysql:5.7=mysql:5.7.44"), false, 0, diagnosticsDir);
+                ImageOverrides.parse(K3sSettings.IMAGE_OVERRIDES, "mysql:5.7=mysql:5.7.44"), false, 0, diagnosticsDir,
+                null, null);
     }
 
+    /** Followers the deployer tuned ({@link FollowerTuning}), pod name each time. */
+    final java.util.List<String> tuned = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     StatefulSetDeployer deployer(K3sSettings settings) {
-        return new StatefulSetDeployer(client, settings, ImageLoader.PULL, namespace -> (pod, port, socket) -> socket);
+        return new StatefulSetDeployer(client, settings, ImageLoader.PULL, namespace -> (pod, port, socket) -> socket)
+                .withFollowerTuner((pod, url) -> tuned.add(pod));
     }
 
     FakeKubelet kubelet(String namespace) {

@@ -1,5 +1,6 @@
 package dev.mysqlsts.samples;
 
+import dev.mysqlsts.backend.Settings;
 import dev.mysqlsts.k3s.K3sBackend;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -12,8 +13,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Runs the annotated test class only where a Docker engine answers; elsewhere JUnit reports it as skipped
- * with the reason "no Docker engine". Put it next to {@code @MySqlStatefulSet(backend = Backend.K3S)} so a
+ * Runs the annotated test class only where k3s can boot (a Docker engine answers and the k3s and Ryuk images
+ * are in it or their registry answers, as AUTO decides); elsewhere JUnit reports it as skipped with the
+ * reason, for example "K3S cannot run here: no Docker engine: ...". Put it next to {@code @MySqlStatefulSet(backend = Backend.K3S)} so a
  * suite stays green on machines without Docker:
  *
  * <pre>{@code
@@ -22,26 +24,25 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * class ReplicationOnK3sTest { ... }
  * }</pre>
  *
- * The condition is evaluated before the cluster would start, so nothing is attempted without Docker.
+ * The condition is evaluated before the cluster would start, so nothing is attempted (and nothing pulled) where
+ * k3s cannot boot.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 @ExtendWith(RequiresDocker.DockerEngineCondition.class)
-@interface RequiresDocker {
+public @interface RequiresDocker {
 
-    /** Enabled when a Docker engine answers (asked once per JVM, as the backend selection asks). */
+    /** Enabled where k3s can boot (asked once per JVM, as the backend selection asks). */
     final class DockerEngineCondition implements ExecutionCondition {
 
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            return dockerAvailable()
-                    ? ConditionEvaluationResult.enabled("a Docker engine answers")
-                    : ConditionEvaluationResult.disabled("no Docker engine");
-        }
-
-        private static boolean dockerAvailable() {
-            return K3sBackend.dockerAvailable();
+            Settings settings = Settings.from(context::getConfigurationParameter);
+            K3sBackend.Availability k3s = K3sBackend.availability(settings);
+            return k3s.bootable()
+                    ? ConditionEvaluationResult.enabled("K3S can run here: " + k3s.reason())
+                    : ConditionEvaluationResult.disabled("K3S cannot run here: " + k3s.reason());
         }
     }
 }
