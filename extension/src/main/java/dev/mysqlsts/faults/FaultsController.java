@@ -178,7 +178,7 @@ public final class FaultsController implements Faults {
         LOG.info("fault stopReplication on {} at {}", name(ordinal), now());
         history.started("stopReplication", List.of(ordinal));
         replicationStopped.add(ordinal);
-        Sql.execute(statefulSet.endpoint(ordinal).adminJdbcUrl(), Replication.STATEMENT_TIMEOUT, "STOP SLAVE");
+        Replication.stopReplica(statefulSet.endpoint(ordinal).adminJdbcUrl());
     }
 
     @Override
@@ -186,7 +186,7 @@ public final class FaultsController implements Faults {
         followerCheck("startReplication", ordinal);
         LOG.info("fault startReplication on {} at {}", name(ordinal), now());
         replicationStopped.remove(ordinal);
-        Sql.execute(statefulSet.endpoint(ordinal).adminJdbcUrl(), Replication.STATEMENT_TIMEOUT, "START SLAVE");
+        Replication.startReplica(statefulSet.endpoint(ordinal).adminJdbcUrl());
         history.ended("stopReplication", pods -> pods.contains(ordinal));
     }
 
@@ -214,12 +214,12 @@ public final class FaultsController implements Faults {
         }
     }
 
-    /** MariaDB changes the delay only with both replication threads stopped; a stopped follower stays stopped. */
+    /** The delay in the server's dialect; a follower whose replication a fault stopped stays stopped. */
     private void setDelay(int ordinal, long seconds) {
         String url = statefulSet.endpoint(ordinal).adminJdbcUrl();
-        Sql.execute(url, Replication.STATEMENT_TIMEOUT, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=" + seconds);
-        if (!replicationStopped.contains(ordinal)) {
-            Sql.execute(url, Replication.STATEMENT_TIMEOUT, "START SLAVE");
+        Replication.delay(url, Duration.ofSeconds(seconds));
+        if (replicationStopped.contains(ordinal)) {
+            Replication.stopReplica(url);
         }
     }
 
@@ -303,7 +303,7 @@ public final class FaultsController implements Faults {
         statefulSet.awaitReady(HEAL_READY_TIMEOUT);
         for (int ordinal : replicationStopped) {
             if (ordinal < statefulSet.replicas() && ordinal != cluster.leader().ordinal()) {
-                Sql.execute(statefulSet.endpoint(ordinal).adminJdbcUrl(), Replication.STATEMENT_TIMEOUT, "START SLAVE");
+                Replication.startReplica(statefulSet.endpoint(ordinal).adminJdbcUrl());
             }
         }
         replicationStopped.clear();
@@ -331,7 +331,7 @@ public final class FaultsController implements Faults {
             String url = statefulSet.endpoint(follower.ordinal()).adminJdbcUrl();
             ReplicaStatus status = Replication.replicaStatus(url).orElse(null);
             if (status != null && !status.ioRunning()) {
-                Sql.execute(url, Replication.STATEMENT_TIMEOUT, "STOP SLAVE IO_THREAD", "START SLAVE IO_THREAD");
+                Replication.restartIoThread(url);
             }
         }
     }

@@ -32,6 +32,7 @@ public final class Failover {
 
     public static Promotion promote(RunningStatefulSet statefulSet, int oldLeader, int newLeader,
                                     Runnable awaitCaughtUp) {
+        requireMariaDb(statefulSet, newLeader);
         Map<String, String> unreachable = new LinkedHashMap<>();
         try {
             Sql.execute(url(statefulSet, oldLeader), Replication.STATEMENT_TIMEOUT, "SET GLOBAL read_only = 1");
@@ -87,6 +88,26 @@ public final class Failover {
                 missing.isEmpty() ? "; no pod had transactions it lacks" : "; transactions the new source lacks: " + missing,
                 unreachable.isEmpty() ? "" : "; pods it could not reach: " + unreachable.keySet());
         return promotion;
+    }
+
+    /**
+     * The steps above use MariaDB's GTIDs. On MySQL a promotion needs {@code gtid_mode=ON} in the config, and even
+     * then this harness does not promote MySQL servers yet: say which of the two it is.
+     */
+    private static void requireMariaDb(RunningStatefulSet statefulSet, int newLeader) {
+        String url = url(statefulSet, newLeader);
+        Dialect dialect = Replication.dialect(url);
+        if (dialect.family() == Dialect.Family.MARIADB) {
+            return;
+        }
+        String pod = name(statefulSet, newLeader);
+        if (!Replication.gtidModeOn(url)) {
+            throw new UnsupportedOperationException("promote(" + newLeader + "): " + pod + " runs " + dialect
+                    + " with gtid_mode OFF, so a new source cannot be followed by position after a fail-over: add "
+                    + "gtid_mode=ON and enforce_gtid_consistency=ON to the ConfigMap's config files");
+        }
+        throw new UnsupportedOperationException("promote(" + newLeader + "): " + pod + " runs " + dialect
+                + "; the harness promotes MariaDB servers only (it follows MariaDB's GTID positions)");
     }
 
     private static String gtidCurrentPos(String url) {
