@@ -205,6 +205,7 @@ final class Timeline {
 
     private void lane(int pod, int top, List<List<FaultEvent>> rows, Staleness staleness, double maxLag) {
         int height = laneHeight(rows.size());
+        svg.append("<g class=\"lane\" data-pod=\"").append(esc(name(pod))).append("\">\n");
         svg.append("<rect x=\"").append(LEFT).append("\" y=\"").append(top).append("\" width=\"")
                 .append(WIDTH - LEFT - RIGHT).append("\" height=\"").append(height - 4)
                 .append("\" fill=\"").append(pod % 2 == 0 ? "#f7f7f9" : "#fbfbfc").append("\" stroke=\"#ddd\"/>\n");
@@ -217,7 +218,8 @@ final class Timeline {
                 double x1 = x(f.started().toEpochMilli());
                 double x2 = Math.max(x(end(f)), x1 + 3);
                 String color = COLORS.getOrDefault(f.kind(), "#555");
-                svg.append("<g><title>").append(esc(label(f, pod) + " on " + names(f.ordinals()) + ": "
+                svg.append("<g class=\"fault\" data-kind=\"").append(esc(f.kind())).append("\" data-pod=\"")
+                        .append(esc(name(pod))).append("\"><title>").append(esc(label(f, pod) + " on " + names(f.ordinals()) + ": "
                         + Verdict.TIME.format(f.started()) + " to "
                         + (f.ended() == null ? "the end" : Verdict.TIME.format(f.ended())))).append("</title>");
                 svg.append("<rect x=\"").append(fmt(x1)).append("\" y=\"").append(y).append("\" width=\"")
@@ -234,6 +236,7 @@ final class Timeline {
         }
         int lagBottom = top + height - 10;
         lagLine(pod, lagBottom, staleness, maxLag);
+        svg.append("</g>\n");
     }
 
     /** A thin dark bar over the periods the pod was the leader, as the samplers saw it. */
@@ -359,7 +362,8 @@ final class Timeline {
         for (FaultEvent m : markers) {
             double x = x(m.started().toEpochMilli());
             String label = m.kind() + " " + names(m.ordinals());
-            svg.append("<g><title>").append(esc(label + " at " + Verdict.TIME.format(m.started()))).append("</title>")
+            svg.append("<g class=\"marker\" data-kind=\"").append(esc(m.kind())).append("\"><title>")
+                    .append(esc(label + " at " + Verdict.TIME.format(m.started()))).append("</title>")
                     .append("<line x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x)).append("\" y1=\"")
                     .append(top - 6).append("\" y2=\"").append(bottom).append("\" stroke=\"#000\" stroke-width=\"1.5\" "
                             + "stroke-dasharray=\"5,3\"/>");
