@@ -1,20 +1,29 @@
 package dev.mysqlsts;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * What {@link MySqlCluster#promote(int)} did.
  *
- * <pre>{@code assertEquals(Map.of(), cluster.promote(1).missingOnNewLeader());}</pre>
+ * <pre>{@code
+ * Promotion promotion = cluster.promote(1);
+ * assertEquals(Map.of(), promotion.missingOnNewLeader());
+ * assertEquals(Map.of(), promotion.unreachable());
+ * }</pre>
  *
  * @param newLeader          the ordinal that is now the replication source
- * @param missingOnNewLeader per pod name, the transactions (MariaDB GTIDs) that pod had applied and the new
- *                           source lacks: they are lost for the new topology, and that pod cannot replicate
- *                           until someone decides what to do with them; empty when no pod is ahead
+ * @param missingOnNewLeader per pod name, the transactions (MariaDB GTIDs, one entry per domain as
+ *                           {@code domain-server-first..last}) that pod had applied and the new source lacks: they
+ *                           are lost for the new topology, and that pod cannot replicate (error 1236) until someone
+ *                           decides what to do with them ({@link MySqlCluster#rebuild(int)}); only pods with any
+ * @param unreachable        per pod name, why the promotion could not reach it (it was not fenced or not pointed at
+ *                           the new source); only pods that were unreachable
  */
-public record Promotion(int newLeader, Map<String, String> missingOnNewLeader) {
+public record Promotion(int newLeader, Map<String, List<String>> missingOnNewLeader, Map<String, String> unreachable) {
 
     public Promotion {
         missingOnNewLeader = Map.copyOf(missingOnNewLeader);
+        unreachable = Map.copyOf(unreachable);
     }
 }

@@ -1,22 +1,21 @@
 package dev.mysqlsts.cluster;
 
-import com.mysql.cj.jdbc.MysqlDataSource;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /** A pod of a running StatefulSet; its address is looked up on every use, so it follows restarts. */
 final class Pod implements MySqlPod {
 
     private final RunningStatefulSet statefulSet;
+    private final PodConnector connector;
     private final int ordinal;
 
-    Pod(RunningStatefulSet statefulSet, int ordinal) {
+    Pod(RunningStatefulSet statefulSet, PodConnector connector, int ordinal) {
         this.statefulSet = statefulSet;
+        this.connector = connector;
         this.ordinal = ordinal;
     }
 
@@ -37,26 +36,16 @@ final class Pod implements MySqlPod {
 
     @Override
     public Connection connection() {
-        return connect(endpoint());
+        return connection("root", "");
     }
 
-    /** A connection as root to the endpoint; the error names it and its URL. */
-    static Connection connect(PodEndpoint endpoint) {
-        String url = endpoint.jdbcUrl();
-        try {
-            return DriverManager.getConnection(url);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot connect to " + (endpoint.ordinal() < 0 ? "" : "pod ")
-                    + endpoint.name() + " at " + url + ": " + e.getMessage() + " (error " + e.getErrorCode() + ")", e);
-        }
+    Connection connection(String user, String password) {
+        return connector.connect(endpoint(), user, password);
     }
 
     @Override
     public DataSource dataSource() {
-        MysqlDataSource dataSource = new MysqlDataSource();
-        dataSource.setURL(jdbcUrl());
-        dataSource.setDescription(name());
-        return dataSource;
+        return new PodDataSource(this);
     }
 
     @Override

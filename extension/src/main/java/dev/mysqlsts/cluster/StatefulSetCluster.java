@@ -12,10 +12,12 @@ import dev.mysqlsts.replication.Failover;
 import dev.mysqlsts.replication.Replication;
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /** The {@link MySqlCluster} of every backend: pods, readiness and replication through JDBC. */
@@ -25,14 +27,21 @@ public final class StatefulSetCluster implements MySqlCluster {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
     private static final Duration PROMOTION_DRAIN = Duration.ofSeconds(20);
+    private static final Duration CATCH_UP_STEP = Duration.ofSeconds(1);
 
     private final RunningStatefulSet statefulSet;
     private final FaultsController faults;
+    private final PodConnector connector;
     private volatile int leader;
 
     public StatefulSetCluster(RunningStatefulSet statefulSet) {
+        this(statefulSet, ClientTimeouts.DEFAULT);
+    }
+
+    public StatefulSetCluster(RunningStatefulSet statefulSet, ClientTimeouts timeouts) {
         this.statefulSet = statefulSet;
         this.faults = new FaultsController(statefulSet, this);
+        this.connector = new PodConnector(timeouts, faults::faultsInForce);
     }
 
     /** The backend's handle, for the JUnit glue. */
@@ -52,7 +61,7 @@ public final class StatefulSetCluster implements MySqlCluster {
             throw new IllegalArgumentException("no pod with ordinal " + ordinal + ": the StatefulSet "
                     + statefulSet.spec().statefulSetName() + " has " + replicas + " pods, ordinals 0.." + (replicas - 1));
         }
-        return new Pod(statefulSet, ordinal);
+        return new Pod(statefulSet, connector, ordinal);
     }
 
     @Override
@@ -85,7 +94,7 @@ public final class StatefulSetCluster implements MySqlCluster {
 
     @Override
     public Connection readConnection() {
-        return Pod.connect(statefulSet.readEndpoint());
+        return connector.connect(statefulSet.readEndpoint(), "root", "");
     }
 
     @Override
@@ -115,16 +124,28 @@ public final class StatefulSetCluster implements MySqlCluster {
         if (ordinal == leader) {
             throw new IllegalArgumentException("promote(" + ordinal + "): " + target.name() + " is the leader already");
         }
+        Instant started = Instant.now();
         Promotion promotion = Failover.promote(statefulSet, leader, ordinal,
                 () -> awaitReplicationCaughtUp(PROMOTION_DRAIN));
         leader = ordinal;
         faults.replicationReconfigured();
+        faults.record().mark("promote", List.of(ordinal), started, Instant.now());
         return promotion;
     }
 
     @Override
-    public void rebuild(int ordinal) {
-        throw new UnsupportedOperationException("TODO");
+    public synchronized void rebuild(int ordinal) {
+        MySqlPod pod = pod(ordinal);
+        if (ordinal == leader || ordinal == 0) {
+            throw new IllegalArgumentException("rebuild(" + ordinal + "): " + pod.name() + " is "
+                    + (ordinal == leader ? "the leader: promote another pod first, then rebuild it"
+                    : "ordinal 0, which has no previous ordinal to clone from")
+                    + "; rebuild takes a follower with ordinal 1.." + (replicas() - 1));
+        }
+        Instant started = Instant.now();
+        statefulSet.rebuild(ordinal, leader);
+        faults.podRebuilt(ordinal);
+        faults.record().mark("rebuild", List.of(ordinal), started, Instant.now());
     }
 
     @Override
@@ -152,8 +173,7 @@ public final class StatefulSetCluster implements MySqlCluster {
         List<String> behind = new ArrayList<>();
         for (MySqlPod follower : followers()) {
             String url = ((Pod) follower).endpoint().adminJdbcUrl();
-            Duration remaining = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000));
-            if (!Replication.awaitApplied(url, target, remaining)) {
+            if (!awaitApplied(follower.name(), url, target, deadline)) {
                 behind.add(follower.name() + ": " + Replication.replicaStatus(url).map(ReplicaStatus::summary)
                         .orElse("not a replica (SHOW SLAVE STATUS is empty)"));
             }
@@ -162,6 +182,56 @@ public final class StatefulSetCluster implements MySqlCluster {
             throw new AssertionError("replication did not catch up with " + leader.name() + " at " + target + " within "
                     + timeout.toMillis() + " ms:\n  " + String.join("\n  ", behind));
         }
+    }
+
+    /**
+     * Waits in steps of a second, so that a follower whose replication stopped with an error fails at once
+     * ({@link ReplicationBrokenError}) instead of at the deadline.
+     */
+    private static boolean awaitApplied(String name, String url, BinlogPosition target, long deadline) {
+        while (true) {
+            long remaining = deadline - System.nanoTime();
+            long step = Math.max(1_000_000, Math.min(remaining, CATCH_UP_STEP.toNanos()));
+            long asked = System.nanoTime();
+            if (Replication.awaitApplied(url, target, Duration.ofNanos(step))) {
+                return true;
+            }
+            Optional<ReplicaStatus> status = Replication.replicaStatus(url);
+            if (status.isPresent() && ReplicationBrokenError.isBroken(status.get())) {
+                throw new ReplicationBrokenError(name, status.get());
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            long waited = System.nanoTime() - asked;
+            if (waited < step) { // MASTER_POS_WAIT returns at once while the SQL thread is not running
+                sleep(Math.min(step - waited, 100_000_000));
+            }
+        }
+    }
+
+    private static void sleep(long nanos) {
+        try {
+            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for replication", e);
+        }
+    }
+
+    /**
+     * Puts the cluster back as the next test expects it after a test method: its faults undone, the leader on
+     * ordinal 0, every follower replicating and caught up. A follower whose replication broke (or that cannot
+     * catch up) is rebuilt. Throws the failure the test left behind (naming pod, error and test) after the
+     * repair; throws {@link ClusterBrokenException} when the repair itself fails.
+     */
+    public void resetAfterTest(String testName) {
+        new ClusterRepair(this, statefulSet, faults).afterTest(testName);
+    }
+
+    /** The leader's ordinal now. */
+    int leaderOrdinal() {
+        return leader;
     }
 
     @Override

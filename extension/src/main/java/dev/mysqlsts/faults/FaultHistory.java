@@ -61,7 +61,7 @@ public final class FaultHistory {
     }
 
     /** Something a timeline marks that is no fault: {@code promote}, {@code rebuild}, {@code repair}. */
-    synchronized void mark(String kind, List<Integer> ordinals, Instant started, Instant ended) {
+    public synchronized void mark(String kind, List<Integer> ordinals, Instant started, Instant ended) {
         markers.add(new FaultEvent(kind, ordinals, started, ended));
     }
 

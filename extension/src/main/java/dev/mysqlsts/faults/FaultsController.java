@@ -289,6 +289,14 @@ public final class FaultsController implements Faults {
     /** A promotion re-created replication on every pod: replication stopped by a fault runs again. */
     public synchronized void replicationReconfigured() {
         replicationStopped.clear();
+        replicationDelayed.clear();
+    }
+
+    /** A pod was rebuilt: its replication is new, with no fault of this controller in force on it. */
+    public synchronized void podRebuilt(int ordinal) {
+        replicationStopped.remove(ordinal);
+        replicationDelayed.remove(ordinal);
+        paused.remove(ordinal);
     }
 
     @Override
@@ -311,7 +319,11 @@ public final class FaultsController implements Faults {
         replicationDelayed.clear();
         history.endedAll();
         reconnectReplicas();
-        cluster.awaitReplicationCaughtUp(HEAL_CATCH_UP_TIMEOUT);
+        try {
+            cluster.awaitReplicationCaughtUp(HEAL_CATCH_UP_TIMEOUT);
+        } catch (AssertionError e) {
+            throw new AssertionError("heal() after the faults of " + currentTest + ": " + e.getMessage(), e);
+        }
         injected = false;
         LOG.info("healed: {} pods Ready and caught up in {} ms", statefulSet.replicas(),
                 (System.nanoTime() - started) / 1_000_000);

@@ -1,5 +1,6 @@
 package dev.mysqlsts.junit;
 
+import dev.mysqlsts.cluster.ClusterBrokenException;
 import dev.mysqlsts.cluster.StatefulSetCluster;
 
 /**
@@ -14,6 +15,7 @@ final class ClusterResource implements AutoCloseable {
     private final StatefulSetCluster cluster;
     private final boolean keepFailed;
     private volatile boolean failed;
+    private volatile ClusterBrokenException broken;
 
     ClusterResource(StatefulSetCluster cluster, boolean keepFailed) {
         this.cluster = cluster;
@@ -27,6 +29,22 @@ final class ClusterResource implements AutoCloseable {
     void testFailed(String testName) {
         failed = true;
         cluster.statefulSet().collectDiagnostics(testName);
+    }
+
+    /** An earlier test broke the cluster beyond repair: later tests fail at once with the same reason. */
+    void broken(ClusterBrokenException cause) {
+        broken = cause;
+        failed = true;
+    }
+
+    boolean isBroken() {
+        return broken != null;
+    }
+
+    void throwIfBroken() {
+        if (broken != null) {
+            throw new ClusterBrokenException(broken);
+        }
     }
 
     void markFailed() {

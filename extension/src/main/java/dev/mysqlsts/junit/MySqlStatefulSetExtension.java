@@ -4,8 +4,9 @@ import dev.mysqlsts.Backend;
 import dev.mysqlsts.MySqlStatefulSet;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.backend.Settings;
+import dev.mysqlsts.cluster.ClientTimeouts;
+import dev.mysqlsts.cluster.ClusterBrokenException;
 import dev.mysqlsts.cluster.StatefulSetCluster;
-import dev.mysqlsts.faults.FaultsController;
 import dev.mysqlsts.manifest.ClusterSpec;
 import dev.mysqlsts.manifest.ManifestLoader;
 import java.util.Optional;
@@ -48,16 +49,25 @@ public final class MySqlStatefulSetExtension
         Settings settings = Settings.from(context::getConfigurationParameter);
         ClusterSpec spec = ManifestLoader.load(annotation.map(MySqlStatefulSet::manifests).orElse(""), replicas);
         Backend backend = annotation.map(MySqlStatefulSet::backend).orElse(Backend.AUTO);
+        ClientTimeouts timeouts = ClientTimeouts.from(settings);
         RunningStatefulSet running = BackendSelector.select(backend, settings).start(spec, settings);
-        context.getStore(NAMESPACE).put(ClusterResource.class, new ClusterResource(new StatefulSetCluster(running),
+        context.getStore(NAMESPACE).put(ClusterResource.class, new ClusterResource(
+                new StatefulSetCluster(running, timeouts),
                 !"false".equals(settings.get(ClusterResource.KEEP_FAILED).orElse("true"))));
     }
 
-    /** A test method begins: its fault history starts empty, and what it breaks is blamed on it. */
+    /**
+     * A test method begins: its fault history starts empty, and what it breaks is blamed on it. A cluster that an
+     * earlier test broke beyond repair fails the test at once.
+     */
     @Override
     public void beforeEach(ExtensionContext context) {
-        resource(context).ifPresent(resource -> resource.cluster().faults().beginTest(testName(context)));
-        resource(context).ifPresent(resource -> ChaosGlue.begin(context, resource.cluster()));
+        Optional<ClusterResource> resource = resource(context);
+        if (resource.isPresent()) {
+            resource.get().throwIfBroken();
+            resource.get().cluster().faults().beginTest(testName(context));
+            ChaosGlue.begin(context, resource.get().cluster());
+        }
     }
 
     /** Chaos: stops the schedule and a ledger still running (before afterEach heals), writes the timeline. */
@@ -79,12 +89,21 @@ public final class MySqlStatefulSetExtension
                         ? "" : " [" + context.getDisplayName() + "]");
     }
 
-    /** Undoes the faults a test injected, so that the next test starts with a Ready, caught-up cluster. */
+    /**
+     * Undoes the faults the test injected and repairs what it broke, so that the next test starts with a Ready,
+     * caught-up cluster; the test itself fails when it left replication broken.
+     */
     @Override
     public void afterEach(ExtensionContext context) {
-        resource(context).map(resource -> resource.cluster().faults())
-                .filter(FaultsController::hasInjected)
-                .ifPresent(FaultsController::heal);
+        Optional<ClusterResource> resource = resource(context);
+        if (resource.isPresent() && !resource.get().isBroken()) {
+            try {
+                resource.get().cluster().resetAfterTest(testName(context));
+            } catch (ClusterBrokenException e) {
+                resource.get().broken(e);
+                throw e;
+            }
+        }
     }
 
     @Override

@@ -84,9 +84,7 @@ final class LocalPod {
     synchronized void start(LocalPod previous, PodEndpoint source) {
         long started = System.nanoTime();
         stopping = false;
-        ServerConfig.writeConfD(dir, 100 + ordinal,
-                leaderRole ? env.spec().leaderConfig().key() : env.spec().followerConfig().key(),
-                leaderRole ? env.leaderConfig() : env.followerConfig());
+        writeInitConfig();
         String clone = "data kept from an earlier start";
         boolean logicalLoadPending = false;
         if (!dir.hasData()) {
@@ -104,7 +102,7 @@ final class LocalPod {
         }
         launch();
         if (logicalLoadPending) {
-            LogicalClone.run(env.binaries(), previous.serverEndpoint(), previous.ordinal() == 0, serverEndpoint(), dir);
+            LogicalClone.run(env.binaries(), previous.serverEndpoint(), previous.isLeaderRole(), serverEndpoint(), dir);
         }
         String replication = "";
         if (source != null) {
@@ -138,13 +136,43 @@ final class LocalPod {
     }
 
     /**
-     * Stops the server gracefully and starts it again on its data, as a deleted pod is recreated; with
-     * {@code asLeader} it comes back with the leader's config.
+     * Stops the server gracefully and starts it again on its data, as a deleted pod is recreated, with the config
+     * of its role.
      */
-    synchronized void recreate(boolean asLeader) {
+    synchronized void recreate() {
         stop();
-        leaderRole = leaderRole || asLeader;
         start(null, null);
+    }
+
+    /**
+     * The role whose config the pod gets from its next start on, crash restarts included (the harness's promotion
+     * model: a StatefulSet's init script would pick the config by ordinal again).
+     */
+    synchronized void assignRole(boolean leader) {
+        leaderRole = leader;
+        writeInitConfig();
+    }
+
+    /** What the init container writes into conf.d: the server-id and the config of the pod's role. */
+    private void writeInitConfig() {
+        ServerConfig.writeConfD(dir, 100 + ordinal,
+                leaderRole ? env.spec().leaderConfig().key() : env.spec().followerConfig().key(),
+                leaderRole ? env.leaderConfig() : env.followerConfig());
+    }
+
+    synchronized boolean isLeaderRole() {
+        return leaderRole;
+    }
+
+    /**
+     * What a new PVC gives: the server stopped, its data directory thrown away (its logs are kept, appended to),
+     * then started as a new pod: cloned from {@code previous}, replicating from {@code source}, as a follower.
+     */
+    synchronized void rebuild(LocalPod previous, PodEndpoint source) {
+        stop();
+        Directories.deleteRecursively(dir.data());
+        leaderRole = false;
+        start(previous, source);
     }
 
     /**

@@ -74,8 +74,9 @@ final class LocalStatefulSet implements RunningStatefulSet {
             }
             LocalPod pod = new LocalPod(env, ordinal, network.clientPort(ordinal));
             pods.add(pod);
-            // as the manifests' sidecar does, every follower replicates from ordinal 0
-            pod.start(ordinal == 0 ? null : pods.get(ordinal - 1), ordinal == 0 ? null : replicationAddress(ordinal, 0));
+            // as the manifests' sidecar does, every follower replicates from the leader (ordinal 0 unless promoted)
+            pod.start(ordinal == 0 ? null : pods.get(ordinal - 1),
+                    ordinal == 0 ? null : replicationAddress(ordinal, leaderOrdinal()));
         }
     }
 
@@ -129,22 +130,38 @@ final class LocalStatefulSet implements RunningStatefulSet {
 
     @Override
     public void restartInRole(int ordinal, boolean leader) {
-        pod(ordinal).recreate(leader);
+        LocalPod pod = pod(ordinal);
+        pod.assignRole(leader);
+        pod.recreate();
     }
 
     @Override
     public void assignRole(int ordinal, boolean leader) {
-        throw new UnsupportedOperationException("TODO");
+        pod(ordinal).assignRole(leader);
     }
 
     @Override
-    public void rebuild(int ordinal, int leader) {
-        throw new UnsupportedOperationException("TODO");
+    public synchronized void rebuild(int ordinal, int leader) {
+        if (ordinal == 0 || ordinal == leader) {
+            throw new IllegalArgumentException("rebuild(" + ordinal + "): " + env.spec().podName(ordinal) + " is "
+                    + (ordinal == leader ? "the leader" : "ordinal 0, which has no previous ordinal to clone from")
+                    + "; only a follower with ordinal 1 or more can be rebuilt");
+        }
+        long started = System.nanoTime();
+        LocalPod pod = pod(ordinal);
+        LOG.info("{}: rebuilding (pod and volume deleted; cloned again from {})", pod.name(), env.spec().podName(ordinal - 1));
+        pod.rebuild(pod(ordinal - 1), replicationAddress(ordinal, leader));
+        LOG.info("{} rebuilt in {} ms", pod.name(), (System.nanoTime() - started) / 1_000_000);
     }
 
-    /** A graceful delete of the pod; it comes back with its name and data. */
+    /** The pod whose role is the leader's: ordinal 0 unless a promotion moved it. */
+    private synchronized int leaderOrdinal() {
+        return pods.stream().filter(LocalPod::isLeaderRole).mapToInt(LocalPod::ordinal).findFirst().orElse(0);
+    }
+
+    /** A graceful delete of the pod; it comes back with its name, data and role. */
     void recreate(int ordinal) {
-        pod(ordinal).recreate(false);
+        pod(ordinal).recreate();
     }
 
     @Override

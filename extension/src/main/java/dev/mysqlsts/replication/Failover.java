@@ -10,9 +10,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Promotes a follower to replication source, the way a fail-over tool does it on MariaDB: fence the old source
- * (read-only), let followers apply what they can, restart the new source with the leader's config, give its
- * fresh binary log the GTID state it has applied, then point every other pod at it by GTID.
+ * Promotes a follower to replication source, the way a fail-over tool does it on MariaDB:
+ * <ol>
+ *   <li>fence the old source (read-only) and let the followers apply what they can;</li>
+ *   <li>stop every follower's replication; the new source forgets its source ({@code RESET SLAVE ALL}) before it
+ *       restarts, so that it cannot pull anything more from the old one while it comes back;</li>
+ *   <li>restart it with the leader's config and give its fresh binary log the GTID state it had
+ *       ({@code gtid_current_pos}: what it applied, and what it wrote itself if it was a source before);</li>
+ *   <li>point every other pod at it by GTID from the position that pod holds, the old source included, which
+ *       stays read-only and gets the follower's config from its next restart on (its role, not its ordinal,
+ *       decides).</li>
+ * </ol>
+ * MariaDB only: GTID positions as MariaDB writes them ({@code domain-server-sequence}).
  */
 public final class Failover {
 
@@ -23,63 +32,73 @@ public final class Failover {
 
     public static Promotion promote(RunningStatefulSet statefulSet, int oldLeader, int newLeader,
                                     Runnable awaitCaughtUp) {
-        String oldUrl = statefulSet.endpoint(oldLeader).adminJdbcUrl();
+        Map<String, String> unreachable = new LinkedHashMap<>();
         try {
-            Sql.execute(oldUrl, Replication.STATEMENT_TIMEOUT, "SET GLOBAL read_only = 1");
+            Sql.execute(url(statefulSet, oldLeader), Replication.STATEMENT_TIMEOUT, "SET GLOBAL read_only = 1");
             awaitCaughtUp.run();
         } catch (RuntimeException | AssertionError e) {
             LOG.warn("promote({}): the old source {} could not be fenced or caught up with ({}); promoting anyway",
-                    newLeader, statefulSet.spec().podName(oldLeader), e.getMessage());
+                    newLeader, name(statefulSet, oldLeader), e.getMessage());
         }
         for (int ordinal = 0; ordinal < statefulSet.replicas(); ordinal++) {
-            if (ordinal != oldLeader) {
-                bestEffort(statefulSet, ordinal, "STOP SLAVE");
+            if (ordinal != oldLeader && ordinal != newLeader) {
+                try {
+                    Sql.execute(url(statefulSet, ordinal), Replication.STATEMENT_TIMEOUT, "STOP SLAVE");
+                } catch (Sql.SqlFailure e) {
+                    LOG.warn("promote({}): STOP SLAVE on {} failed: {}", newLeader, name(statefulSet, ordinal), e.getMessage());
+                }
             }
         }
-        String applied = single(statefulSet.endpoint(newLeader).adminJdbcUrl(), "SELECT @@gtid_slave_pos AS pos");
+        String newUrl = url(statefulSet, newLeader);
+        Sql.execute(newUrl, Replication.STATEMENT_TIMEOUT, "STOP SLAVE", "RESET SLAVE ALL");
+        String applied = gtidCurrentPos(newUrl);
         statefulSet.restartInRole(newLeader, true);
-        String newUrl = statefulSet.endpoint(newLeader).adminJdbcUrl();
-        Sql.execute(newUrl, Replication.STATEMENT_TIMEOUT, "STOP SLAVE", "RESET SLAVE ALL", "RESET MASTER",
+        newUrl = url(statefulSet, newLeader);
+        Sql.execute(newUrl, Replication.STATEMENT_TIMEOUT, "RESET MASTER",
                 "SET GLOBAL gtid_binlog_state = '" + applied + "'", "SET GLOBAL read_only = 0");
 
-        Map<String, String> missing = new LinkedHashMap<>();
+        Map<String, List<String>> missing = new LinkedHashMap<>();
         for (int ordinal = 0; ordinal < statefulSet.replicas(); ordinal++) {
             if (ordinal == newLeader) {
                 continue;
             }
-            String name = statefulSet.spec().podName(ordinal);
+            String name = name(statefulSet, ordinal);
+            statefulSet.assignRole(ordinal, false);
             PodEndpoint source = statefulSet.replicationAddress(ordinal, newLeader);
             try {
-                String url = statefulSet.endpoint(ordinal).adminJdbcUrl();
-                List<String> ahead = Gtids.beyond(single(url, "SELECT @@gtid_current_pos AS pos"), applied);
+                String url = url(statefulSet, ordinal);
+                Sql.execute(url, Replication.STATEMENT_TIMEOUT, "SET GLOBAL read_only = 1", "STOP SLAVE");
+                String held = gtidCurrentPos(url);
+                List<String> ahead = Gtids.beyond(held, applied);
                 if (!ahead.isEmpty()) {
-                    missing.put(name, String.join(",", ahead));
+                    missing.put(name, ahead);
                 }
-                Sql.execute(url, Replication.STATEMENT_TIMEOUT, "SET GLOBAL read_only = 1", "STOP SLAVE",
-                        Replication.changeMaster(source.host(), source.port(), "MASTER_USE_GTID=current_pos"),
+                // the pod's own position, its binary log's included: a former source resumes where it stopped
+                Sql.execute(url, Replication.STATEMENT_TIMEOUT, "SET GLOBAL gtid_slave_pos = '" + held + "'",
+                        Replication.changeMaster(source.host(), source.port(), "MASTER_USE_GTID=slave_pos"),
                         "START SLAVE");
             } catch (Sql.SqlFailure e) {
                 LOG.warn("promote({}): could not point {} at {}: {}", newLeader, name, source.name(), e.getMessage());
-                missing.putIfAbsent(name, "(unreachable during the promotion: " + e.getMessage() + ")");
+                unreachable.put(name, e.getMessage());
             }
         }
-        Promotion promotion = new Promotion(newLeader, missing);
-        LOG.info("promoted {} to replication source at GTID {}{}", statefulSet.spec().podName(newLeader), applied,
-                missing.isEmpty() ? "; no pod had transactions it lacks"
-                        : "; transactions the new source lacks: " + missing);
+        Promotion promotion = new Promotion(newLeader, missing, unreachable);
+        LOG.info("promoted {} to replication source at GTID {}{}{}", name(statefulSet, newLeader), applied,
+                missing.isEmpty() ? "; no pod had transactions it lacks" : "; transactions the new source lacks: " + missing,
+                unreachable.isEmpty() ? "" : "; pods it could not reach: " + unreachable.keySet());
         return promotion;
     }
 
-    private static void bestEffort(RunningStatefulSet statefulSet, int ordinal, String sql) {
-        try {
-            Sql.execute(statefulSet.endpoint(ordinal).adminJdbcUrl(), Replication.STATEMENT_TIMEOUT, sql);
-        } catch (Sql.SqlFailure e) {
-            LOG.warn("{} on {} failed: {}", sql, statefulSet.spec().podName(ordinal), e.getMessage());
-        }
+    private static String gtidCurrentPos(String url) {
+        String value = Sql.rows(url, Replication.STATEMENT_TIMEOUT, "SELECT @@gtid_current_pos AS pos").get(0).get("pos");
+        return value == null ? "" : value;
     }
 
-    private static String single(String url, String query) {
-        String value = Sql.rows(url, Replication.STATEMENT_TIMEOUT, query).get(0).get("pos");
-        return value == null ? "" : value;
+    private static String url(RunningStatefulSet statefulSet, int ordinal) {
+        return statefulSet.endpoint(ordinal).adminJdbcUrl();
+    }
+
+    private static String name(RunningStatefulSet statefulSet, int ordinal) {
+        return statefulSet.spec().podName(ordinal);
     }
 }

@@ -1,0 +1,47 @@
+package dev.mysqlsts.cluster;
+
+import dev.mysqlsts.ReplicaStatus;
+
+/**
+ * A follower's replication stopped, with an error (its SQL thread on a conflicting row, its IO thread on a source
+ * that cannot serve it) or by a {@code STOP SLAVE}: it will not catch up by waiting.
+ */
+public final class ReplicationBrokenError extends AssertionError {
+
+    private final String pod;
+    private final ReplicaStatus status;
+
+    ReplicationBrokenError(String pod, ReplicaStatus status) {
+        super(describe(pod, status));
+        this.pod = pod;
+        this.status = status;
+    }
+
+    /** Whether a thread stopped (an IO thread that is retrying its connection has not). */
+    static boolean isBroken(ReplicaStatus status) {
+        return !status.sqlRunning() || "No".equals(status.ioState());
+    }
+
+    static String describe(String pod, ReplicaStatus status) {
+        if (!status.sqlRunning() && status.lastSqlErrno() != 0) {
+            return "replication on " + pod + " stopped: its SQL thread failed with error " + status.lastSqlErrno() + ": "
+                    + status.lastSqlError();
+        }
+        if ("No".equals(status.ioState()) && status.lastIoErrno() != 0) {
+            return "replication on " + pod + " stopped: its IO thread failed with error " + status.lastIoErrno() + ": "
+                    + status.lastIoError();
+        }
+        return "replication on " + pod + " is stopped (" + (status.sqlRunning() ? "IO" : "SQL")
+                + " thread not running, no error: STOP SLAVE or faults.stopReplication)";
+    }
+
+    /** The pod whose replication broke, for example {@code mysql-2}. */
+    public String pod() {
+        return pod;
+    }
+
+    /** Its replica status when the harness saw it. */
+    public ReplicaStatus status() {
+        return status;
+    }
+}

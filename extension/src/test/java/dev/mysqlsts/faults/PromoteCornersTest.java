@@ -1,0 +1,60 @@
+package dev.mysqlsts.faults;
+
+import static dev.mysqlsts.faults.Rows.count;
+import static dev.mysqlsts.faults.Rows.execute;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.mysqlsts.Faults;
+import dev.mysqlsts.MySqlCluster;
+import dev.mysqlsts.MySqlStatefulSet;
+import java.sql.SQLException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** After a promotion the roles, not the ordinals, decide each pod's config, across crashes, deletes and scale-up. */
+@MySqlStatefulSet(replicas = 3)
+class PromoteCornersTest {
+
+    @BeforeAll
+    static void schema(MySqlCluster cluster) throws SQLException {
+        execute(cluster.leader(), "CREATE DATABASE bank", "CREATE TABLE bank.moves (id INT AUTO_INCREMENT PRIMARY KEY)");
+    }
+
+    @Test
+    void theOldLeaderStaysFencedAcrossKillAndDelete(MySqlCluster cluster, Faults faults) throws SQLException {
+        cluster.promote(1);
+
+        faults.kill(0);
+        cluster.awaitReady();
+        assertEquals(1290, assertThrows(SQLException.class,
+                () -> execute(cluster.pod(0), "INSERT INTO bank.moves VALUES ()")).getErrorCode(),
+                "after its crash restart the old leader is read-only: it came back with the follower's config");
+
+        faults.deletePod(0);
+        assertEquals(1290, assertThrows(SQLException.class,
+                () -> execute(cluster.pod(0), "INSERT INTO bank.moves VALUES ()")).getErrorCode(),
+                "after its delete the old leader is read-only");
+
+        execute(cluster.pod(1), "INSERT INTO bank.moves VALUES ()");
+        cluster.awaitReplicationCaughtUp();
+        assertEquals(count(cluster.pod(1), "bank.moves"), count(cluster.pod(0), "bank.moves"),
+                "the old leader replicates from the new one");
+        cluster.assertConsistent();
+    }
+
+    @Test
+    void scaleAfterAPromotionClonesFromThePreviousOrdinalAndFollowsTheNewLeader(MySqlCluster cluster) throws SQLException {
+        execute(cluster.leader(), "INSERT INTO bank.moves VALUES ()");
+        cluster.promote(1);
+        execute(cluster.pod(1), "INSERT INTO bank.moves VALUES ()");
+
+        cluster.scale(4);
+
+        execute(cluster.pod(1), "INSERT INTO bank.moves VALUES ()");
+        cluster.awaitReplicationCaughtUp();
+        assertEquals(count(cluster.pod(1), "bank.moves"), count(cluster.pod(3), "bank.moves"));
+        cluster.assertConsistent();
+        cluster.scale(3);
+    }
+}
