@@ -82,7 +82,7 @@ final class Timeline {
             slots.put(pod, slots(pod));
         }
         List<Integer> laneTops = new ArrayList<>();
-        int y = 40;
+        int y = 40 + 13 * markerRows().stream().mapToInt(Integer::intValue).max().orElse(0);
         for (int pod = 0; pod < pods; pod++) {
             laneTops.add(y);
             y += laneHeight(slots.get(pod).size());
@@ -191,11 +191,27 @@ final class Timeline {
 
     private String label(FaultEvent f, int pod) {
         return switch (f.kind()) {
-            case "partition" -> "partition " + f.ordinals().stream().map(String::valueOf).collect(Collectors.joining(","))
-                    + " | rest" + (f.ordinals().contains(pod) ? " (this side named)" : "");
+            case "partition" -> "partition";
             case "cut" -> f.ordinals().get(0) == pod ? "cut \u2192 " + name(f.ordinals().get(1))
                     : "cut \u2190 " + name(f.ordinals().get(0));
             default -> f.kind();
+        };
+    }
+
+    /** The label, or its start and an ellipsis, as fits the band's width; empty when not even that fits. */
+    private static String fit(String label, double width) {
+        int chars = (int) ((width - 6) / 6.2);
+        if (chars >= label.length()) {
+            return label;
+        }
+        return chars >= 4 ? label.substring(0, chars - 1) + "\u2026" : "";
+    }
+
+    private String tooltip(FaultEvent f) {
+        return switch (f.kind()) {
+            case "partition" -> "partition: " + names(f.ordinals()) + " | the others";
+            case "cut" -> "cut: packets from " + name(f.ordinals().get(0)) + " to " + name(f.ordinals().get(1)) + " dropped";
+            default -> f.kind() + " on " + names(f.ordinals());
         };
     }
 
@@ -219,14 +235,14 @@ final class Timeline {
                 double x2 = Math.max(x(end(f)), x1 + 3);
                 String color = COLORS.getOrDefault(f.kind(), "#555");
                 svg.append("<g class=\"fault\" data-kind=\"").append(esc(f.kind())).append("\" data-pod=\"")
-                        .append(esc(name(pod))).append("\"><title>").append(esc(label(f, pod) + " on " + names(f.ordinals()) + ": "
+                        .append(esc(name(pod))).append("\"><title>").append(esc(tooltip(f) + ": "
                         + Verdict.TIME.format(f.started()) + " to "
                         + (f.ended() == null ? "the end" : Verdict.TIME.format(f.ended())))).append("</title>");
                 svg.append("<rect x=\"").append(fmt(x1)).append("\" y=\"").append(y).append("\" width=\"")
                         .append(fmt(x2 - x1)).append("\" height=\"").append(BAND).append("\" rx=\"3\" fill=\"")
                         .append(color).append("\" fill-opacity=\"0.8\"/>");
-                String label = label(f, pod);
-                if (x2 - x1 > label.length() * 6) {
+                String label = fit(label(f, pod), x2 - x1);
+                if (!label.isEmpty()) {
                     svg.append("<text x=\"").append(fmt(x1 + 4)).append("\" y=\"").append(y + 12)
                             .append("\" fill=\"#fff\">").append(esc(label)).append("</text>");
                 }
@@ -239,33 +255,27 @@ final class Timeline {
         svg.append("</g>\n");
     }
 
-    /** A thin dark bar over the periods the pod was the leader, as the samplers saw it. */
+    /**
+     * A thin dark bar over the periods the pod was the leader: the leader when the test began (as the ledger's
+     * samplers saw it, else ordinal 0 when a promotion followed, else the leader now), then each promotion's pod.
+     */
     private void leaderBars(int pod, int top) {
-        if (samples.isEmpty()) {
-            if (pod == cluster.leader().ordinal()) {
-                svg.append("<rect x=\"").append(LEFT).append("\" y=\"").append(top + 2).append("\" width=\"")
-                        .append(WIDTH - LEFT - RIGHT).append("\" height=\"3\" fill=\"#333\"/>\n");
-                text(8, top + 30, "leader", "fill=\"#666\"");
-            }
-            return;
-        }
-        Long start = null;
-        long last = 0;
-        List<Sample> own = samples.stream().filter(s -> s.pod() == pod).sorted(
-                java.util.Comparator.comparingLong(Sample::at)).toList();
+        List<FaultEvent> promotions = markers.stream().filter(m -> m.kind().equals("promote")).toList();
+        int leader = !samples.isEmpty() ? samples.get(0).leader()
+                : promotions.isEmpty() ? cluster.leader().ordinal() : 0;
+        long since = from;
         boolean led = false;
-        for (Sample s : own) {
-            if (s.leader() == pod && start == null) {
-                start = s.at();
-            } else if (s.leader() != pod && start != null) {
-                leaderBar(top, start, s.at());
-                start = null;
+        for (FaultEvent promotion : promotions) {
+            long at = (promotion.ended() == null ? promotion.started() : promotion.ended()).toEpochMilli();
+            if (leader == pod) {
+                leaderBar(top, since, at);
                 led = true;
             }
-            last = s.at();
+            leader = promotion.ordinals().get(0);
+            since = at;
         }
-        if (start != null) {
-            leaderBar(top, start, Math.max(last, to));
+        if (leader == pod) {
+            leaderBar(top, since, to);
             led = true;
         }
         if (led) {
@@ -358,21 +368,44 @@ final class Timeline {
         return ops.stream().filter(op -> op.outcome() == outcome).count();
     }
 
-    private void markers(int top, int bottom) {
+    /** The rows of marker labels above the lanes, so that no two overlap. */
+    private List<Integer> markerRows() {
+        List<Double> rowEnds = new ArrayList<>();
+        List<Integer> rows = new ArrayList<>();
         for (FaultEvent m : markers) {
+            double x = x(m.started().toEpochMilli());
+            double width = (m.kind().length() + 1 + names(m.ordinals()).length()) * 6.5 + 6;
+            int row = 0;
+            while (row < rowEnds.size() && rowEnds.get(row) > x) {
+                row++;
+            }
+            if (row == rowEnds.size()) {
+                rowEnds.add(0.0);
+            }
+            rowEnds.set(row, x + width);
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private void markers(int top, int bottom) {
+        List<Integer> rows = markerRows();
+        for (int i = 0; i < markers.size(); i++) {
+            FaultEvent m = markers.get(i);
+            int labelY = top - 8 - 13 * rows.get(i);
             double x = x(m.started().toEpochMilli());
             String label = m.kind() + " " + names(m.ordinals());
             svg.append("<g class=\"marker\" data-kind=\"").append(esc(m.kind())).append("\"><title>")
                     .append(esc(label + " at " + Verdict.TIME.format(m.started()))).append("</title>")
                     .append("<line x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x)).append("\" y1=\"")
-                    .append(top - 6).append("\" y2=\"").append(bottom).append("\" stroke=\"#000\" stroke-width=\"1.5\" "
+                    .append(labelY + 2).append("\" y2=\"").append(bottom).append("\" stroke=\"#000\" stroke-width=\"1.5\" "
                             + "stroke-dasharray=\"5,3\"/>");
             if (m.ended() != null && m.ended().isAfter(m.started())) {
                 svg.append("<rect x=\"").append(fmt(x)).append("\" y=\"").append(top - 6).append("\" width=\"")
                         .append(fmt(Math.max(1, x(m.ended().toEpochMilli()) - x))).append("\" height=\"")
                         .append(bottom - top + 6).append("\" fill=\"#000\" fill-opacity=\"0.06\"/>");
             }
-            svg.append("<text x=\"").append(fmt(x + 3)).append("\" y=\"").append(top - 8)
+            svg.append("<text x=\"").append(fmt(x + 3)).append("\" y=\"").append(labelY)
                     .append("\" font-weight=\"bold\">").append(esc(label)).append("</text></g>\n");
         }
     }
