@@ -32,7 +32,7 @@ final class LedgerWorkload implements Ledger {
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean running;
     private Sampler sampler;
-    private long started;
+    private volatile long started;
     private long stopped;
     private List<Operation> operations = List.of();
     private List<Sample> samples = List.of();
