@@ -1,29 +1,47 @@
 package dev.mysqlsts.backend;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Where the test JVM reaches one pod's MySQL port.
  *
- * @param ordinal   the pod ordinal
- * @param name      the pod name, for example {@code mysql-1}
- * @param host      a host the test JVM can connect to (always a loopback address)
- * @param port      the port on that host
- * @param adminUser the account the harness itself uses for replication control; it may differ from
- *                  {@code root}, which the user's connections get
+ * @param ordinal       the pod ordinal
+ * @param name          the pod name, for example {@code mysql-1}
+ * @param host          a host the test JVM can connect to (always a loopback address)
+ * @param port          the port on that host
+ * @param adminUser     the account the harness itself uses for replication control; it may differ from
+ *                      {@code root}, which the user's connections get
+ * @param adminPassword that account's password ({@code ""} for none): a per-cluster secret on LOCAL, so that a
+ *                      server of another cluster that took this pod's port cannot pass the harness's probes
  */
-public record PodEndpoint(int ordinal, String name, String host, int port, String adminUser) {
+public record PodEndpoint(int ordinal, String name, String host, int port, String adminUser, String adminPassword) {
+
+    /** An endpoint whose admin account has an empty password. */
+    public PodEndpoint(int ordinal, String name, String host, int port, String adminUser) {
+        this(ordinal, name, host, port, adminUser, "");
+    }
 
     /** The JDBC URL handed to users: account {@code root}, empty password, no TLS. */
     public String jdbcUrl() {
-        return jdbcUrl("root");
+        return jdbcUrl("root", "");
     }
 
     /** The JDBC URL for the harness's own account. */
     public String adminJdbcUrl() {
-        return jdbcUrl(adminUser);
+        return jdbcUrl(adminUser, adminPassword);
     }
 
-    private String jdbcUrl(String user) {
+    private String jdbcUrl(String user, String password) {
         return "jdbc:mysql://" + host + ":" + port + "/?user=" + user
-                + "&password=&useSSL=false&allowPublicKeyRetrieval=true";
+                + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8)
+                + "&useSSL=false&allowPublicKeyRetrieval=true";
+    }
+
+    /** Like the record's, without the password. */
+    @Override
+    public String toString() {
+        return "PodEndpoint[" + name + " (ordinal " + ordinal + ") at " + host + ":" + port + ", admin " + adminUser
+                + (adminPassword.isEmpty() ? "" : " with a password") + "]";
     }
 }

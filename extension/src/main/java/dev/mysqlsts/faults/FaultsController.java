@@ -214,9 +214,13 @@ public final class FaultsController implements Faults {
         }
     }
 
+    /** MariaDB changes the delay only with both replication threads stopped; a stopped follower stays stopped. */
     private void setDelay(int ordinal, long seconds) {
-        Sql.execute(statefulSet.endpoint(ordinal).adminJdbcUrl(), Replication.STATEMENT_TIMEOUT,
-                "STOP SLAVE SQL_THREAD", "CHANGE MASTER TO MASTER_DELAY=" + seconds, "START SLAVE SQL_THREAD");
+        String url = statefulSet.endpoint(ordinal).adminJdbcUrl();
+        Sql.execute(url, Replication.STATEMENT_TIMEOUT, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=" + seconds);
+        if (!replicationStopped.contains(ordinal)) {
+            Sql.execute(url, Replication.STATEMENT_TIMEOUT, "START SLAVE");
+        }
     }
 
     @Override

@@ -75,8 +75,14 @@ final class Commands {
         }
         if (process.exitValue() != 0) {
             throw new LocalBackendException(name(command) + " failed with exit code " + process.exitValue()
-                    + "\ncommand: " + String.join(" ", command) + "\nlast lines of " + log + ":\n" + tail(log, 20));
+                    + "\ncommand: " + printable(command) + "\nlast lines of " + log + ":\n" + tail(log, 20));
         }
+    }
+
+    /** The command as a shell would show it, passwords masked. */
+    static String printable(List<String> command) {
+        return command.stream().map(word -> word.startsWith("--password=") ? "--password=***" : word)
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     private static String name(List<String> command) {

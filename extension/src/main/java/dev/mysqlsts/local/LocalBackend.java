@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  *       or {@code logical};</li>
  *   <li>{@value #STARTUP_TIMEOUT}: how long one pod may take to become Ready (default 60 s).</li>
  * </ul>
+ * Each cluster gets its own secret for the harness's internal account ({@link AdminSecret}), so its probes, proxies,
+ * clones and replication control never pass on another cluster's server, in this JVM or another.
  */
 public final class LocalBackend implements StatefulSetBackend {
 
@@ -29,6 +32,7 @@ public final class LocalBackend implements StatefulSetBackend {
     static final String STARTUP_TIMEOUT = "mysqlsts.startupTimeout";
     private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
     private static final AtomicInteger CLUSTERS = new AtomicInteger();
+    private static final Pattern INIT_FILE = Pattern.compile("(?im)^\\s*(loose[-_])?init[-_]file\\s*(=|$)");
 
     @Override
     public RunningStatefulSet start(ClusterSpec spec, Settings settings) {
@@ -38,6 +42,8 @@ public final class LocalBackend implements StatefulSetBackend {
                 ServerOptions.of(binaries, ProcessReaper.get().runDirectory()), binaries.toString());
         ConfigTranslator.Translation leader = translator.translate(spec.leaderConfig());
         ConfigTranslator.Translation follower = translator.translate(spec.followerConfig());
+        refuseInitFile(spec.leaderConfig().key(), leader.text());
+        refuseInitFile(spec.followerConfig().key(), follower.text());
         leader.notes().forEach(note -> LOG.info("cluster {}: {}", clusterName, note));
         follower.notes().forEach(note -> LOG.info("cluster {}: {}", clusterName, note));
         boolean physicalClone = physicalClone(settings, binaries);
@@ -55,6 +61,19 @@ public final class LocalBackend implements StatefulSetBackend {
         } catch (RuntimeException e) {
             cluster.close(true);
             throw e;
+        }
+    }
+
+    /**
+     * The harness sets its admin secret with the server's one {@code init-file} ({@link AdminSecret}); a ConfigMap
+     * that sets its own would replace it, and no pod would pass its probe.
+     */
+    private static void refuseInitFile(String key, String config) {
+        if (INIT_FILE.matcher(config).find()) {
+            throw new LocalBackendException("the ConfigMap's " + key + " sets init-file, which the LOCAL backend needs "
+                    + "for the harness's own account (its per-cluster password is set by an init file at every server "
+                    + "start). Remove init-file from " + key + " and run that SQL from the test instead, or use "
+                    + "@MySqlStatefulSet(backend = Backend.K3S).");
         }
     }
 

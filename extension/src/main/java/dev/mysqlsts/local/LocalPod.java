@@ -4,6 +4,7 @@ import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.replication.BinlogPosition;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +40,11 @@ final class LocalPod {
     private volatile boolean crashLooping;
     private boolean leaderRole;
     private int restarts;
+    /** Guards {@link #process} and {@link #stopping} together: no server starts once a stop has begun. */
+    private final Object processLock = new Object();
+    /** The last server that passed its probe with the cluster's secret; proxies reach the pod only while it lives. */
+    private volatile ServerProcess serving;
+    private volatile AdminSecret secret;
 
     /**
      * @param clientPort the port of the proxy through which the test JVM reaches this pod
@@ -63,16 +69,35 @@ final class LocalPod {
 
     /** The pod's address for the test JVM: a proxy that follows the server across restarts. */
     PodEndpoint endpoint() {
-        return new PodEndpoint(ordinal, name, "127.0.0.1", clientPort, DataDirTemplate.ADMIN_USER);
+        return new PodEndpoint(ordinal, name, "127.0.0.1", clientPort, DataDirTemplate.ADMIN_USER, secret().password());
     }
 
     /** The server's own port, as processes inside the pod would reach it (probes, clones). */
     PodEndpoint serverEndpoint() {
-        return new PodEndpoint(ordinal, name, "127.0.0.1", port, DataDirTemplate.ADMIN_USER);
+        return new PodEndpoint(ordinal, name, "127.0.0.1", port, DataDirTemplate.ADMIN_USER, secret().password());
     }
 
+    /**
+     * The server's address for the proxies: only while the server that passed its probe (with the cluster's
+     * secret) runs; otherwise whatever listens on the old port is not this pod, and the proxy refuses the connection.
+     */
     InetSocketAddress serverAddress() {
+        ServerProcess current = serving;
+        if (current == null || !current.isAlive()) {
+            throw new IllegalStateException(name + " has no running server" + (current == null ? " yet"
+                    : " (pid " + current.pid() + " ended)") + "; not forwarding to port " + port);
+        }
         return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    /** The cluster's admin secret, read once. */
+    private AdminSecret secret() {
+        AdminSecret known = secret;
+        if (known == null) {
+            known = AdminSecret.of(env.clusterDir());
+            secret = known;
+        }
+        return known;
     }
 
     /**
@@ -117,7 +142,9 @@ final class LocalPod {
 
     /** Runs the readiness probe once (inside the pod: on the server's own port). */
     boolean isReady() {
-        return !readinessBroken && env.probe().passes(serverEndpoint().jdbcUrl());
+        ServerProcess current = serving;
+        return !readinessBroken && current != null && current.isAlive()
+                && env.probe().passes(serverEndpoint().adminJdbcUrl());
     }
 
     /** Makes the readiness probe fail while the server keeps running, or lets it run again. */
@@ -199,11 +226,35 @@ final class LocalPod {
             Awaitility.await(name + " start").atMost(timeout)
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(ReadinessProbe.STARTUP_POLL_MS))
                     .failFast(name + " exited", () -> !started.isAlive())
-                    .until(() -> env.probe().passes(serverEndpoint().jdbcUrl()));
+                    .until(() -> switch (env.probe().check(serverEndpoint().adminJdbcUrl())) {
+                        case READY -> true;
+                        case NOT_READY -> false;
+                        case FOREIGN_SERVER -> throw new ForeignServer(port);
+                    });
+        } catch (ForeignServer e) {
+            throw new ForeignServer(notReady("port " + e.port + " answers but refuses the cluster's admin secret "
+                    + "(error " + ReadinessProbe.ACCESS_DENIED + "): the server there is not this pod's (another "
+                    + "cluster's server took the port?), or the ConfigMap overrides the harness's init-file option", e), e.port);
         } catch (TerminalFailureException e) {
             throw notReady("the server exited with code " + started.exitCode() + " before its probe passed", e);
         } catch (ConditionTimeoutException e) {
             throw notReady("it did not start within " + timeout.toSeconds() + " s", e);
+        }
+    }
+
+    /** A server that is not this pod's answered on the pod's port. */
+    private static final class ForeignServer extends LocalBackendException {
+        private static final long serialVersionUID = 1L;
+        private final int port;
+
+        ForeignServer(int port) {
+            super("a foreign server answers on port " + port);
+            this.port = port;
+        }
+
+        ForeignServer(LocalBackendException described, int port) {
+            super(described.getMessage(), described.getCause());
+            this.port = port;
         }
     }
 
@@ -214,10 +265,17 @@ final class LocalPod {
 
     /** Stops the pod gracefully (SIGTERM) and does not restart it. */
     void stop() {
-        stopping = true;
+        ServerProcess current;
+        synchronized (processLock) { // a crash restart that has not started its server yet will not start it
+            stopping = true;
+            current = process;
+        }
         signal("CONT"); // a paused server would not act on SIGTERM
-        ServerProcess current = process;
-        if (current != null) {
+        if (current != null && current != serving) {
+            // still starting (a crash restart): mariadbd may ignore SIGTERM until its start is done, and a server
+            // that never served has nothing a crash recovery would not redo
+            current.kill();
+        } else if (current != null) {
             current.stop(Duration.ofSeconds(60));
         }
     }
@@ -231,24 +289,46 @@ final class LocalPod {
         return dir;
     }
 
-    /** Starts the server process, choosing a new port when another process took this one meanwhile. */
+    /**
+     * Starts the server process. A port that another process took meanwhile (found before the start, or as a
+     * failed bind, or as a server that refuses the cluster's secret) is given up for a new one, and the log says so.
+     */
     private void launch() {
         for (int attempt = 1; ; attempt++) {
-            ServerConfig.write(dir, env.binaries(), name, port, PodEnvironment.HARNESS_OPTIONS);
-            ServerProcess started = ServerProcess.start(env.binaries(), dir, env.clusterName() + "-" + name, List.of());
-            process = started;
+            if (!Ports.isFree(port)) {
+                int taken = port;
+                port = Ports.free();
+                LOG.warn("{}: its port {} is taken by another process; the pod moves to port {}", name, taken, port);
+            }
+            List<String> options = new ArrayList<>(PodEnvironment.HARNESS_OPTIONS);
+            options.add(secret().serverOption());
+            ServerConfig.write(dir, env.binaries(), name, port, options);
+            ServerProcess started;
+            synchronized (processLock) {
+                if (stopping) {
+                    throw new LocalBackendException("pod " + name + " is being stopped; its server is not started again");
+                }
+                started = ServerProcess.start(env.binaries(), dir, env.clusterName() + "-" + name, List.of());
+                process = started;
+            }
             try {
                 awaitStarted(started, env.startupTimeout());
+                serving = started;
                 started.onExit().thenRunAsync(() -> onExit(started),
                         CompletableFuture.delayedExecutor(RESTART_DELAY.toMillis(), TimeUnit.MILLISECONDS, env.supervisor()));
                 return;
             } catch (LocalBackendException e) {
                 started.kill();
-                if (attempt >= MAX_BIND_ATTEMPTS || !Commands.tail(dir.errorLog(), 10).contains("Address already in use")) {
+                boolean portLost = e instanceof ForeignServer
+                        || Commands.tail(dir.errorLog(), 10).contains("Address already in use");
+                if (stopping || attempt >= MAX_BIND_ATTEMPTS || !portLost) {
                     throw e;
                 }
-                LOG.debug("{}: port {} was taken meanwhile, trying another", name, port);
+                int lost = port;
                 port = Ports.free();
+                LOG.warn("{}: port {} was taken by another process as the server started ({}); the pod moves to port {}",
+                        name, lost, e instanceof ForeignServer ? "a server there refuses this cluster's secret"
+                                : "Address already in use", port);
             }
         }
     }
@@ -274,8 +354,15 @@ final class LocalPod {
                         (System.nanoTime() - started) / 1_000_000, restarts, endpoint().jdbcUrl());
                 return;
             } catch (RuntimeException e) {
+                if (stopping) {
+                    break;
+                }
                 LOG.warn("{}: start {} after the crash failed: {}", name, attempt, e.getMessage());
             }
+        }
+        if (stopping) {
+            LOG.info("{}: stopped during its crash restart; not restarted", name);
+            return;
         }
         crashLooping = true;
         LOG.error("{}: could not be restarted {} times in a row; it stays down (CrashLoopBackOff)", name,

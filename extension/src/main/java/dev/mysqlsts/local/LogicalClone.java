@@ -31,13 +31,13 @@ final class LogicalClone {
     static void run(ServerBinaries binaries, PodEndpoint from, boolean fromLeader, PodEndpoint to, PodDirectory dir) {
         Path dump = dir.root().resolve("clone.sql");
         Commands.run(List.of(binaries.dump().toString(), "--no-defaults", "--host=" + from.host(), "--port=" + from.port(),
-                "--user=" + from.adminUser(), "--all-databases", "--ignore-database=mysql", "--single-transaction",
+                "--user=" + from.adminUser(), "--password=" + from.adminPassword(), "--skip-ssl", "--all-databases", "--ignore-database=mysql", "--single-transaction",
                 "--routines", "--events", "--triggers", fromLeader ? "--master-data=2" : "--dump-slave=2"),
                 Redirect.PIPE, Redirect.to(dump.toFile()), dir.consoleLog(), TIMEOUT);
         try {
             String coordinates = coordinates(dump, from.name());
             Commands.run(List.of(binaries.client().toString(), "--no-defaults", "--host=" + to.host(),
-                    "--port=" + to.port(), "--user=" + to.adminUser()),
+                    "--port=" + to.port(), "--user=" + to.adminUser(), "--password=" + to.adminPassword(), "--skip-ssl"),
                     Redirect.from(dump.toFile()), Redirect.appendTo(dir.consoleLog().toFile()), dir.consoleLog(), TIMEOUT);
             Files.writeString(dir.data().resolve(CHANGE_MASTER_FILE), coordinates + "\n");
             Files.delete(dump);

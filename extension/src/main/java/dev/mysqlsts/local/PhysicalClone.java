@@ -20,7 +20,7 @@ final class PhysicalClone {
     static void run(ServerBinaries binaries, PodEndpoint from, PodDirectory to) {
         List<String> backup = List.of(binaries.backup().toString(), "--no-defaults", "--backup",
                 "--stream=xbstream", "--slave-info", "--host=" + from.host(), "--port=" + from.port(),
-                "--user=" + from.adminUser(), "--target-dir=" + to.root().resolve("backup-tmp"));
+                "--user=" + from.adminUser(), "--password=" + from.adminPassword(), "--target-dir=" + to.root().resolve("backup-tmp"));
         List<String> extract = List.of(binaries.mbstream().toString(), "-x", "-C", to.data().toString());
         to.data().toFile().mkdirs();
         Commands.pipe(backup, extract, to.consoleLog(), TIMEOUT);

@@ -2,7 +2,6 @@ package dev.mysqlsts.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -13,12 +12,21 @@ import org.slf4j.LoggerFactory;
  * A small shell process watches its standard input, a pipe whose only writer is this JVM: the pipe closes
  * when the JVM dies, and the shell then kills every process whose pid file is still in the run directory and
  * removes the directory. This is the one job Java cannot do from inside the JVM that dies.
+ *
+ * <p>A pid file is named after the process ({@code <id>-<pid>.pid}) and written by the process itself before it
+ * becomes the server (see {@link ServerProcess}), so the clean-up of an ended process removes only its own file,
+ * never its successor's, and a JVM killed while it starts a server cannot leave an unrecorded one behind: the
+ * reaper first marks the run directory {@value #REAPED}, the starting process checks that mark after writing its
+ * pid file, and either the reaper sees the file or the process sees the mark and does not start.
  */
 final class ProcessReaper {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessReaper.class);
+    /** The mark the reaper leaves once the JVM is gone: no server may start after it. */
+    static final String REAPED = "reaped";
     private static final String SCRIPT = """
             while read -r _; do :; done
+            : > "$1/reaped"
             for f in "$1"/pids/*.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
             rm -rf "$1"
             """;
@@ -57,21 +65,34 @@ final class ProcessReaper {
         return runDirectory;
     }
 
-    /** Remembers a server process so that it is killed if this JVM dies first. */
+    /** The directory where each server process writes its own pid file before it execs the server. */
+    Path pidDirectory() {
+        return runDirectory.resolve("pids");
+    }
+
+    /** The pid file of one process: keyed by the process, not by the pod, so that a successor's is never touched. */
+    Path pidFile(String id, long pid) {
+        return pidDirectory().resolve(id + "-" + pid + ".pid");
+    }
+
+    /**
+     * Remembers a process started some other way than {@link ServerProcess} (which has the process write its own
+     * file before it runs); call {@link #unregister(String, long)} when it ends.
+     */
     void register(String id, long pid) {
         try {
-            Files.writeString(runDirectory.resolve("pids").resolve(id + ".pid"), Long.toString(pid), StandardCharsets.US_ASCII);
+            Files.writeString(pidFile(id, pid), Long.toString(pid));
         } catch (IOException e) {
             throw new UncheckedIOException("could not record pid " + pid, e);
         }
     }
 
-    /** Forgets a process that has ended. */
-    void unregister(String id) {
+    /** Forgets a process that has ended: removes its own pid file. */
+    void unregister(String id, long pid) {
         try {
-            Files.deleteIfExists(runDirectory.resolve("pids").resolve(id + ".pid"));
+            Files.deleteIfExists(pidFile(id, pid));
         } catch (IOException e) {
-            LOG.debug("could not remove pid file of {}", id, e);
+            LOG.debug("could not remove the pid file of {} (pid {})", id, pid, e);
         }
     }
 }

