@@ -51,6 +51,27 @@ public final class Experiment {
     }
 
     /**
+     * Forgets the cluster's experiment (its class ended): the registry would otherwise keep the cluster alive, since
+     * the experiment refers to it.
+     */
+    public static void forget(MySqlCluster cluster) {
+        Experiment gone;
+        synchronized (ALL) {
+            gone = ALL.remove(cluster);
+        }
+        if (gone != null) {
+            gone.stopSchedule();
+            LedgerWorkload workload;
+            synchronized (gone) {
+                workload = gone.ledger;
+            }
+            if (workload != null) {
+                workload.halt();
+            }
+        }
+    }
+
+    /**
      * A test method begins: a new ledger, no schedule.
      *
      * @param className  the test class's name, the timeline's directory

@@ -20,12 +20,16 @@ import org.opentest4j.TestAbortedException;
 final class ChaosGlue {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChaosGlue.class);
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ChaosGlue.class);
     private static final MediaType HTML = MediaType.create("text", "html", StandardCharsets.UTF_8);
 
     private ChaosGlue() {
     }
 
     static void begin(ExtensionContext context, StatefulSetCluster cluster) {
+        // when the class's context closes, the experiment registry lets go of the cluster
+        context.getParent().orElse(context).getStore(NAMESPACE).getOrComputeIfAbsent(Forget.class,
+                key -> new Forget(cluster), Forget.class);
         Experiment.of(cluster).beginTest(context.getRequiredTestClass().getName(), fileName(context),
                 MySqlStatefulSetExtension.testName(context), context.getConfigurationParameter(Experiment.SEED_PROPERTY));
     }
@@ -69,6 +73,15 @@ final class ChaosGlue {
             return method;
         }
         return method + "-" + display.replaceAll("[^A-Za-z0-9._=-]+", "_");
+    }
+
+    /** Closed by JUnit with the test class's context. */
+    private record Forget(StatefulSetCluster cluster) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            Experiment.forget(cluster);
+        }
     }
 
     /** A test's exception (not an assertion) with the chaos note added; the original is the cause. */
