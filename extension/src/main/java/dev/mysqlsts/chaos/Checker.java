@@ -34,8 +34,10 @@ final class Checker {
     private static final Logger LOG = LoggerFactory.getLogger(Checker.class);
     /** How long stop() waits for followers to catch up before it reports whatever the pods hold. */
     static final Duration CATCH_UP = Duration.ofSeconds(30);
-    /** How long a pod that does not answer (restarting after a crash) is retried for the final read. */
+    /** How long the leader is retried for the final read when it does not answer (restarting after a crash). */
     private static final Duration READ_RETRY = Duration.ofSeconds(15);
+    /** The same for a follower, which the verdict can do without. */
+    private static final Duration FOLLOWER_READ_RETRY = Duration.ofSeconds(5);
     private static final long POLL_MS = 200;
 
     private final MySqlCluster cluster;
@@ -198,7 +200,7 @@ final class Checker {
     }
 
     private Optional<LedgerTable.Contents> read(MySqlPod pod, boolean required) {
-        long deadline = System.nanoTime() + READ_RETRY.toNanos();
+        long deadline = System.nanoTime() + (required ? READ_RETRY : FOLLOWER_READ_RETRY).toNanos();
         SQLException last = null;
         do {
             try (Connection c = LedgerTable.connect(pod.jdbcUrl(), LedgerTable.READ_SOCKET_TIMEOUT)) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.WeakHashMap;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * The chaos side of one cluster's current test method: its {@link Ledger}, its fault schedule and seed, and the
  * timeline written when it ends. One per cluster ({@link #of}); the JUnit extension begins and finishes each test.
  */
+@API(status = API.Status.INTERNAL)
 public final class Experiment {
 
     private static final Logger LOG = LoggerFactory.getLogger(Experiment.class);
