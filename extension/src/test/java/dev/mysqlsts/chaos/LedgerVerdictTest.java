@@ -10,6 +10,8 @@ import dev.mysqlsts.LedgerReport;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlStatefulSet;
 import dev.mysqlsts.ReplicaStatus;
+import dev.mysqlsts.cluster.StatefulSetCluster;
+import dev.mysqlsts.replication.Sql;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
@@ -65,6 +67,24 @@ class LedgerVerdictTest {
         assertEquals(Map.of(), report.notCaughtUp(), "healed before the stop: " + report);
         assertEquals(Map.of(), report.divergent(), report.toString());
         assertEquals(report.acknowledged(), Pods.ledgerRows(cluster.pod(0)));
+    }
+
+    /** A follower made writable behind the harness's back, while the leader accepts writes: split brain. */
+    @Test
+    void twoWritablePodsAtOnceAreReportedAsSplitBrain(Ledger ledger, MySqlCluster cluster) {
+        ledger.start(1);
+        String admin = ((StatefulSetCluster) cluster).statefulSet().endpoint(2).adminJdbcUrl();
+        Sql.execute(admin, Duration.ofSeconds(10), "SET GLOBAL read_only = 0");
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ((LedgerWorkload) ledger).samples().stream()
+                    .anyMatch(sample -> sample.pod() == 2 && sample.writable()));
+        } finally {
+            Sql.execute(admin, Duration.ofSeconds(10), "SET GLOBAL read_only = 1");
+        }
+        LedgerReport report = ledger.stop();
+
+        assertEquals(1, report.splitBrain().size(), report.toString());
+        assertTrue(report.splitBrain().get(0).startsWith("mysql-0, mysql-2 accepted writes at once"), report.toString());
     }
 
     /**
