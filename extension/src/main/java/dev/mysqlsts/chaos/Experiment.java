@@ -180,10 +180,14 @@ public final class Experiment {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the timeline of " + testName + " to " + path.toAbsolutePath(), e);
         }
+        boolean first;
         synchronized (this) {
+            first = timeline == null;
             timeline = path.toAbsolutePath();
         }
-        LOG.info("timeline of {}: {}", testName, path.toAbsolutePath());
+        if (first) {
+            LOG.info("timeline of {}: {}", testName, path.toAbsolutePath());
+        }
         return Optional.of(path.toAbsolutePath());
     }
 
