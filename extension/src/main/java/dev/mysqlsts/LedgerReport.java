@@ -1,7 +1,9 @@
 package dev.mysqlsts;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -34,6 +36,38 @@ public interface LedgerReport {
 
     /** Per follower name, the largest replication lag sampled while the ledger ran. */
     Map<String, Duration> maxLag();
+
+    /**
+     * The longest time while the ledger ran in which no write was acknowledged: how long the cluster was unavailable
+     * for writes (from the start to the first acknowledgement, between two, and from the last to the stop).
+     *
+     * <pre>{@code assertTrue(report.longestUnavailability().compareTo(Duration.ofSeconds(30)) < 0);}</pre>
+     */
+    Duration longestUnavailability();
+
+    /**
+     * Moments when two or more pods accepted writes at once (split brain), from {@code @@read_only} sampled on every
+     * pod in the same round while the ledger ran, each as text naming the time and the pods; empty when never.
+     */
+    List<String> splitBrain();
+
+    /**
+     * Per follower name, the transactions it has that the leader lacks (errant GTIDs, as the server spells them);
+     * only followers with any.
+     */
+    Map<String, List<String>> errantTransactions();
+
+    /**
+     * Per pod name, how many times a read there went back in time: the newest ledger row it showed was older than
+     * one it had shown before (monotonic reads, one reader per pod); only pods with any.
+     */
+    Map<String, Long> nonMonotonicReads();
+
+    /** Followers that had not caught up with the leader when the table was read, with the reason. */
+    Map<String, String> notCaughtUp();
+
+    /** The seed of the {@link Faults#schedule(long, Duration)} that ran during the ledger, if one did. */
+    OptionalLong chaosSeed();
 
     /**
      * Fails when an acknowledged write is missing on the leader; the message lists up to 20 lost ids with the

@@ -150,7 +150,7 @@ public final class StatefulSetCluster implements MySqlCluster {
 
     @Override
     public dev.mysqlsts.Ledger ledger() {
-        throw new UnsupportedOperationException("TODO");
+        return dev.mysqlsts.chaos.Experiment.of(this).ledger();
     }
 
     @Override

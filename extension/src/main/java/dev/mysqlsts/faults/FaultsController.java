@@ -235,7 +235,15 @@ public final class FaultsController implements Faults {
 
     @Override
     public void schedule(long seed, Duration length) {
-        throw new UnsupportedOperationException("TODO");
+        // the schedule's logic is in dev.mysqlsts.chaos; it undoes isolate and partition through this hook
+        dev.mysqlsts.chaos.Experiment.of(cluster).schedule(seed, length, () -> {
+            synchronized (this) {
+                LOG.info("chaos: network faults lifted at {}", now());
+                injector().restoreAll();
+                history.ended("isolate", pods -> true);
+                history.ended("partition", pods -> true);
+            }
+        });
     }
 
     /** A test method begins: its history starts empty, and what it breaks is blamed on it. */

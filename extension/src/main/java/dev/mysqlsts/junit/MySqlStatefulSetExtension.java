@@ -12,12 +12,14 @@ import dev.mysqlsts.manifest.ManifestLoader;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.platform.commons.support.AnnotationSupport;
 
@@ -26,7 +28,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * it into test methods, heals the faults each test injected, closes the cluster after the class. Registered by the annotation; not meant to be used alone.
  */
 public final class MySqlStatefulSetExtension
-        implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver, TestWatcher {
+        implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver, TestWatcher,
+        AfterTestExecutionCallback, TestExecutionExceptionHandler {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MySqlStatefulSetExtension.class);
 
@@ -63,7 +66,21 @@ public final class MySqlStatefulSetExtension
         if (resource.isPresent()) {
             resource.get().throwIfBroken();
             resource.get().cluster().faults().beginTest(testName(context));
+            ChaosGlue.begin(context, resource.get().cluster());
         }
+    }
+
+    /** Chaos: stops the schedule and a ledger still running (before afterEach heals), writes the timeline. */
+    @Override
+    public void afterTestExecution(ExtensionContext context) {
+        resource(context).ifPresent(resource -> ChaosGlue.end(context, resource.cluster()));
+    }
+
+    /** Chaos: a failing test's message names the schedule's seed and the timeline. */
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        Optional<ClusterResource> resource = resource(context);
+        throw resource.isPresent() ? ChaosGlue.withNote(resource.get().cluster(), failure) : failure;
     }
 
     static String testName(ExtensionContext context) {

@@ -1,6 +1,7 @@
 package dev.mysqlsts.junit;
 
 import dev.mysqlsts.Faults;
+import dev.mysqlsts.Ledger;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.Ordinal;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 
 /**
- * Resolves test method parameters: the cluster and its faults, and with {@link Ordinal} a pod, connection or data
+ * Resolves test method parameters: the cluster, its faults and the test's ledger, and with {@link Ordinal} a pod, connection or data
  * source.
  */
 final class ParameterBinding {
@@ -26,7 +27,7 @@ final class ParameterBinding {
 
     static boolean supports(ParameterContext parameter) {
         Class<?> type = parameter.getParameter().getType();
-        return type == MySqlCluster.class || type == Faults.class || PER_POD.contains(type)
+        return type == MySqlCluster.class || type == Faults.class || type == Ledger.class || PER_POD.contains(type)
                 || parameter.isAnnotated(Ordinal.class);
     }
 
@@ -38,6 +39,9 @@ final class ParameterBinding {
         }
         if (type == Faults.class) {
             return cluster.faults();
+        }
+        if (type == Ledger.class) {
+            return cluster.ledger();
         }
         Optional<Ordinal> ordinal = parameter.findAnnotation(Ordinal.class);
         if (!PER_POD.contains(type)) {

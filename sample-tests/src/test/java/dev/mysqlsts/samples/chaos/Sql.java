@@ -20,6 +20,14 @@ final class Sql {
         }
     }
 
+    static String single(MySqlPod pod, String query) throws SQLException {
+        try (Connection connection = pod.connection(); Statement sql = connection.createStatement();
+             ResultSet rows = sql.executeQuery(query)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
     static long count(MySqlPod pod, String table) throws SQLException {
         try (Connection connection = pod.connection(); Statement sql = connection.createStatement();
              ResultSet rows = sql.executeQuery("SELECT COUNT(*) FROM " + table)) {

@@ -1,0 +1,326 @@
+package dev.mysqlsts.chaos;
+
+import dev.mysqlsts.FaultEvent;
+import dev.mysqlsts.MySqlCluster;
+import dev.mysqlsts.MySqlPod;
+import dev.mysqlsts.ReplicaStatus;
+import dev.mysqlsts.chaos.Operation.Outcome;
+import dev.mysqlsts.faults.FaultHistory;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ledger's checker: waits (bounded) for the followers to hold what the leader holds, reads the ledger's table on
+ * every pod and compares it with what the clients were told.
+ */
+final class Checker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Checker.class);
+    /** How long stop() waits for followers to catch up before it reports whatever the pods hold. */
+    static final Duration CATCH_UP = Duration.ofSeconds(30);
+    /** How long the leader is retried for the final read when it does not answer (restarting after a crash). */
+    private static final Duration READ_RETRY = Duration.ofSeconds(15);
+    /** The same for a follower, which the verdict can do without. */
+    private static final Duration FOLLOWER_READ_RETRY = Duration.ofSeconds(5);
+    private static final long POLL_MS = 200;
+
+    private final MySqlCluster cluster;
+    private final FaultHistory history;
+
+    Checker(MySqlCluster cluster, FaultHistory history) {
+        this.cluster = cluster;
+        this.history = history;
+    }
+
+    Verdict check(List<Operation> ops, List<Sample> samples, long started, long stopped, OptionalLong seed) {
+        MySqlPod leader = cluster.leader();
+        Verdict.Builder b = new Verdict.Builder();
+        b.leader = leader.name();
+        b.seed = seed;
+        b.faultsAt = history::inForceAt;
+        b.podName = n -> n < 0 ? "(no pod)" : cluster.pod(n).name();
+
+        Set<Long> acknowledged = new HashSet<>();
+        Set<Long> failed = new HashSet<>();
+        Map<Long, Operation> ackById = new HashMap<>();
+        for (Operation op : ops) {
+            switch (op.outcome()) {
+                case ACKNOWLEDGED -> {
+                    acknowledged.add(op.id());
+                    ackById.put(op.id(), op);
+                }
+                case FAILED -> failed.add(op.id());
+                case UNKNOWN -> b.unknown++;
+                default -> throw new IllegalStateException(op.outcome().name());
+            }
+        }
+        b.acknowledged = acknowledged.size();
+        b.failed = failed.size();
+        b.acknowledgedById = ackById;
+
+        Map<String, String> notCaughtUp = awaitFollowers(leader, read(leader, true).orElseThrow());
+        LedgerTable.Contents onLeader = read(leader, true).orElseThrow();
+
+        b.lost = acknowledged.stream().filter(id -> !onLeader.ids().containsKey(id))
+                .collect(Collectors.toCollection(TreeSet::new));
+        b.phantoms = failed.stream().filter(onLeader.ids()::containsKey).collect(Collectors.toCollection(TreeSet::new));
+
+        Map<String, Long> duplicated = new TreeMap<>();
+        Map<String, Set<Long>> divergent = new TreeMap<>();
+        Map<String, List<String>> errant = new TreeMap<>();
+        duplicates(leader.name(), onLeader).ifPresent(n -> duplicated.put(leader.name(), n));
+        String leaderGtids = gtidState(leader);
+        for (MySqlPod follower : cluster.followers()) {
+            Optional<LedgerTable.Contents> contents = read(follower, false);
+            if (contents.isEmpty()) {
+                notCaughtUp.putIfAbsent(follower.name(), "its table could not be read");
+                continue;
+            }
+            duplicates(follower.name(), contents.get()).ifPresent(n -> duplicated.put(follower.name(), n));
+            Set<Long> differ = new TreeSet<>();
+            contents.get().ids().keySet().stream().filter(id -> !onLeader.ids().containsKey(id)).forEach(differ::add);
+            onLeader.ids().keySet().stream().filter(id -> !contents.get().ids().containsKey(id)).forEach(differ::add);
+            if (!differ.isEmpty()) {
+                divergent.put(follower.name(), differ);
+            }
+            if (leaderGtids != null) {
+                List<String> beyond = errant(follower, leaderGtids);
+                if (!beyond.isEmpty()) {
+                    errant.put(follower.name(), beyond);
+                }
+            }
+        }
+        b.duplicated = duplicated;
+        b.divergent = divergent;
+        b.errant = errant;
+        b.notCaughtUp = notCaughtUp;
+        b.longestUnavailability = longestGap(ops, started, stopped);
+        b.maxLag = maxLag(ops, samples);
+        b.splitBrain = splitBrain(samples);
+        b.nonMonotonic = nonMonotonic(samples);
+        return new Verdict(b);
+    }
+
+    private static Optional<Long> duplicates(String pod, LedgerTable.Contents contents) {
+        long distinct = contents.ids().size();
+        long extra = Math.max(contents.counter() - distinct, contents.rows() - distinct);
+        return extra > 0 ? Optional.of(extra) : Optional.empty();
+    }
+
+    /** Waits until every follower the faults let replicate holds the leader's rows; returns the others. */
+    private Map<String, String> awaitFollowers(MySqlPod leader, LedgerTable.Contents onLeader) {
+        long target = onLeader.counter();
+        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        Map<String, String> behind = new LinkedHashMap<>();
+        List<FaultEvent> inForce = history.inForceAt(Instant.now());
+        for (MySqlPod follower : cluster.followers()) {
+            Optional<String> cut = cutOff(inForce, follower.ordinal(), leader.ordinal());
+            if (cut.isPresent()) {
+                behind.put(follower.name(), cut.get());
+                continue;
+            }
+            String reason = "not caught up within " + CATCH_UP.toSeconds() + " s";
+            while (System.nanoTime() < deadline) {
+                Optional<Long> counter = counter(follower);
+                if (counter.isPresent() && counter.get() >= target) {
+                    reason = null;
+                    break;
+                }
+                Optional<String> stopped = replicationStopped(follower);
+                if (stopped.isPresent()) {
+                    reason = stopped.get();
+                    break;
+                }
+                sleep();
+            }
+            if (reason != null) {
+                behind.put(follower.name(), reason);
+                LOG.warn("ledger: {} has not caught up with {}: {}", follower.name(), leader.name(), reason);
+            }
+        }
+        return behind;
+    }
+
+    /** Why a fault in force keeps the follower from replicating the leader, if one does. */
+    static Optional<String> cutOff(List<FaultEvent> inForce, int follower, int leader) {
+        for (FaultEvent f : inForce) {
+            List<Integer> pods = f.ordinals();
+            boolean hit = switch (f.kind()) {
+                case "isolate", "pause" -> pods.contains(follower) || pods.contains(leader);
+                case "partition" -> pods.contains(follower) != pods.contains(leader);
+                case "cut" -> pods.containsAll(List.of(follower, leader));
+                case "stopReplication", "delayReplication" -> pods.contains(follower);
+                default -> false;
+            };
+            if (hit) {
+                return Optional.of("cut off from the leader by " + f.kind() + f.ordinals() + ", in force since "
+                        + Verdict.TIME.format(f.started()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> replicationStopped(MySqlPod follower) {
+        try {
+            ReplicaStatus status = cluster.replicaStatus(follower.ordinal());
+            if (!status.sqlRunning() && status.lastSqlErrno() != 0) {
+                return Optional.of("its SQL thread stopped: " + status.summary());
+            }
+            if (!status.sqlRunning() && !status.ioRunning()) {
+                return Optional.of("its replication is stopped: " + status.summary());
+            }
+        } catch (RuntimeException | AssertionError e) {
+            return Optional.empty(); // restarting; try again until the deadline
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Long> counter(MySqlPod pod) {
+        try (Connection c = LedgerTable.connect(pod.jdbcUrl(), LedgerTable.READ_SOCKET_TIMEOUT)) {
+            return Optional.of(LedgerTable.counter(c));
+        } catch (SQLException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<LedgerTable.Contents> read(MySqlPod pod, boolean required) {
+        long deadline = System.nanoTime() + (required ? READ_RETRY : FOLLOWER_READ_RETRY).toNanos();
+        SQLException last = null;
+        do {
+            try (Connection c = LedgerTable.connect(pod.jdbcUrl(), LedgerTable.READ_SOCKET_TIMEOUT)) {
+                return Optional.of(LedgerTable.read(c));
+            } catch (SQLException e) {
+                last = e;
+            }
+            sleep();
+        } while (System.nanoTime() < deadline);
+        if (required) {
+            List<FaultEvent> inForce = history.inForceAt(Instant.now());
+            throw new IllegalStateException("ledger.stop(): cannot read the ledger's table on the leader " + pod.name()
+                    + " at " + pod.jdbcUrl() + " for " + READ_RETRY.toSeconds() + " s: " + last.getMessage()
+                    + (inForce.isEmpty() ? "" : "; faults in force: " + inForce
+                            + " (stop the ledger before the fault, or heal first)"), last);
+        }
+        LOG.warn("ledger: cannot read {}: {}", pod.name(), last.getMessage());
+        return Optional.empty();
+    }
+
+    private String gtidState(MySqlPod leader) {
+        try (Connection c = LedgerTable.connect(leader.jdbcUrl(), LedgerTable.READ_SOCKET_TIMEOUT)) {
+            return ErrantTransactions.leaderState(c);
+        } catch (SQLException e) {
+            LOG.warn("ledger: cannot read the GTID state of {}: {}", leader.name(), e.getMessage());
+            return null;
+        }
+    }
+
+    private List<String> errant(MySqlPod follower, String leaderState) {
+        try (Connection c = LedgerTable.connect(follower.jdbcUrl(), LedgerTable.READ_SOCKET_TIMEOUT)) {
+            return ErrantTransactions.beyond(c, leaderState);
+        } catch (SQLException e) {
+            LOG.warn("ledger: cannot read the GTID state of {}: {}", follower.name(), e.getMessage());
+            return List.of();
+        }
+    }
+
+    static Duration longestGap(List<Operation> ops, long started, long stopped) {
+        long[] acks = ops.stream().filter(op -> op.outcome() == Outcome.ACKNOWLEDGED)
+                .mapToLong(Operation::completed).sorted().toArray();
+        long previous = started;
+        long longest = 0;
+        for (long ack : acks) {
+            longest = Math.max(longest, ack - previous);
+            previous = Math.max(previous, ack);
+        }
+        longest = Math.max(longest, stopped - previous);
+        return Duration.ofMillis(Math.max(0, longest));
+    }
+
+    private Map<String, Duration> maxLag(List<Operation> ops, List<Sample> samples) {
+        Staleness staleness = new Staleness(acknowledged(ops));
+        Map<String, Duration> lag = new TreeMap<>();
+        for (Sample s : samples) {
+            if (s.pod() == s.leader() || s.pod() >= cluster.replicas()) {
+                continue;
+            }
+            Duration d = Duration.ofMillis(staleness.at(s.at(), s.newest()));
+            lag.merge(cluster.pod(s.pod()).name(), d, (a, c) -> a.compareTo(c) >= 0 ? a : c);
+        }
+        return lag;
+    }
+
+    static List<Operation> acknowledged(List<Operation> ops) {
+        return ops.stream().filter(op -> op.outcome() == Outcome.ACKNOWLEDGED).toList();
+    }
+
+    private List<String> splitBrain(List<Sample> samples) {
+        Map<Long, List<Sample>> rounds = samples.stream()
+                .collect(Collectors.groupingBy(Sample::round, TreeMap::new, Collectors.toList()));
+        List<String> found = new ArrayList<>();
+        String open = null;
+        long from = 0;
+        long to = 0;
+        for (List<Sample> round : rounds.values()) {
+            List<String> writable = round.stream().filter(Sample::writable).map(Sample::pod).sorted()
+                    .map(n -> n < cluster.replicas() ? cluster.pod(n).name() : "pod " + n).toList();
+            String pods = writable.size() >= 2 ? String.join(", ", writable) : null;
+            long at = round.stream().mapToLong(Sample::at).min().orElse(0);
+            if (pods != null && pods.equals(open)) {
+                to = at;
+                continue;
+            }
+            if (open != null) {
+                found.add(describeSplit(open, from, to));
+            }
+            open = pods;
+            from = at;
+            to = at;
+        }
+        if (open != null) {
+            found.add(describeSplit(open, from, to));
+        }
+        return found;
+    }
+
+    private static String describeSplit(String pods, long from, long to) {
+        return pods + " accepted writes at once (@@read_only = 0) at " + Verdict.TIME.format(Instant.ofEpochMilli(from))
+                + (to > from ? " until " + Verdict.TIME.format(Instant.ofEpochMilli(to)) : "");
+    }
+
+    private Map<String, Long> nonMonotonic(List<Sample> samples) {
+        Map<Integer, Long> newest = new HashMap<>();
+        Map<String, Long> backwards = new TreeMap<>();
+        samples.stream().sorted(java.util.Comparator.comparingLong(Sample::round)).forEach(s -> {
+            long seen = newest.getOrDefault(s.pod(), -1L);
+            if (s.newest() < seen && s.pod() < cluster.replicas()) {
+                backwards.merge(cluster.pod(s.pod()).name(), 1L, Long::sum);
+            }
+            newest.put(s.pod(), Math.max(seen, s.newest()));
+        });
+        return backwards;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
