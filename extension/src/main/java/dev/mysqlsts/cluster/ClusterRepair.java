@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,7 @@ final class ClusterRepair {
 
     void afterTest(String test) {
         Throwable left = null;
+        Set<Integer> casualties = faults.promotionCasualties();
         if (faults.hasInjected()) {
             try {
                 faults.heal();
@@ -46,14 +48,14 @@ final class ClusterRepair {
             }
         } else if (replicates()) {
             try {
-                cluster.awaitReplicationCaughtUp(CATCH_UP_TIMEOUT);
+                cluster.awaitReplicationCaughtUp(CATCH_UP_TIMEOUT, ordinal -> !casualties.contains(ordinal));
             } catch (AssertionError e) {
                 left = new AssertionError(test + " left replication broken: " + e.getMessage(), e);
             } catch (RuntimeException e) {
                 left = new IllegalStateException(test + " left the cluster unable to replicate: " + e.getMessage(), e);
             }
         }
-        if (left == null && cluster.leaderOrdinal() == 0) {
+        if (left == null && cluster.leaderOrdinal() == 0 && casualties.isEmpty()) {
             return;
         }
         long started = System.nanoTime();
@@ -71,8 +73,10 @@ final class ClusterRepair {
             throw broken;
         }
         faults.record().mark("repair", List.of(), since, Instant.now());
-        LOG.info("cluster {} repaired after {} in {} ms: {}", statefulSet.name(), test,
-                (System.nanoTime() - started) / 1_000_000, repaired.isEmpty() ? "nothing was left to do" : String.join("; ", repaired));
+        if (!repaired.isEmpty()) {
+            LOG.info("cluster {} repaired after {} in {} ms: {}", statefulSet.name(), test,
+                    (System.nanoTime() - started) / 1_000_000, String.join("; ", repaired));
+        }
         if (left instanceof AssertionError assertion) {
             throw assertion;
         }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 
 /** The {@link MySqlCluster} of every backend: pods, readiness and replication through JDBC. */
@@ -125,10 +126,13 @@ public final class StatefulSetCluster implements MySqlCluster {
             throw new IllegalArgumentException("promote(" + ordinal + "): " + target.name() + " is the leader already");
         }
         Instant started = Instant.now();
-        Promotion promotion = Failover.promote(statefulSet, leader, ordinal,
-                () -> awaitReplicationCaughtUp(PROMOTION_DRAIN));
+        int oldLeader = leader;
+        // a follower cut off from the old source (or frozen) cannot drain: waiting for it would only cost the bound
+        Promotion promotion = Failover.promote(statefulSet, oldLeader, ordinal,
+                () -> awaitReplicationCaughtUp(PROMOTION_DRAIN, n -> !faults.cutOff(oldLeader, n)));
         leader = ordinal;
         faults.replicationReconfigured();
+        faults.promoted(promotion);
         faults.record().mark("promote", List.of(ordinal), started, Instant.now());
         return promotion;
     }
@@ -165,6 +169,11 @@ public final class StatefulSetCluster implements MySqlCluster {
 
     @Override
     public void awaitReplicationCaughtUp(Duration timeout) {
+        awaitReplicationCaughtUp(timeout, ordinal -> true);
+    }
+
+    /** Like {@link #awaitReplicationCaughtUp(Duration)}, for the followers {@code which} accepts only. */
+    public void awaitReplicationCaughtUp(Duration timeout, IntPredicate which) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Pod leader = (Pod) leader();
         BinlogPosition target = Replication.sourcePosition(leader.endpoint().adminJdbcUrl())
@@ -172,6 +181,9 @@ public final class StatefulSetCluster implements MySqlCluster {
                         + "is empty), so followers cannot replicate from it: enable log-bin in the leader's config"));
         List<String> behind = new ArrayList<>();
         for (MySqlPod follower : followers()) {
+            if (!which.test(follower.ordinal())) {
+                continue;
+            }
             String url = ((Pod) follower).endpoint().adminJdbcUrl();
             if (!awaitApplied(follower.name(), url, target, deadline)) {
                 behind.add(follower.name() + ": " + Replication.replicaStatus(url).map(ReplicaStatus::summary)

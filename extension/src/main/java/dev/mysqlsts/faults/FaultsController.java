@@ -2,10 +2,11 @@ package dev.mysqlsts.faults;
 
 import dev.mysqlsts.FaultEvent;
 import dev.mysqlsts.Faults;
-import dev.mysqlsts.MySqlCluster;
+import dev.mysqlsts.Promotion;
 import dev.mysqlsts.ReplicaStatus;
 import dev.mysqlsts.backend.FaultInjector;
 import dev.mysqlsts.backend.RunningStatefulSet;
+import dev.mysqlsts.cluster.StatefulSetCluster;
 import dev.mysqlsts.replication.Replication;
 import dev.mysqlsts.replication.Sql;
 import java.time.Duration;
@@ -35,7 +36,9 @@ public final class FaultsController implements Faults {
     private static final Duration HEAL_CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
 
     private final RunningStatefulSet statefulSet;
-    private final MySqlCluster cluster;
+    private final StatefulSetCluster cluster;
+    /** Pods a promotion of this test reported as holding transactions the new source lacks, or could not reach. */
+    private final Set<Integer> promotionCasualties = new TreeSet<>();
     private final Set<Integer> paused = new TreeSet<>();
     private final Set<Integer> replicationStopped = new TreeSet<>();
     private final Set<Integer> replicationDelayed = new TreeSet<>();
@@ -43,7 +46,7 @@ public final class FaultsController implements Faults {
     private volatile String currentTest = "(no test)";
     private boolean injected;
 
-    public FaultsController(RunningStatefulSet statefulSet, MySqlCluster cluster) {
+    public FaultsController(RunningStatefulSet statefulSet, StatefulSetCluster cluster) {
         this.statefulSet = statefulSet;
         this.cluster = cluster;
     }
@@ -250,6 +253,9 @@ public final class FaultsController implements Faults {
     public void beginTest(String testName) {
         currentTest = testName;
         history.clear();
+        synchronized (this) {
+            promotionCasualties.clear();
+        }
     }
 
     /** The test method running now (or that ran last), for messages that blame a test. */
@@ -296,8 +302,51 @@ public final class FaultsController implements Faults {
         replicationDelayed.clear();
     }
 
+    /**
+     * The pods the promotion reported (transactions the new source lacks, or unreachable): they cannot follow the new
+     * source, which is the promotion's finding, not a failure of the test; heal() leaves them out of its catch-up and
+     * the harness rebuilds them after the test.
+     */
+    public synchronized void promoted(Promotion promotion) {
+        for (int ordinal = 0; ordinal < statefulSet.replicas(); ordinal++) {
+            String name = name(ordinal);
+            if (promotion.missingOnNewLeader().containsKey(name) || promotion.unreachable().containsKey(name)) {
+                promotionCasualties.add(ordinal);
+            }
+        }
+    }
+
+    /** The pods a promotion of the current test left unable to follow the new source. */
+    public synchronized Set<Integer> promotionCasualties() {
+        return Set.copyOf(promotionCasualties);
+    }
+
+    /**
+     * Whether a fault in force keeps what {@code source} sends from reaching {@code follower}, or freezes either:
+     * an isolation of either, a partition between them, a cut from source to follower, a pause.
+     */
+    public boolean cutOff(int source, int follower) {
+        for (FaultEvent event : history.faults()) {
+            if (event.ended() != null) {
+                continue;
+            }
+            List<Integer> pods = event.ordinals();
+            boolean hit = switch (event.kind()) {
+                case "isolate", "pause" -> pods.contains(source) || pods.contains(follower);
+                case "partition" -> pods.contains(source) != pods.contains(follower);
+                case "cut" -> pods.equals(List.of(source, follower));
+                default -> false;
+            };
+            if (hit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A pod was rebuilt: its replication is new, with no fault of this controller in force on it. */
     public synchronized void podRebuilt(int ordinal) {
+        promotionCasualties.remove(ordinal);
         replicationStopped.remove(ordinal);
         replicationDelayed.remove(ordinal);
         paused.remove(ordinal);
@@ -323,8 +372,13 @@ public final class FaultsController implements Faults {
         replicationDelayed.clear();
         history.endedAll();
         reconnectReplicas();
+        Set<Integer> casualties = promotionCasualties();
+        if (!casualties.isEmpty()) {
+            LOG.info("heal: {} cannot follow the new source (the promotion reported them); they are left out of the "
+                    + "catch-up, and rebuilt after the test", names(casualties));
+        }
         try {
-            cluster.awaitReplicationCaughtUp(HEAL_CATCH_UP_TIMEOUT);
+            cluster.awaitReplicationCaughtUp(HEAL_CATCH_UP_TIMEOUT, ordinal -> !casualties.contains(ordinal));
         } catch (AssertionError e) {
             throw new AssertionError("heal() after the faults of " + currentTest + ": " + e.getMessage(), e);
         }

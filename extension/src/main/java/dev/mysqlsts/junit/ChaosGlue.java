@@ -35,7 +35,12 @@ final class ChaosGlue {
     }
 
     /** Before the heal: no fault of the schedule and no ledger write may race with it. */
-    static void end(ExtensionContext context, StatefulSetCluster cluster) {
+    static void stop(StatefulSetCluster cluster) {
+        Experiment.of(cluster).finish();
+    }
+
+    /** After the heal and any repair: the timeline, written again with the repair marked, into the test report. */
+    static void publish(ExtensionContext context, StatefulSetCluster cluster) {
         Optional<Path> timeline = Experiment.of(cluster).finish();
         timeline.ifPresent(path -> {
             try {

@@ -73,7 +73,7 @@ public final class MySqlStatefulSetExtension
     /** Chaos: stops the schedule and a ledger still running (before afterEach heals), writes the timeline. */
     @Override
     public void afterTestExecution(ExtensionContext context) {
-        resource(context).ifPresent(resource -> ChaosGlue.end(context, resource.cluster()));
+        resource(context).ifPresent(resource -> ChaosGlue.stop(resource.cluster()));
     }
 
     /** Chaos: a failing test's message names the schedule's seed and the timeline. */
@@ -102,6 +102,8 @@ public final class MySqlStatefulSetExtension
             } catch (ClusterBrokenException e) {
                 resource.get().broken(e);
                 throw e;
+            } finally {
+                ChaosGlue.publish(context, resource.get().cluster());
             }
         }
     }

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.mysqlsts.Faults;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlStatefulSet;
+import dev.mysqlsts.Promotion;
 import java.sql.SQLException;
+import java.util.Set;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -52,8 +55,15 @@ class RepairBetweenTestsTest {
 
         @Test
         @Order(3)
-        void promotesOrdinalOne(MySqlCluster cluster) {
-            cluster.promote(1);
+        void promotesALaggingOrdinalOne(MySqlCluster cluster, Faults faults) throws SQLException {
+            faults.stopReplication(1);
+            execute(cluster.leader(), "INSERT INTO shop.orders VALUES (10)");
+
+            Promotion promotion = cluster.promote(1);
+
+            // mysql-0 and mysql-2 hold a row mysql-1 lacks: they cannot follow it (1236). That is the promotion's
+            // finding, reported here, not a failure of this test; the harness rebuilds them after it.
+            assertEquals(Set.of("mysql-0", "mysql-2"), promotion.missingOnNewLeader().keySet());
             assertEquals(1, cluster.leader().ordinal());
         }
 
@@ -63,8 +73,8 @@ class RepairBetweenTestsTest {
             assertEquals(0, cluster.leader().ordinal());
             execute(cluster.pod(0), "INSERT INTO shop.orders VALUES (3)");
             cluster.awaitReplicationCaughtUp();
-            assertEquals(3, count(cluster.pod(1), "shop.orders"));
-            assertEquals(3, count(cluster.pod(2), "shop.orders"));
+            assertEquals(count(cluster.pod(0), "shop.orders"), count(cluster.pod(1), "shop.orders"));
+            assertEquals(count(cluster.pod(0), "shop.orders"), count(cluster.pod(2), "shop.orders"));
             cluster.assertConsistent();
         }
     }
