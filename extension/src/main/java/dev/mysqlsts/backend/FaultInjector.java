@@ -1,12 +1,16 @@
 package dev.mysqlsts.backend;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.time.Duration;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * The backend-specific half of the fault API: how a crash, a freeze, a network cut, a delay or a broken probe is
  * made on this backend. Validation, logging, bookkeeping and healing live in {@code dev.mysqlsts.faults}.
  */
+@API(status = INTERNAL)
 public interface FaultInjector {
 
     /** SIGKILL the pod's server; the backend restarts it on the same data. */

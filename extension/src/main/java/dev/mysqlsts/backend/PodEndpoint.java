@@ -1,7 +1,10 @@
 package dev.mysqlsts.backend;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import org.apiguardian.api.API;
 
 /**
  * Where the test JVM reaches one pod's MySQL port.
@@ -15,6 +18,7 @@ import java.nio.charset.StandardCharsets;
  * @param adminPassword that account's password ({@code ""} for none): a per-cluster secret on LOCAL, so that a
  *                      server of another cluster that took this pod's port cannot pass the harness's probes
  */
+@API(status = INTERNAL)
 public record PodEndpoint(int ordinal, String name, String host, int port, String adminUser, String adminPassword) {
 
     /** An endpoint whose admin account has an empty password. */

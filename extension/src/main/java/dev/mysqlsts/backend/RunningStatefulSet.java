@@ -1,13 +1,17 @@
 package dev.mysqlsts.backend;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.mysqlsts.manifest.ClusterSpec;
 import java.time.Duration;
+import org.apiguardian.api.API;
 
 /**
  * A StatefulSet that a backend has brought up: what the backend-neutral cluster API needs from it.
  * Implementations keep the StatefulSet guarantees of DESIGN.md (ordered readiness, stable identity and
  * storage, clone from the previous ordinal, replication from ordinal 0).
  */
+@API(status = INTERNAL)
 public interface RunningStatefulSet extends AutoCloseable {
 
     /** A name unique in this JVM, for logs, for example {@code mysql#1}. */

@@ -1,9 +1,12 @@
 package dev.mysqlsts.backend;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apiguardian.api.API;
 
 /**
  * The harness's configuration properties ({@code mysqlsts.*}). Under JUnit they are JUnit configuration
@@ -12,6 +15,7 @@ import java.util.function.Function;
  *
  * <pre>{@code Duration timeout = settings.duration("mysqlsts.startupTimeout", Duration.ofSeconds(60));}</pre>
  */
+@API(status = INTERNAL)
 public final class Settings {
 
     private final Function<String, Optional<String>> source;

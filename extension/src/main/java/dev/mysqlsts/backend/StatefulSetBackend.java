@@ -1,8 +1,12 @@
 package dev.mysqlsts.backend;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.mysqlsts.manifest.ClusterSpec;
+import org.apiguardian.api.API;
 
 /** Brings a StatefulSet up; one implementation per {@link dev.mysqlsts.Backend}. */
+@API(status = INTERNAL)
 public interface StatefulSetBackend {
 
     /**

@@ -1,7 +1,10 @@
 package dev.mysqlsts.cluster;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.mysqlsts.backend.Settings;
 import java.time.Duration;
+import org.apiguardian.api.API;
 
 /**
  * The bounds of every connection the harness hands out: a connect timeout that covers the MySQL handshake (a
@@ -11,6 +14,7 @@ import java.time.Duration;
  * @param socket  how long any read on an open connection may block; {@link Duration#ZERO}: no bound (the
  *                default, so that long queries keep working)
  */
+@API(status = INTERNAL)
 public record ClientTimeouts(Duration connect, Duration socket) {
 
     /** Property: how long opening a connection may take, seconds or ISO-8601; {@code 0}: no bound. */

@@ -1,11 +1,15 @@
 package dev.mysqlsts.cluster;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.mysqlsts.ReplicaStatus;
+import org.apiguardian.api.API;
 
 /**
  * A follower's replication stopped, with an error (its SQL thread on a conflicting row, its IO thread on a source
  * that cannot serve it) or by a {@code STOP SLAVE}: it will not catch up by waiting.
  */
+@API(status = INTERNAL)
 public final class ReplicationBrokenError extends AssertionError {
 
     private final String pod;

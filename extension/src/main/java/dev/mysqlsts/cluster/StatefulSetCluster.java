@@ -1,5 +1,7 @@
 package dev.mysqlsts.cluster;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.Promotion;
@@ -20,8 +22,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
+import org.apiguardian.api.API;
 
 /** The {@link MySqlCluster} of every backend: pods, readiness and replication through JDBC. */
+@API(status = INTERNAL)
 public final class StatefulSetCluster implements MySqlCluster {
 
     private static final Duration DEFAULT_CATCH_UP = Duration.ofSeconds(60);

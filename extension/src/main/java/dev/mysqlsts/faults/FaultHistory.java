@@ -1,16 +1,20 @@
 package dev.mysqlsts.faults;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.mysqlsts.FaultEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import org.apiguardian.api.API;
 
 /**
  * What happened to the cluster during one test method: the faults, in the order injected, each with its start
  * and (once undone) its end, and the markers a timeline shows beside them (promotions, rebuilds, repairs).
  * Thread-safe.
  */
+@API(status = INTERNAL)
 public final class FaultHistory {
 
     private final List<Entry> faults = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.mysqlsts.faults;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.mysqlsts.FaultEvent;
 import dev.mysqlsts.Faults;
 import dev.mysqlsts.Promotion;
@@ -22,6 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * The {@link Faults} of every backend: checks the arguments, logs each fault, remembers what is in force and
  * undoes it in {@link #heal()}; the backend's {@link FaultInjector} does the work.
  */
+@API(status = INTERNAL)
 public final class FaultsController implements Faults {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultsController.class);

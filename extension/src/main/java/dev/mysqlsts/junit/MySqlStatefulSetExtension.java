@@ -1,5 +1,7 @@
 package dev.mysqlsts.junit;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.mysqlsts.Backend;
 import dev.mysqlsts.MySqlStatefulSet;
 import dev.mysqlsts.backend.RunningStatefulSet;
@@ -10,6 +12,7 @@ import dev.mysqlsts.cluster.StatefulSetCluster;
 import dev.mysqlsts.manifest.ClusterSpec;
 import dev.mysqlsts.manifest.ManifestLoader;
 import java.util.Optional;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
@@ -27,6 +30,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * The JUnit 5 extension behind {@link MySqlStatefulSet}: starts the cluster before the class's tests, injects
  * it into test methods, heals the faults each test injected, closes the cluster after the class. Registered by the annotation; not meant to be used alone.
  */
+@API(status = INTERNAL)
 public final class MySqlStatefulSetExtension
         implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver, TestWatcher,
         AfterTestExecutionCallback, TestExecutionExceptionHandler {

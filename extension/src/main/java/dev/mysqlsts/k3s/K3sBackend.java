@@ -1,9 +1,12 @@
 package dev.mysqlsts.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.backend.Settings;
 import dev.mysqlsts.backend.StatefulSetBackend;
 import dev.mysqlsts.manifest.ClusterSpec;
+import org.apiguardian.api.API;
 
 /**
  * The K3S backend: the manifests applied to k3s running in a Testcontainers container, one k3s per JVM
@@ -14,6 +17,7 @@ import dev.mysqlsts.manifest.ClusterSpec;
  * Booting k3s ({@link K3sNode}) is the only k3s-specific step; {@link StatefulSetDeployer} does the rest
  * and works with any {@code KubernetesClient}.
  */
+@API(status = INTERNAL)
 public final class K3sBackend implements StatefulSetBackend {
 
     public K3sBackend() {

@@ -1,5 +1,7 @@
 package dev.mysqlsts.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.manifest.ClusterSpec;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@link #readEndpoint()} does what the read Service does: each new connection goes to one of its Ready
  * endpoints.
  */
+@API(status = INTERNAL)
 public final class K3sStatefulSet implements RunningStatefulSet {
 
     private static final Logger LOG = LoggerFactory.getLogger(K3sStatefulSet.class);

@@ -1,5 +1,7 @@
 package dev.mysqlsts.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.mysqlsts.backend.Settings;
 import dev.mysqlsts.manifest.ClusterSpec;
 import io.fabric8.kubernetes.api.model.Container;
@@ -22,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,7 @@ import org.slf4j.LoggerFactory;
  *         .deploy(ManifestLoader.load("", 3))) { ... }
  * }</pre>
  */
+@API(status = INTERNAL)
 public final class StatefulSetDeployer {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatefulSetDeployer.class);

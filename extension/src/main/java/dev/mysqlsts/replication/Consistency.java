@@ -1,13 +1,17 @@
 package dev.mysqlsts.replication;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import org.apiguardian.api.API;
 
 /** Compares the checksum of every user table across pods. */
+@API(status = INTERNAL)
 public final class Consistency {
 
     private static final String USER_TABLES = "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES "

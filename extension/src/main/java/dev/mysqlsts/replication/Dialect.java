@@ -1,9 +1,12 @@
 package dev.mysqlsts.replication;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * The replication statements of one server family and version, chosen from {@code SELECT VERSION()}:
@@ -25,6 +28,7 @@ import java.util.regex.Pattern;
  * @param patch   the third
  * @param version {@code SELECT VERSION()} as the server answered it
  */
+@API(status = INTERNAL)
 public record Dialect(Family family, int major, int minor, int patch, String version) {
 
     /** The server family: the SQL differs between them and, for MySQL, between versions. */

@@ -1,11 +1,14 @@
 package dev.mysqlsts.replication;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.mysqlsts.Promotion;
 import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * MariaDB only: GTID positions as MariaDB writes them ({@code domain-server-sequence}).
  */
+@API(status = INTERNAL)
 public final class Failover {
 
     private static final Logger LOG = LoggerFactory.getLogger(Failover.class);

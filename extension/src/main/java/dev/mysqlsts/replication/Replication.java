@@ -1,5 +1,7 @@
 package dev.mysqlsts.replication;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.mysqlsts.ReplicaStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -8,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * The replication statements the harness runs. Each method that takes a URL asks the server its version
@@ -17,6 +20,7 @@ import java.util.Optional;
  *
  * <pre>{@code Replication.stopReplica(pod.jdbcUrl());}</pre>
  */
+@API(status = INTERNAL)
 public final class Replication {
 
     /** How long one replication statement may take. */

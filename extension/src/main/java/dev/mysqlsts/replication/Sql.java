@@ -1,5 +1,7 @@
 package dev.mysqlsts.replication;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,8 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apiguardian.api.API;
 
 /** Short JDBC chores of the harness: connect with timeouts, run statements, read rows as maps. */
+@API(status = INTERNAL)
 public final class Sql {
 
     private Sql() {
