@@ -1,7 +1,6 @@
 package dev.mysqlsts.local;
 
 import dev.mysqlsts.backend.PodEndpoint;
-import dev.mysqlsts.replication.BinlogPosition;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -39,6 +38,9 @@ final class LocalPod {
     private volatile boolean crashLooping;
     private boolean leaderRole;
     private int restarts;
+    private volatile PodPhases lastStart;
+    private volatile String dataOrigin = "data kept from an earlier start";
+    private java.util.concurrent.CompletableFuture<Void> restoring;
 
     /**
      * @param clientPort the port of the proxy through which the test JVM reaches this pod
@@ -82,39 +84,102 @@ final class LocalPod {
      * @param source   how this pod reaches ordinal 0 for replication, null for ordinal 0 itself
      */
     synchronized void start(LocalPod previous, PodEndpoint source) {
+        start(previous, source, new PodPhases());
+    }
+
+    /**
+     * Starts the pod and returns when it is Ready, recording how long each step took in {@code phases}.
+     *
+     * @param previous the pod with the previous ordinal (the clone source), null for ordinal 0
+     * @param source   how this pod reaches ordinal 0 for replication, null for ordinal 0 itself
+     */
+    synchronized void start(LocalPod previous, PodEndpoint source, PodPhases phases) {
         long started = System.nanoTime();
+        phases.began();
         stopping = false;
-        ServerConfig.writeConfD(dir, 100 + ordinal,
+        ServerConfig.writeConfD(dir, env.spec().serverId(ordinal),
                 leaderRole ? env.spec().leaderConfig().key() : env.spec().followerConfig().key(),
                 leaderRole ? env.leaderConfig() : env.followerConfig());
         String clone = "data kept from an earlier start";
         boolean logicalLoadPending = false;
-        if (!dir.hasData()) {
+        if (restoring != null) {
+            phases.time(PodPhases.COPY, restoring::join);
+            restoring = null;
+            clone = "restored from a snapshot of a cloned start: " + dataOrigin;
+        } else if (!dir.hasData()) {
             if (previous == null) {
-                Directories.copyTree(env.template(), dir.data(), dir.consoleLog());
+                phases.time(PodPhases.COPY, () -> Directories.copyTree(env.template(), dir.data(), dir.consoleLog()));
                 clone = "new data directory";
             } else if (env.physicalClone()) {
-                PhysicalClone.run(env.binaries(), previous.serverEndpoint(), dir);
+                phases.time(PodPhases.CLONE, () -> {
+                    awaitCloneSource(previous);
+                    PhysicalClone.run(env.binaries(), previous.serverEndpoint(), dir);
+                });
                 clone = "cloned from " + previous.name() + " with mariabackup";
             } else {
-                Directories.copyTree(env.template(), dir.data(), dir.consoleLog());
+                phases.time(PodPhases.COPY, () -> Directories.copyTree(env.template(), dir.data(), dir.consoleLog()));
                 logicalLoadPending = true;
                 clone = "cloned from " + previous.name() + " with mariadb-dump";
             }
+            dataOrigin = clone;
         }
-        launch();
+        phases.time(PodPhases.SERVER_START, this::launch);
         if (logicalLoadPending) {
-            LogicalClone.run(env.binaries(), previous.serverEndpoint(), previous.ordinal() == 0, serverEndpoint(), dir);
+            phases.time(PodPhases.CLONE, () -> {
+                awaitCloneSource(previous);
+                LogicalClone.run(env.binaries(), previous.serverEndpoint(), previous.ordinal() == 0, serverEndpoint(),
+                        dir, SidecarStatement.gtidMode(env.spec().changeMasterOptions()).isPresent());
+            });
         }
         String replication = "";
         if (source != null) {
-            Optional<BinlogPosition> from = ReplicationSidecar.run(dir.data(), serverEndpoint().adminJdbcUrl(),
-                    source.host(), source.port());
+            Optional<String> from = phases.measure(PodPhases.SIDECAR, () -> ReplicationSidecar.run(name, dir.data(),
+                    serverEndpoint().adminJdbcUrl(), source, env.spec().changeMasterOptions()));
             replication = from.map(coordinates -> ", replicating from " + source.name() + " at " + coordinates)
                     .orElse("");
         }
-        LOG.info("{} Ready in {} ms ({}{}): {}", name, (System.nanoTime() - started) / 1_000_000, clone, replication,
+        phases.total((System.nanoTime() - started) / 1_000_000);
+        phases.residentKib(ResidentMemory.kib(pid()));
+        if (lastStart == null) {
+            lastStart = phases;
+        }
+        LOG.info("{} Ready in {} ms ({}{}; {}): {}", name, phases.total(), clone, replication, phases,
                 endpoint().jdbcUrl());
+    }
+
+    /**
+     * With {@code podManagementPolicy: Parallel} the pod was created without waiting for the previous one; its clone
+     * init container, which streams from the previous pod, fails and is retried until that pod serves, as in
+     * Kubernetes.
+     */
+    private void awaitCloneSource(LocalPod previous) {
+        if (env.spec().parallel()) {
+            previous.awaitReady(env.startupTimeout());
+        }
+    }
+
+    /**
+     * Makes the next {@link #start} use the data directory a snapshot restore is copying (by {@code copy}) instead of
+     * cloning; {@code origin} says how the snapshot's pod got its data.
+     */
+    synchronized void restoreFrom(java.util.concurrent.CompletableFuture<Void> copy, String origin) {
+        this.restoring = copy;
+        this.dataOrigin = origin;
+    }
+
+    /** How this pod's data came to be ({@code cloned from mysql-0 with mariabackup}...), for snapshots and logs. */
+    String dataOrigin() {
+        return dataOrigin;
+    }
+
+    /** Starts the stopped pod again on its data (after a snapshot was taken of it). */
+    void restartForSnapshot() {
+        start(null, null, new PodPhases());
+    }
+
+    /** The phases of this pod's last start through {@link #start}, or null before it started. */
+    PodPhases lastStart() {
+        return lastStart;
     }
 
     /** Runs the readiness probe once (inside the pod: on the server's own port). */
