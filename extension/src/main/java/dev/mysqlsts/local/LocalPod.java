@@ -140,6 +140,7 @@ final class LocalPod {
         }
         phases.total((System.nanoTime() - started) / 1_000_000);
         phases.residentKib(ResidentMemory.kib(pid()));
+        phases.origin(clone);
         if (lastStart == null) {
             lastStart = phases;
         }

@@ -24,6 +24,7 @@ final class PodPhases {
     private java.time.Instant began;
     private java.time.Instant ready;
     private long residentKib = -1;
+    private String origin = "";
 
     PodPhases() {
         for (String phase : new String[] {PROBE, COPY, CLONE, SERVER_START, SIDECAR}) {
@@ -72,6 +73,15 @@ final class PodPhases {
 
     synchronized java.time.Instant readyAt() {
         return ready;
+    }
+
+    /** How the pod got its data in this start, as its Ready line says. */
+    synchronized void origin(String how) {
+        this.origin = how;
+    }
+
+    synchronized String origin() {
+        return origin;
     }
 
     synchronized void residentKib(long kib) {

@@ -22,10 +22,9 @@ final class PodScripts {
 
     private static final Pattern SERVER_ID = Pattern.compile(
             "server[-_]id\\s*=\\s*\\$\\(\\(\\s*(?:(\\d+)\\s*\\+\\s*\\$?\\{?\\w+}?|\\$?\\{?\\w+}?\\s*\\+\\s*(\\d+))\\s*\\)\\)");
-    private static final Pattern CHANGE_MASTER = Pattern.compile("CHANGE\\s+MASTER\\s+TO\\b(.*?)(?:;|\\bEOF\\b|$)",
-            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern CHANGE_MASTER = Pattern.compile("CHANGE\\s+MASTER\\s+TO\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern OPTION = Pattern.compile(
-            "\\b(MASTER_[A-Z_]+|SOURCE_[A-Z_]+)\\s*=\\s*('(?:[^']|'')*'|[^,;\\s]+)", Pattern.CASE_INSENSITIVE);
+            "\\b(MASTER_[A-Z_]+|SOURCE_[A-Z_]+)\\s*=\\s*('(?:[^']|'')*'|[^,;\\s\"'()]+)", Pattern.CASE_INSENSITIVE);
 
     private PodScripts() {
     }
@@ -41,25 +40,39 @@ final class PodScripts {
         return DEFAULT_SERVER_ID_OFFSET;
     }
 
-    /** The literal options of the first {@code CHANGE MASTER TO} in a script of the pod, in the order written. */
+    /**
+     * The literal options given to {@code CHANGE MASTER TO} by the sidecar: every {@code MASTER_*=value} of the
+     * first container whose script runs {@code CHANGE MASTER TO} or builds {@code change_master_to.sql} (the seed's
+     * sidecar appends its options to the clone's statement in a heredoc), in the order written, comments skipped.
+     */
     static List<ClusterSpec.ChangeMasterOption> changeMasterOptions(PodSpec pod) {
         for (Container container : containers(pod)) {
+            String script = withoutComments(script(container));
+            if (!CHANGE_MASTER.matcher(script).find() && !script.contains("change_master_to")) {
+                continue;
+            }
             List<ClusterSpec.ChangeMasterOption> options = new ArrayList<>();
-            Matcher statement = CHANGE_MASTER.matcher(script(container));
-            while (statement.find()) {
-                Matcher option = OPTION.matcher(statement.group(1));
-                while (option.find()) {
-                    String value = option.group(2);
-                    if (!value.contains("$") && options.stream().noneMatch(o -> o.name().equalsIgnoreCase(option.group(1)))) {
-                        options.add(new ClusterSpec.ChangeMasterOption(option.group(1).toUpperCase(Locale.ROOT), value));
-                    }
+            Matcher option = OPTION.matcher(script);
+            while (option.find()) {
+                String name = option.group(1).toUpperCase(Locale.ROOT);
+                String value = option.group(2);
+                if (!value.contains("$") && options.stream().noneMatch(o -> o.name().equals(name))) {
+                    options.add(new ClusterSpec.ChangeMasterOption(name, value));
                 }
             }
-            if (!options.isEmpty()) {
-                return List.copyOf(options);
-            }
+            return List.copyOf(options);
         }
         return List.of();
+    }
+
+    private static String withoutComments(String script) {
+        StringBuilder kept = new StringBuilder();
+        for (String line : script.split("\n")) {
+            if (!line.trim().startsWith("#")) {
+                kept.append(line).append('\n');
+            }
+        }
+        return kept.toString();
     }
 
     private static List<Container> containers(PodSpec pod) {
