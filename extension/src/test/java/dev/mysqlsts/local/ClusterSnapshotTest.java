@@ -1,0 +1,77 @@
+package dev.mysqlsts.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mysqlsts.cluster.StatefulSetCluster;
+import dev.mysqlsts.replication.Sql;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Snapshots of cloned starts: a second cluster of the same shape is restored from the first one's stopped data
+ * directories, still pod by pod in order, and replicates from its own leader; with mysqlsts.snapshot=false every
+ * follower is cloned.
+ */
+class ClusterSnapshotTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @Test
+    void aClusterOfAShapeStartedBeforeIsRestoredInOrderAndReplicatesFromItsOwnLeader() {
+        LocalClusters.start(3).close(); // clones, and takes the snapshot unless an earlier run did
+        LocalStatefulSet cluster = LocalClusters.start(3);
+        try {
+            List<PodPhases> phases = cluster.startPhases();
+            assertEquals("restored from a snapshot of a cloned start: new data directory", phases.get(0).origin());
+            for (int ordinal = 1; ordinal < 3; ordinal++) {
+                PodPhases pod = phases.get(ordinal);
+                assertTrue(pod.origin().startsWith("restored from a snapshot of a cloned start: cloned from mysql-"
+                        + (ordinal - 1) + " with "), pod.origin());
+                assertFalse(pod.beganAt().isBefore(phases.get(ordinal - 1).readyAt()),
+                        "mysql-" + ordinal + " began at " + pod.beganAt() + ", before mysql-" + (ordinal - 1)
+                                + " was Ready at " + phases.get(ordinal - 1).readyAt());
+                Map<String, String> status = Sql.rows(cluster.endpoint(ordinal).adminJdbcUrl(), TIMEOUT,
+                        "SHOW SLAVE STATUS").get(0);
+                assertEquals(Integer.toString(cluster.replicationAddress(ordinal, 0).port()), status.get("Master_Port"),
+                        "mysql-" + ordinal + " replicates from this cluster's mysql-0, not the snapshot's");
+                assertEquals("Yes", status.get("Slave_SQL_Running"), status.toString());
+            }
+            Sql.execute(cluster.endpoint(0).adminJdbcUrl(), TIMEOUT, "CREATE DATABASE after_restore");
+            new StatefulSetCluster(cluster).awaitReplicationCaughtUp();
+            for (int ordinal = 1; ordinal < 3; ordinal++) {
+                assertEquals(1, Sql.rows(cluster.endpoint(ordinal).adminJdbcUrl(), TIMEOUT,
+                        "SHOW DATABASES LIKE 'after_restore'").size(), "mysql-" + ordinal + " has the leader's write");
+            }
+        } finally {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void withSnapshotsOffEveryFollowerIsCloned() {
+        LocalStatefulSet cluster = LocalClusters.start(3, ClusterSnapshots.PROPERTY, "false");
+        try {
+            List<PodPhases> phases = cluster.startPhases();
+            assertEquals("new data directory", phases.get(0).origin());
+            for (int ordinal = 1; ordinal < 3; ordinal++) {
+                assertTrue(phases.get(ordinal).origin().startsWith("cloned from mysql-" + (ordinal - 1) + " with "),
+                        phases.get(ordinal).origin());
+            }
+        } finally {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aSnapshotPropertyThatIsNoBooleanIsRefusedByName() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> LocalClusters.start(1, ClusterSnapshots.PROPERTY, "sometimes"));
+        assertTrue(error.getMessage().contains("mysqlsts.snapshot=sometimes") && error.getMessage().contains("false"),
+                error.getMessage());
+    }
+}
