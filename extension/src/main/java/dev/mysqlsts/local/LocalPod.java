@@ -41,6 +41,8 @@ final class LocalPod {
     private volatile PodPhases lastStart;
     private volatile String dataOrigin = "data kept from an earlier start";
     private java.util.concurrent.CompletableFuture<Void> restoring;
+    private java.util.concurrent.CompletableFuture<Void> prefetched;
+    private volatile java.util.concurrent.CompletableFuture<Optional<String>> sidecar;
 
     /**
      * @param clientPort the port of the proxy through which the test JVM reaches this pod
@@ -102,6 +104,7 @@ final class LocalPod {
                 leaderRole ? env.leaderConfig() : env.followerConfig());
         String clone = "data kept from an earlier start";
         boolean logicalLoadPending = false;
+        boolean restoredStart = restoring != null;
         if (restoring != null) {
             phases.time(PodPhases.COPY, restoring::join);
             restoring = null;
@@ -117,7 +120,15 @@ final class LocalPod {
                 });
                 clone = "cloned from " + previous.name() + " with mariabackup";
             } else {
-                phases.time(PodPhases.COPY, () -> Directories.copyTree(env.template(), dir.data(), dir.consoleLog()));
+                java.util.concurrent.CompletableFuture<Void> copied = prefetched;
+                prefetched = null;
+                phases.time(PodPhases.COPY, () -> {
+                    if (copied != null) {
+                        copied.join();
+                    } else {
+                        Directories.copyTree(env.template(), dir.data(), dir.consoleLog());
+                    }
+                });
                 logicalLoadPending = true;
                 clone = "cloned from " + previous.name() + " with mariadb-dump";
             }
@@ -132,7 +143,15 @@ final class LocalPod {
             });
         }
         String replication = "";
-        if (source != null) {
+        if (source != null && restoredStart) {
+            // The pod is Ready when its mysql container's probe passes; the sidecar container has no readiness
+            // probe, so in Kubernetes the next pod may start while this one's sidecar still sets up replication.
+            // A restored pod's successor clones nothing from it, so its sidecar runs beside the next start.
+            sidecar = java.util.concurrent.CompletableFuture.supplyAsync(() -> phases.measure(PodPhases.SIDECAR,
+                    () -> ReplicationSidecar.run(name, dir.data(), serverEndpoint().adminJdbcUrl(), source,
+                            env.spec().changeMasterOptions())), env.supervisor());
+            replication = ", its sidecar starts replication from " + source.name() + " meanwhile";
+        } else if (source != null) {
             Optional<String> from = phases.measure(PodPhases.SIDECAR, () -> ReplicationSidecar.run(name, dir.data(),
                     serverEndpoint().adminJdbcUrl(), source, env.spec().changeMasterOptions()));
             replication = from.map(coordinates -> ", replicating from " + source.name() + " at " + coordinates)
@@ -166,6 +185,48 @@ final class LocalPod {
     synchronized void restoreFrom(java.util.concurrent.CompletableFuture<Void> copy, String origin) {
         this.restoring = copy;
         this.dataOrigin = origin;
+    }
+
+    /**
+     * Copies the data directory template into this pod's empty volume in the background, before the pod starts:
+     * a logical clone loads into a server started on the template, and the copy depends on no other pod.
+     */
+    synchronized void prefetchTemplate(java.util.concurrent.Executor executor) {
+        if (env.physicalClone() || dir.hasData() || prefetched != null) {
+            return;
+        }
+        prefetched = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                java.nio.file.Files.createDirectories(dir.root());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            Directories.copyTree(env.template(), dir.data(), dir.consoleLog());
+        }, executor);
+    }
+
+    /**
+     * Waits for the sidecar of a restored start to have started replication.
+     *
+     * @return where replication started, empty when there was nothing to do
+     */
+    Optional<String> awaitSidecar(Duration timeout) {
+        java.util.concurrent.CompletableFuture<Optional<String>> running = sidecar;
+        if (running == null) {
+            return Optional.empty();
+        }
+        try {
+            return running.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new LocalBackendException("pod " + name + ": its replication sidecar failed: " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new LocalBackendException("pod " + name + ": its replication sidecar did not finish within "
+                    + timeout.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalBackendException("interrupted while waiting for the sidecar of " + name, e);
+        }
     }
 
     /** How this pod's data came to be ({@code cloned from mysql-0 with mariabackup}...), for snapshots and logs. */

@@ -79,6 +79,8 @@ final class LocalStatefulSet implements RunningStatefulSet {
             return thread;
         });
         try {
+            // pod 0's copy is submitted first; the other pods, their copies and the replication links are made
+            // while it runs
             List<LocalPod> restored = new ArrayList<>();
             for (int ordinal = 0; ordinal < replicas; ordinal++) {
                 LocalPod pod = new LocalPod(env, ordinal, network.clientPort(ordinal));
@@ -93,20 +95,29 @@ final class LocalStatefulSet implements RunningStatefulSet {
                     Directories.copyTree(from, dir.data(), dir.consoleLog());
                 }, copier), snapshot.origins().get(ordinal));
                 restored.add(pod);
+                if (ordinal == 0) {
+                    copier.execute(() -> {
+                        for (int follower = 1; follower < replicas; follower++) {
+                            network.linkPort(follower, 0);
+                        }
+                    });
+                }
             }
             if (env.spec().parallel()) {
                 synchronized (this) {
                     pods.addAll(restored);
                 }
                 runAll(restored);
-                return;
+            } else {
+                // each start returns once the pod's readiness probe passed: the next one starts only then
+                for (LocalPod pod : restored) {
+                    int ordinal = pod.ordinal();
+                    pods.add(pod);
+                    pod.start(null, ordinal == 0 ? null : replicationAddress(ordinal, 0), new PodPhases());
+                }
             }
             for (LocalPod pod : restored) {
-                int ordinal = pod.ordinal();
-                PodPhases phases = new PodPhases();
-                phases.time(PodPhases.PROBE, () -> requireAllReady(replicas, ordinal));
-                pods.add(pod);
-                pod.start(null, ordinal == 0 ? null : replicationAddress(ordinal, 0), phases);
+                pod.awaitSidecar(env.startupTimeout());
             }
         } finally {
             copier.shutdownNow();
@@ -162,12 +173,19 @@ final class LocalStatefulSet implements RunningStatefulSet {
     }
 
     private void scaleUp(int replicas) {
+        LocalPod next = null;
         while (pods.size() < replicas) {
             int ordinal = pods.size();
             PodPhases phases = new PodPhases();
             phases.time(PodPhases.PROBE, () -> requireAllReady(replicas, ordinal));
-            LocalPod pod = new LocalPod(env, ordinal, network.clientPort(ordinal));
+            LocalPod pod = next != null ? next : new LocalPod(env, ordinal, network.clientPort(ordinal));
+            next = null;
             pods.add(pod);
+            if (ordinal + 1 < replicas) {
+                // the next pod's volume can be filled while this one starts: that copy depends on no pod's readiness
+                next = new LocalPod(env, ordinal + 1, network.clientPort(ordinal + 1));
+                next.prefetchTemplate(supervisor);
+            }
             // as the manifests' sidecar does, every follower replicates from ordinal 0
             pod.start(ordinal == 0 ? null : pods.get(ordinal - 1), ordinal == 0 ? null : replicationAddress(ordinal, 0),
                     phases);
