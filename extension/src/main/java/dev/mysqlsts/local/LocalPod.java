@@ -39,6 +39,7 @@ final class LocalPod {
     private boolean leaderRole;
     private int restarts;
     private volatile PodPhases lastStart;
+    private final java.util.concurrent.CompletableFuture<Void> serving = new java.util.concurrent.CompletableFuture<>();
     private volatile String dataOrigin = "data kept from an earlier start";
     private java.util.concurrent.CompletableFuture<Void> restoring;
     private java.util.concurrent.CompletableFuture<Void> prefetched;
@@ -109,7 +110,7 @@ final class LocalPod {
             phases.time(PodPhases.COPY, restoring::join);
             restoring = null;
             clone = "restored from a snapshot of a cloned start: " + dataOrigin;
-        } else if (!dir.hasData()) {
+        } else if (prefetched != null || !dir.hasData()) { // a prefetched template is no data of an earlier start
             if (previous == null) {
                 phases.time(PodPhases.COPY, () -> Directories.copyTree(env.template(), dir.data(), dir.consoleLog()));
                 clone = "new data directory";
@@ -136,11 +137,21 @@ final class LocalPod {
         }
         phases.time(PodPhases.SERVER_START, this::launch);
         if (logicalLoadPending) {
-            phases.time(PodPhases.CLONE, () -> {
+            boolean gtid = SidecarStatement.gtidMode(env.spec().changeMasterOptions()).isPresent();
+            boolean dumped = phases.measure(PodPhases.CLONE, () -> {
                 awaitCloneSource(previous);
+                if (LogicalClone.coordinatesOnly(previous.serverEndpoint(), previous.ordinal() == 0, dir, gtid)) {
+                    return false;
+                }
                 LogicalClone.run(env.binaries(), previous.serverEndpoint(), previous.ordinal() == 0, serverEndpoint(),
-                        dir, SidecarStatement.gtidMode(env.spec().changeMasterOptions()).isPresent());
+                        dir, gtid);
+                return true;
             });
+            if (!dumped) {
+                clone = "cloned from " + previous.name() + " (no user databases yet: only its binlog coordinates, "
+                        + "read as mariadb-dump reads them)";
+                dataOrigin = clone;
+            }
         }
         String replication = "";
         if (source != null && restoredStart) {
@@ -163,6 +174,7 @@ final class LocalPod {
         if (lastStart == null) {
             lastStart = phases;
         }
+        serving.complete(null);
         LOG.info("{} Ready in {} ms ({}{}; {}): {}", name, phases.total(), clone, replication, phases,
                 endpoint().jdbcUrl());
     }
@@ -173,9 +185,27 @@ final class LocalPod {
      * Kubernetes.
      */
     private void awaitCloneSource(LocalPod previous) {
-        if (env.spec().parallel()) {
-            previous.awaitReady(env.startupTimeout());
+        if (!env.spec().parallel()) {
+            return;
         }
+        try {
+            // the source serves backups once its sidecar has set up replication, as the seed's sidecar does
+            previous.serving.get(env.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new LocalBackendException("pod " + name + ": its clone source " + previous.name() + " failed to start: "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new LocalBackendException("pod " + name + ": its clone source " + previous.name() + " did not serve "
+                    + "within " + env.startupTimeout().toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalBackendException("interrupted while " + name + " waited for " + previous.name(), e);
+        }
+    }
+
+    /** Tells pods waiting to clone this one that its start failed. */
+    void failServing(Throwable cause) {
+        serving.completeExceptionally(cause);
     }
 
     /**

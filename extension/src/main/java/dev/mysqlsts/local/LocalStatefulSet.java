@@ -142,7 +142,12 @@ final class LocalStatefulSet implements RunningStatefulSet {
             int ordinal = pod.ordinal();
             LocalPod previous = ordinal == 0 ? null : pod(ordinal - 1);
             PodEndpoint source = ordinal == 0 ? null : replicationAddress(ordinal, 0);
-            starts.add(CompletableFuture.runAsync(() -> pod.start(previous, source, new PodPhases()), supervisor));
+            starts.add(CompletableFuture.runAsync(() -> pod.start(previous, source, new PodPhases()), supervisor)
+                    .whenComplete((done, failure) -> {
+                        if (failure != null) {
+                            pod.failServing(failure);
+                        }
+                    }));
         }
         try {
             CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();

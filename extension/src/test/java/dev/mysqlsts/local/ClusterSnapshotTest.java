@@ -31,7 +31,7 @@ class ClusterSnapshotTest {
             for (int ordinal = 1; ordinal < 3; ordinal++) {
                 PodPhases pod = phases.get(ordinal);
                 assertTrue(pod.origin().startsWith("restored from a snapshot of a cloned start: cloned from mysql-"
-                        + (ordinal - 1) + " with "), pod.origin());
+                        + (ordinal - 1)), pod.origin());
                 assertFalse(pod.beganAt().isBefore(phases.get(ordinal - 1).readyAt()),
                         "mysql-" + ordinal + " began at " + pod.beganAt() + ", before mysql-" + (ordinal - 1)
                                 + " was Ready at " + phases.get(ordinal - 1).readyAt());
@@ -59,7 +59,7 @@ class ClusterSnapshotTest {
             List<PodPhases> phases = cluster.startPhases();
             assertEquals("new data directory", phases.get(0).origin());
             for (int ordinal = 1; ordinal < 3; ordinal++) {
-                assertTrue(phases.get(ordinal).origin().startsWith("cloned from mysql-" + (ordinal - 1) + " with "),
+                assertTrue(phases.get(ordinal).origin().startsWith("cloned from mysql-" + (ordinal - 1)),
                         phases.get(ordinal).origin());
             }
         } finally {
