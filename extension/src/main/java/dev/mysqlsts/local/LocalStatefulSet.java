@@ -44,6 +44,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
      */
     void startAll() {
         long started = System.nanoTime();
+        env.harnessOptionNotes().forEach(note -> LOG.info("cluster {}: {}", env.clusterName(), note));
         int replicas = env.spec().replicas();
         Optional<ClusterSnapshots.Snapshot> snapshot = env.snapshots() == null ? Optional.empty()
                 : env.snapshots().find(env, replicas);
