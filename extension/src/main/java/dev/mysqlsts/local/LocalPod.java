@@ -135,6 +135,11 @@ final class LocalPod {
             }
             dataOrigin = clone;
         }
+        if (lastStart == null && process == null) {
+            // the port was chosen when the pod was made, which may be a while before this first start (a restore or a
+            // prefetch makes pods early) and the harness's proxies bind ports meanwhile: choose it again right now
+            port = Ports.free();
+        }
         phases.time(PodPhases.SERVER_START, this::launch);
         if (logicalLoadPending) {
             boolean gtid = SidecarStatement.gtidMode(env.spec().changeMasterOptions()).isPresent();
