@@ -112,7 +112,7 @@ final class LocalPod {
             clone = "restored from a snapshot of a cloned start: " + dataOrigin;
         } else if (prefetched != null || !dir.hasData()) { // a prefetched template is no data of an earlier start
             if (previous == null) {
-                phases.time(PodPhases.COPY, () -> Directories.copyTree(env.template(), dir.data(), dir.consoleLog()));
+                phases.time(PodPhases.COPY, () -> Directories.provision(env.template(), dir.data(), dir.consoleLog()));
                 clone = "new data directory";
             } else if (env.physicalClone()) {
                 phases.time(PodPhases.CLONE, () -> {
@@ -127,7 +127,7 @@ final class LocalPod {
                     if (copied != null) {
                         copied.join();
                     } else {
-                        Directories.copyTree(env.template(), dir.data(), dir.consoleLog());
+                        Directories.provision(env.template(), dir.data(), dir.consoleLog());
                     }
                 });
                 logicalLoadPending = true;
@@ -236,7 +236,7 @@ final class LocalPod {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            Directories.copyTree(env.template(), dir.data(), dir.consoleLog());
+            Directories.provision(env.template(), dir.data(), dir.consoleLog());
         }, executor);
     }
 

@@ -93,7 +93,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                    Directories.copyTree(from, dir.data(), dir.consoleLog());
+                    Directories.provision(from, dir.data(), dir.consoleLog());
                 }, copier), snapshot.origins().get(ordinal));
                 restored.add(pod);
                 if (ordinal == 0) {

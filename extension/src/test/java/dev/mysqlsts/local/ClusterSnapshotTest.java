@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mysqlsts.cluster.StatefulSetCluster;
 import dev.mysqlsts.replication.Sql;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.stream.Stream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,6 +55,41 @@ class ClusterSnapshotTest {
         } finally {
             cluster.close();
         }
+    }
+
+    @Test
+    void ddlOnARestoredClusterLeavesTheSnapshotAsItWas() throws Exception {
+        LocalClusters.start(3).close();
+        LocalStatefulSet cluster = LocalClusters.start(3);
+        try {
+            Path snapshot = cluster.env().snapshots().find(cluster.env(), 3).orElseThrow().dir();
+            Map<Path, String> before = definitions(snapshot);
+            // table definitions are hard-linked from the snapshot: these rewrite linked .frm files on every pod
+            Sql.execute(cluster.endpoint(0).adminJdbcUrl(), TIMEOUT,
+                    "ALTER TABLE mysql.time_zone_name COMMENT = 'changed by a test'",
+                    "ALTER TABLE mysql.help_topic COMMENT = 'changed by a test'");
+            new StatefulSetCluster(cluster).awaitReplicationCaughtUp();
+            assertEquals(before, definitions(snapshot));
+            Path definition = Path.of("mysql-0", "mysql", "time_zone_name.frm");
+            assertFalse(before.get(definition).equals(digest(cluster.pod(0).directory().data()
+                    .resolve("mysql").resolve("time_zone_name.frm"))), "the ALTER rewrote mysql-0's own definition");
+        } finally {
+            cluster.close();
+        }
+    }
+
+    private static String digest(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static Map<Path, String> definitions(Path dir) throws Exception {
+        Map<Path, String> digests = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".frm"))::iterator) {
+                digests.put(dir.relativize(file), digest(file));
+            }
+        }
+        return digests;
     }
 
     @Test
