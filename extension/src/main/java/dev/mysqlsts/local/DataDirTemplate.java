@@ -30,7 +30,7 @@ final class DataDirTemplate {
 
     static final String ADMIN_USER = "mysqlsts_admin";
     /** Bump when what a template holds changes, so caches made by older versions are not used. */
-    private static final String FORMAT = "f1";
+    private static final String FORMAT = "f2";
     private static final Logger LOG = LoggerFactory.getLogger(DataDirTemplate.class);
 
     private DataDirTemplate() {
@@ -58,8 +58,11 @@ final class DataDirTemplate {
                         + "; its files are kept in " + failed + ". Console output:\n"
                         + Commands.tail(scratch.consoleLog(), 15) + "error log:\n" + Commands.tail(scratch.errorLog(), 15), e);
             }
+            // a sparse copy: the redo log and tablespaces are mostly zeros, so every pod's copy of it reads a few MiB
+            Path sparse = staging.resolve("sparse");
+            Directories.copyTree(scratch.data(), sparse, scratch.consoleLog());
             try {
-                Files.move(scratch.data(), target, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(sparse, target, StandardCopyOption.ATOMIC_MOVE);
                 LOG.info("created the data directory template for {} in {} ms: {}", binaries,
                         (System.nanoTime() - started) / 1_000_000, target);
             } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {

@@ -1,5 +1,7 @@
 package dev.mysqlsts.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.backend.Settings;
 import dev.mysqlsts.backend.StatefulSetBackend;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * Each cluster gets its own secret for the harness's internal account ({@link AdminSecret}), so its probes, proxies,
  * clones and replication control never pass on another cluster's server, in this JVM or another.
  */
+@API(status = INTERNAL)
 public final class LocalBackend implements StatefulSetBackend {
 
     static final String CLONE = "mysqlsts.clone";
@@ -53,7 +57,7 @@ public final class LocalBackend implements StatefulSetBackend {
         ExecutorService supervisor = LocalStatefulSet.newSupervisor(clusterName);
         PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, template, createClusterDirectory(spec),
                 leader.text(), follower.text(), new ReadinessProbe(spec.readiness()), physicalClone, startupTimeout,
-                supervisor);
+                supervisor, ClusterSnapshots.of(settings, CacheDirectory.of(settings)));
         LocalStatefulSet cluster = new LocalStatefulSet(env, supervisor);
         try {
             cluster.startAll();

@@ -1,7 +1,6 @@
 package dev.mysqlsts.local;
 
 import dev.mysqlsts.backend.PodEndpoint;
-import dev.mysqlsts.replication.BinlogPosition;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +44,12 @@ final class LocalPod {
     /** The last server that passed its probe with the cluster's secret; proxies reach the pod only while it lives. */
     private volatile ServerProcess serving;
     private volatile AdminSecret secret;
+    private volatile PodPhases lastStart;
+    private final java.util.concurrent.CompletableFuture<Void> servesClones = new java.util.concurrent.CompletableFuture<>();
+    private volatile String dataOrigin = "data kept from an earlier start";
+    private java.util.concurrent.CompletableFuture<Void> restoring;
+    private java.util.concurrent.CompletableFuture<Void> prefetched;
+    private volatile java.util.concurrent.CompletableFuture<Optional<String>> sidecar;
 
     /**
      * @param clientPort the port of the proxy through which the test JVM reaches this pod
@@ -107,37 +112,194 @@ final class LocalPod {
      * @param source   how this pod reaches ordinal 0 for replication, null for ordinal 0 itself
      */
     synchronized void start(LocalPod previous, PodEndpoint source) {
+        start(previous, source, new PodPhases());
+    }
+
+    /**
+     * Starts the pod and returns when it is Ready, recording how long each step took in {@code phases}.
+     *
+     * @param previous the pod with the previous ordinal (the clone source), null for ordinal 0
+     * @param source   how this pod reaches ordinal 0 for replication, null for ordinal 0 itself
+     */
+    synchronized void start(LocalPod previous, PodEndpoint source, PodPhases phases) {
         long started = System.nanoTime();
+        phases.began();
         stopping = false;
         writeInitConfig();
         String clone = "data kept from an earlier start";
         boolean logicalLoadPending = false;
-        if (!dir.hasData()) {
+        boolean restoredStart = restoring != null;
+        if (restoring != null) {
+            phases.time(PodPhases.COPY, restoring::join);
+            restoring = null;
+            clone = "restored from a snapshot of a cloned start: " + dataOrigin;
+        } else if (prefetched != null || !dir.hasData()) { // a prefetched template is no data of an earlier start
             if (previous == null) {
-                Directories.copyTree(env.template(), dir.data(), dir.consoleLog());
+                phases.time(PodPhases.COPY, () -> Directories.provision(env.template(), dir.data(), dir.consoleLog()));
                 clone = "new data directory";
             } else if (env.physicalClone()) {
-                PhysicalClone.run(env.binaries(), previous.serverEndpoint(), dir);
+                phases.time(PodPhases.CLONE, () -> {
+                    awaitCloneSource(previous);
+                    PhysicalClone.run(env.binaries(), previous.serverEndpoint(), dir);
+                });
                 clone = "cloned from " + previous.name() + " with mariabackup";
             } else {
-                Directories.copyTree(env.template(), dir.data(), dir.consoleLog());
+                java.util.concurrent.CompletableFuture<Void> copied = prefetched;
+                prefetched = null;
+                phases.time(PodPhases.COPY, () -> {
+                    if (copied != null) {
+                        copied.join();
+                    } else {
+                        Directories.provision(env.template(), dir.data(), dir.consoleLog());
+                    }
+                });
                 logicalLoadPending = true;
                 clone = "cloned from " + previous.name() + " with mariadb-dump";
             }
+            dataOrigin = clone;
         }
-        launch();
+        if (lastStart == null && process == null) {
+            // the port was chosen when the pod was made, which may be a while before this first start (a restore or a
+            // prefetch makes pods early) and the harness's proxies bind ports meanwhile: choose it again right now
+            port = Ports.free();
+        }
+        phases.time(PodPhases.SERVER_START, this::launch);
         if (logicalLoadPending) {
-            LogicalClone.run(env.binaries(), previous.serverEndpoint(), previous.isLeaderRole(), serverEndpoint(), dir);
+            boolean gtid = SidecarStatement.gtidMode(env.spec().changeMasterOptions()).isPresent();
+            boolean dumped = phases.measure(PodPhases.CLONE, () -> {
+                awaitCloneSource(previous);
+                if (LogicalClone.coordinatesOnly(previous.serverEndpoint(), previous.isLeaderRole(), dir, gtid)) {
+                    return false;
+                }
+                LogicalClone.run(env.binaries(), previous.serverEndpoint(), previous.isLeaderRole(), serverEndpoint(),
+                        dir, gtid);
+                return true;
+            });
+            if (!dumped) {
+                clone = "cloned from " + previous.name() + " (no user databases yet: only its binlog coordinates, "
+                        + "read as mariadb-dump reads them)";
+                dataOrigin = clone;
+            }
         }
         String replication = "";
-        if (source != null) {
-            Optional<BinlogPosition> from = ReplicationSidecar.run(dir.data(), serverEndpoint().adminJdbcUrl(),
-                    source.host(), source.port());
+        if (source != null && restoredStart) {
+            // The pod is Ready when its mysql container's probe passes; the sidecar container has no readiness
+            // probe, so in Kubernetes the next pod may start while this one's sidecar still sets up replication.
+            // A restored pod's successor clones nothing from it, so its sidecar runs beside the next start.
+            sidecar = java.util.concurrent.CompletableFuture.supplyAsync(() -> phases.measure(PodPhases.SIDECAR,
+                    () -> ReplicationSidecar.run(name, dir.data(), serverEndpoint().adminJdbcUrl(), source,
+                            env.spec().changeMasterOptions())), env.supervisor());
+            replication = ", its sidecar starts replication from " + source.name() + " meanwhile";
+        } else if (source != null) {
+            Optional<String> from = phases.measure(PodPhases.SIDECAR, () -> ReplicationSidecar.run(name, dir.data(),
+                    serverEndpoint().adminJdbcUrl(), source, env.spec().changeMasterOptions()));
             replication = from.map(coordinates -> ", replicating from " + source.name() + " at " + coordinates)
                     .orElse("");
         }
-        LOG.info("{} Ready in {} ms ({}{}): {}", name, (System.nanoTime() - started) / 1_000_000, clone, replication,
+        phases.total((System.nanoTime() - started) / 1_000_000);
+        phases.residentKib(ResidentMemory.kib(pid()));
+        phases.origin(clone);
+        if (lastStart == null) {
+            lastStart = phases;
+        }
+        servesClones.complete(null);
+        LOG.info("{} Ready in {} ms ({}{}; {}): {}", name, phases.total(), clone, replication, phases,
                 endpoint().jdbcUrl());
+    }
+
+    /**
+     * With {@code podManagementPolicy: Parallel} the pod was created without waiting for the previous one; its clone
+     * init container, which streams from the previous pod, fails and is retried until that pod serves, as in
+     * Kubernetes.
+     */
+    private void awaitCloneSource(LocalPod previous) {
+        if (!env.spec().parallel()) {
+            return;
+        }
+        try {
+            // the source serves backups once its sidecar has set up replication, as the seed's sidecar does
+            previous.servesClones.get(env.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new LocalBackendException("pod " + name + ": its clone source " + previous.name() + " failed to start: "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new LocalBackendException("pod " + name + ": its clone source " + previous.name() + " did not serve "
+                    + "within " + env.startupTimeout().toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalBackendException("interrupted while " + name + " waited for " + previous.name(), e);
+        }
+    }
+
+    /** Tells pods waiting to clone this one that its start failed. */
+    void failServing(Throwable cause) {
+        servesClones.completeExceptionally(cause);
+    }
+
+    /**
+     * Makes the next {@link #start} use the data directory a snapshot restore is copying (by {@code copy}) instead of
+     * cloning; {@code origin} says how the snapshot's pod got its data.
+     */
+    synchronized void restoreFrom(java.util.concurrent.CompletableFuture<Void> copy, String origin) {
+        this.restoring = copy;
+        this.dataOrigin = origin;
+    }
+
+    /**
+     * Copies the data directory template into this pod's empty volume in the background, before the pod starts:
+     * a logical clone loads into a server started on the template, and the copy depends on no other pod.
+     */
+    synchronized void prefetchTemplate(java.util.concurrent.Executor executor) {
+        if (env.physicalClone() || dir.hasData() || prefetched != null) {
+            return;
+        }
+        prefetched = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                java.nio.file.Files.createDirectories(dir.root());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            Directories.provision(env.template(), dir.data(), dir.consoleLog());
+        }, executor);
+    }
+
+    /**
+     * Waits for the sidecar of a restored start to have started replication.
+     *
+     * @return where replication started, empty when there was nothing to do
+     */
+    Optional<String> awaitSidecar(Duration timeout) {
+        java.util.concurrent.CompletableFuture<Optional<String>> running = sidecar;
+        if (running == null) {
+            return Optional.empty();
+        }
+        try {
+            return running.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new LocalBackendException("pod " + name + ": its replication sidecar failed: " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new LocalBackendException("pod " + name + ": its replication sidecar did not finish within "
+                    + timeout.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalBackendException("interrupted while waiting for the sidecar of " + name, e);
+        }
+    }
+
+    /** How this pod's data came to be ({@code cloned from mysql-0 with mariabackup}...), for snapshots and logs. */
+    String dataOrigin() {
+        return dataOrigin;
+    }
+
+    /** Starts the stopped pod again on its data (after a snapshot was taken of it). */
+    void restartForSnapshot() {
+        start(null, null, new PodPhases());
+    }
+
+    /** The phases of this pod's last start through {@link #start}, or null before it started. */
+    PodPhases lastStart() {
+        return lastStart;
     }
 
     /** Runs the readiness probe once (inside the pod: on the server's own port). */
@@ -182,7 +344,7 @@ final class LocalPod {
 
     /** What the init container writes into conf.d: the server-id and the config of the pod's role. */
     private void writeInitConfig() {
-        ServerConfig.writeConfD(dir, 100 + ordinal,
+        ServerConfig.writeConfD(dir, env.spec().serverId(ordinal),
                 leaderRole ? env.spec().leaderConfig().key() : env.spec().followerConfig().key(),
                 leaderRole ? env.leaderConfig() : env.followerConfig());
     }

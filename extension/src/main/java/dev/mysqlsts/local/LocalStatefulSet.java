@@ -3,10 +3,13 @@ package dev.mysqlsts.local;
 import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.manifest.ClusterSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,12 +36,125 @@ final class LocalStatefulSet implements RunningStatefulSet {
         this.faults = new LocalFaults(this, network);
     }
 
-    /** Starts ordinals 0..replicas-1, each only after the previous one is Ready. */
+    /**
+     * Starts ordinals 0..replicas-1: with OrderedReady (the default) each only after the previous one is Ready, with
+     * Parallel all at once. When a snapshot of a cloned start of the same shape exists (see {@link ClusterSnapshots})
+     * the pods' data is restored from it, while keeping the order; otherwise the pods are cloned and, with snapshots
+     * on, a snapshot is taken for the next cluster of this shape.
+     */
     void startAll() {
         long started = System.nanoTime();
-        scaleUp(env.spec().replicas());
-        LOG.info("cluster {} ready: {}/{} pods in {} ms ({}, data in {})", env.clusterName(), pods.size(),
-                env.spec().replicas(), (System.nanoTime() - started) / 1_000_000, env.binaries(), env.clusterDir());
+        env.harnessOptionNotes().forEach(note -> LOG.info("cluster {}: {}", env.clusterName(), note));
+        int replicas = env.spec().replicas();
+        Optional<ClusterSnapshots.Snapshot> snapshot = env.snapshots() == null ? Optional.empty()
+                : env.snapshots().find(env, replicas);
+        String how;
+        if (snapshot.isPresent()) {
+            restore(snapshot.get(), replicas);
+            how = "restored from a snapshot of a cloned start, " + snapshot.get().dir();
+        } else if (env.spec().parallel()) {
+            startParallel(replicas);
+            how = "cloned, " + ClusterSpec.PARALLEL;
+        } else {
+            scaleUp(replicas);
+            how = "cloned";
+        }
+        if (snapshot.isEmpty() && env.snapshots() != null && replicas > 1) {
+            long capture = System.nanoTime();
+            env.snapshots().capture(env, snapshot());
+            how += "; took a snapshot for later clusters of this shape in " + (System.nanoTime() - capture) / 1_000_000
+                    + " ms (" + ClusterSnapshots.PROPERTY + "=false turns snapshots off)";
+        }
+        LOG.info("cluster {} ready: {}/{} pods in {} ms ({}; {}, data in {})", env.clusterName(), pods.size(),
+                env.spec().replicas(), (System.nanoTime() - started) / 1_000_000, how, env.binaries(), env.clusterDir());
+    }
+
+    /**
+     * Restores the pods' data directories from a snapshot: every copy starts at once in the background (no copy
+     * depends on another pod's readiness), the pods start in the manifests' order and each waits for its own copy.
+     */
+    private void restore(ClusterSnapshots.Snapshot snapshot, int replicas) {
+        ExecutorService copier = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "mysqlsts-restore-" + env.clusterName());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            // pod 0's copy is submitted first; the other pods, their copies and the replication links are made
+            // while it runs
+            List<LocalPod> restored = new ArrayList<>();
+            for (int ordinal = 0; ordinal < replicas; ordinal++) {
+                LocalPod pod = new LocalPod(env, ordinal, network.clientPort(ordinal));
+                PodDirectory dir = pod.directory();
+                Path from = snapshot.data(pod.name());
+                pod.restoreFrom(CompletableFuture.runAsync(() -> {
+                    try {
+                        Files.createDirectories(dir.root());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    Directories.provision(from, dir.data(), dir.consoleLog());
+                }, copier), snapshot.origins().get(ordinal));
+                restored.add(pod);
+                if (ordinal == 0) {
+                    copier.execute(() -> {
+                        for (int follower = 1; follower < replicas; follower++) {
+                            network.linkPort(follower, 0);
+                        }
+                    });
+                }
+            }
+            if (env.spec().parallel()) {
+                synchronized (this) {
+                    pods.addAll(restored);
+                }
+                runAll(restored);
+            } else {
+                // each start returns once the pod's readiness probe passed: the next one starts only then
+                for (LocalPod pod : restored) {
+                    int ordinal = pod.ordinal();
+                    pods.add(pod);
+                    pod.start(null, ordinal == 0 ? null : replicationAddress(ordinal, 0), new PodPhases());
+                }
+            }
+            for (LocalPod pod : restored) {
+                pod.awaitSidecar(env.startupTimeout());
+            }
+        } finally {
+            copier.shutdownNow();
+        }
+    }
+
+    /** podManagementPolicy: Parallel: every pod is created at once; a follower's clone waits for its source. */
+    private void startParallel(int replicas) {
+        List<LocalPod> created = new ArrayList<>();
+        for (int ordinal = pods.size(); ordinal < replicas; ordinal++) {
+            created.add(new LocalPod(env, ordinal, network.clientPort(ordinal)));
+        }
+        synchronized (this) {
+            pods.addAll(created);
+        }
+        runAll(created);
+    }
+
+    private void runAll(List<LocalPod> created) {
+        List<CompletableFuture<Void>> starts = new ArrayList<>();
+        for (LocalPod pod : created) {
+            int ordinal = pod.ordinal();
+            LocalPod previous = ordinal == 0 ? null : pod(ordinal - 1);
+            PodEndpoint source = ordinal == 0 ? null : replicationAddress(ordinal, 0);
+            starts.add(CompletableFuture.runAsync(() -> pod.start(previous, source, new PodPhases()), supervisor)
+                    .whenComplete((done, failure) -> {
+                        if (failure != null) {
+                            pod.failServing(failure);
+                        }
+                    }));
+        }
+        try {
+            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
     }
 
     /**
@@ -63,21 +179,43 @@ final class LocalStatefulSet implements RunningStatefulSet {
     }
 
     private void scaleUp(int replicas) {
+        LocalPod next = null;
         while (pods.size() < replicas) {
             int ordinal = pods.size();
-            for (LocalPod existing : pods) {
-                if (!existing.isReady()) {
-                    throw new IllegalStateException("scale to " + replicas + " halted before " + env.spec().podName(ordinal)
-                            + ": " + existing.name() + " is not Ready (its " + env.probe() + " fails), and the "
-                            + "StatefulSet controller creates no pod while another is not Ready");
-                }
-            }
-            LocalPod pod = new LocalPod(env, ordinal, network.clientPort(ordinal));
+            PodPhases phases = new PodPhases();
+            phases.time(PodPhases.PROBE, () -> requireAllReady(replicas, ordinal));
+            LocalPod pod = next != null ? next : new LocalPod(env, ordinal, network.clientPort(ordinal));
+            next = null;
             pods.add(pod);
+            if (ordinal + 1 < replicas) {
+                // the next pod's volume can be filled while this one starts: that copy depends on no pod's readiness
+                next = new LocalPod(env, ordinal + 1, network.clientPort(ordinal + 1));
+                next.prefetchTemplate(supervisor);
+            }
             // as the manifests' sidecar does, every follower replicates from the leader (ordinal 0 unless promoted)
             pod.start(ordinal == 0 ? null : pods.get(ordinal - 1),
-                    ordinal == 0 ? null : replicationAddress(ordinal, leaderOrdinal()));
+                    ordinal == 0 ? null : replicationAddress(ordinal, leaderOrdinal()), phases);
         }
+    }
+
+    /** The StatefulSet controller creates no pod while another is not Ready. */
+    private void requireAllReady(int replicas, int next) {
+        for (LocalPod existing : pods) {
+            if (!existing.isReady()) {
+                throw new IllegalStateException("scale to " + replicas + " halted before " + env.spec().podName(next)
+                        + ": " + existing.name() + " is not Ready (its " + env.probe() + " fails), and the "
+                        + "StatefulSet controller creates no pod while another is not Ready");
+            }
+        }
+    }
+
+    PodEnvironment env() {
+        return env;
+    }
+
+    /** How each pod's last start went, by ordinal (for the startup benchmark). */
+    synchronized List<PodPhases> startPhases() {
+        return pods.stream().map(LocalPod::lastStart).toList();
     }
 
     @Override

@@ -4,7 +4,12 @@ import dev.mysqlsts.backend.PodEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
+import dev.mysqlsts.replication.Sql;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,19 +28,77 @@ final class LogicalClone {
     static final String CHANGE_MASTER_FILE = "change_master_to.sql.in";
     private static final Pattern COORDINATES =
             Pattern.compile("MASTER_LOG_FILE='([^']+)',\\s*MASTER_LOG_POS=(\\d+)");
+    private static final Pattern GTID = Pattern.compile("gtid_slave_pos\\s*=\\s*'([^']*)'", Pattern.CASE_INSENSITIVE);
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     private LogicalClone() {
     }
 
-    static void run(ServerBinaries binaries, PodEndpoint from, boolean fromLeader, PodEndpoint to, PodDirectory dir) {
+    /**
+     * The lean clone of a source that has no user database yet (a cluster's first start): what mariadb-dump would
+     * carry is only the binlog coordinates, so they are read the way it reads them (under a global read lock on the
+     * leader as {@code --master-data} does; with the source follower's SQL thread stopped as {@code --dump-slave}
+     * does), on one connection and without starting two programs.
+     *
+     * @return false, touching nothing, when the source has user databases: then {@link #run} dumps them
+     */
+    static boolean coordinatesOnly(PodEndpoint from, boolean fromLeader, PodDirectory dir, boolean withGtid) {
+        try (Connection connection = Sql.connect(from.adminJdbcUrl(), Duration.ofSeconds(30));
+             Statement sql = connection.createStatement()) {
+            sql.execute(fromLeader ? "FLUSH TABLES WITH READ LOCK" : "STOP SLAVE SQL_THREAD");
+            try {
+                if (!Sql.rows(connection, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN "
+                        + "('mysql', 'information_schema', 'performance_schema', 'sys')").isEmpty()) {
+                    return false;
+                }
+                String file;
+                String position;
+                String gtid;
+                if (fromLeader) {
+                    Map<String, String> status = Sql.rows(connection, "SHOW MASTER STATUS").stream().findFirst()
+                            .orElseThrow(() -> new LocalBackendException(from.name() + " writes no binary log; does the "
+                                    + "leader's config enable log-bin?"));
+                    file = status.get("File");
+                    position = status.get("Position");
+                    gtid = Sql.rows(connection, "SELECT @@gtid_binlog_pos AS pos").get(0).get("pos");
+                } else {
+                    Map<String, String> status = Sql.rows(connection, "SHOW SLAVE STATUS").stream().findFirst()
+                            .orElseThrow(() -> new LocalBackendException(from.name() + " is no replica yet"));
+                    file = status.get("Relay_Master_Log_File");
+                    position = status.get("Exec_Master_Log_Pos");
+                    gtid = Sql.rows(connection, "SELECT @@gtid_slave_pos AS pos").get(0).get("pos");
+                }
+                Files.writeString(dir.data().resolve(CHANGE_MASTER_FILE), (withGtid ? "SET GLOBAL gtid_slave_pos = '"
+                        + gtid + "';\n" : "") + "CHANGE MASTER TO MASTER_LOG_FILE='" + file + "', MASTER_LOG_POS="
+                        + position + "\n");
+                return true;
+            } finally {
+                sql.execute(fromLeader ? "UNLOCK TABLES" : "START SLAVE SQL_THREAD");
+            }
+        } catch (SQLException e) {
+            throw new LocalBackendException("could not read the clone coordinates of " + from.name() + ": "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not clone " + from.name() + " into " + dir.root(), e);
+        }
+    }
+
+    /**
+     * @param withGtid also take the GTID position with the dump ({@code --gtid}), for a sidecar that replicates by GTID
+     */
+    static void run(ServerBinaries binaries, PodEndpoint from, boolean fromLeader, PodEndpoint to, PodDirectory dir,
+                    boolean withGtid) {
         Path dump = dir.root().resolve("clone.sql");
-        Commands.run(List.of(binaries.dump().toString(), "--no-defaults", "--host=" + from.host(), "--port=" + from.port(),
+        List<String> command = new java.util.ArrayList<>(List.of(binaries.dump().toString(), "--no-defaults",
+                "--host=" + from.host(), "--port=" + from.port(),
                 "--user=" + from.adminUser(), "--password=" + from.adminPassword(), "--skip-ssl", "--all-databases", "--ignore-database=mysql", "--single-transaction",
-                "--routines", "--events", "--triggers", fromLeader ? "--master-data=2" : "--dump-slave=2"),
-                Redirect.PIPE, Redirect.to(dump.toFile()), dir.consoleLog(), TIMEOUT);
+                "--routines", "--events", "--triggers", fromLeader ? "--master-data=2" : "--dump-slave=2"));
+        if (withGtid) {
+            command.add("--gtid");
+        }
+        Commands.run(command, Redirect.PIPE, Redirect.to(dump.toFile()), dir.consoleLog(), TIMEOUT);
         try {
-            String coordinates = coordinates(dump, from.name());
+            String coordinates = coordinates(dump, from.name(), withGtid);
             Commands.run(List.of(binaries.client().toString(), "--no-defaults", "--host=" + to.host(),
                     "--port=" + to.port(), "--user=" + to.adminUser(), "--password=" + to.adminPassword(), "--skip-ssl"),
                     Redirect.from(dump.toFile()), Redirect.appendTo(dir.consoleLog().toFile()), dir.consoleLog(), TIMEOUT);
@@ -46,12 +109,20 @@ final class LogicalClone {
         }
     }
 
-    private static String coordinates(Path dump, String from) throws IOException {
+    private static String coordinates(Path dump, String from, boolean withGtid) throws IOException {
+        List<String> head;
         try (var lines = Files.lines(dump, StandardCharsets.ISO_8859_1)) {
-            return lines.limit(200).map(COORDINATES::matcher).filter(Matcher::find).findFirst()
-                    .map(m -> "CHANGE MASTER TO MASTER_LOG_FILE='" + m.group(1) + "', MASTER_LOG_POS=" + m.group(2))
-                    .orElseThrow(() -> new LocalBackendException("the dump of " + from + " carries no binlog "
-                            + "coordinates; does the leader's config enable log-bin?"));
+            head = lines.limit(200).toList();
         }
+        String gtid = head.stream().map(GTID::matcher).filter(Matcher::find).findFirst()
+                .map(m -> "SET GLOBAL gtid_slave_pos = '" + m.group(1) + "';\n").orElse("");
+        if (withGtid && gtid.isEmpty()) {
+            throw new LocalBackendException("the dump of " + from + " carries no GTID position (mariadb-dump --gtid)");
+        }
+        return gtid + head.stream().map(COORDINATES::matcher).filter(Matcher::find).findFirst()
+                .map(m -> "CHANGE MASTER TO MASTER_LOG_FILE='" + m.group(1) + "', MASTER_LOG_POS=" + m.group(2))
+                .or(() -> withGtid ? java.util.Optional.of("") : java.util.Optional.empty())
+                .orElseThrow(() -> new LocalBackendException("the dump of " + from + " carries no binlog "
+                        + "coordinates; does the leader's config enable log-bin?"));
     }
 }

@@ -20,14 +20,36 @@ import java.util.concurrent.Executor;
  * @param physicalClone  clone with mariabackup (else with a logical dump)
  * @param startupTimeout how long a pod may take to become Ready
  * @param supervisor     where crash restarts run
+ * @param snapshots      where snapshots of cloned starts are kept, or null when they are off
  */
 record PodEnvironment(String clusterName, ClusterSpec spec, ServerBinaries binaries, Path template, Path clusterDir,
                       String leaderConfig, String followerConfig, ReadinessProbe probe, boolean physicalClone,
-                      Duration startupTimeout, Executor supervisor) {
+                      Duration startupTimeout, Executor supervisor, ClusterSnapshots snapshots) {
+
+    /** An environment without snapshots. */
+    PodEnvironment(String clusterName, ClusterSpec spec, ServerBinaries binaries, Path template, Path clusterDir,
+                   String leaderConfig, String followerConfig, ReadinessProbe probe, boolean physicalClone,
+                   Duration startupTimeout, Executor supervisor) {
+        this(clusterName, spec, binaries, template, clusterDir, leaderConfig, followerConfig, probe, physicalClone,
+                startupTimeout, supervisor, null);
+    }
 
     /**
      * Server options the harness adds before the ConfigMap's files (which can override them): a follower notices
-     * a dead or cut link to its source within 4 s (heartbeats every 2 s) instead of the default hour.
+     * a dead or cut link to its source within 4 s (heartbeats every 2 s) instead of the default hour; InnoDB reads
+     * and writes through the page cache and fsyncs ({@value #FLUSH_METHOD}, MySQL 5.7's default on Linux) instead of
+     * MariaDB's O_DIRECT, which reads a just-copied data directory only after the kernel has written it out (0.1 to
+     * 0.3 s per pod start measured here); a killed server loses nothing more either way.
      */
-    static final List<String> HARNESS_OPTIONS = List.of("slave-net-timeout=4");
+    static final List<String> HARNESS_OPTIONS = List.of("slave-net-timeout=4", PodEnvironment.FLUSH_METHOD);
+
+    static final String FLUSH_METHOD = "innodb-flush-method=fsync";
+
+    /** One line for the log per harness option that the ConfigMap does not override. */
+    List<String> harnessOptionNotes() {
+        String configs = (leaderConfig + "\n" + followerConfig).toLowerCase().replace('_', '-');
+        return configs.contains("innodb-flush-method") ? List.of()
+                : List.of(FLUSH_METHOD + " (MySQL 5.7's default; MariaDB's O_DIRECT makes a pod wait for its just-copied "
+                        + "files to reach the disk) as the ConfigMap sets no innodb_flush_method");
+    }
 }

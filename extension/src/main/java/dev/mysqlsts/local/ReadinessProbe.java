@@ -17,7 +17,7 @@ import java.util.List;
  */
 final class ReadinessProbe {
 
-    static final long STARTUP_POLL_MS = 25;
+    static final long STARTUP_POLL_MS = 10;
 
     private final String query;
     private final Duration timeout;

@@ -1,36 +1,47 @@
 package dev.mysqlsts.local;
 
-import dev.mysqlsts.replication.BinlogPosition;
+import dev.mysqlsts.backend.PodEndpoint;
+import dev.mysqlsts.manifest.ClusterSpec.ChangeMasterOption;
 import dev.mysqlsts.replication.Replication;
+import dev.mysqlsts.replication.Sql;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The manifests' {@code xtrabackup} sidecar, step for step: find the binlog coordinates the clone left in the
  * data directory ({@code xtrabackup_slave_info} from a follower, else {@code xtrabackup_binlog_info} from the
  * leader, else the logical clone's {@code change_master_to.sql.in}), rename the file so that this happens at
- * most once even across restarts, then {@code CHANGE MASTER TO} those coordinates on ordinal 0 and
- * {@code START SLAVE}.
+ * most once even across restarts, then {@code CHANGE MASTER TO} those coordinates (or, when the sidecar's script
+ * says {@code MASTER_USE_GTID}, the clone's GTID position) on ordinal 0 with the script's options, and
+ * {@code START SLAVE}. What was applied as written and what the harness changed is logged.
  */
 final class ReplicationSidecar {
 
-    private static final Pattern BINLOG_INFO = Pattern.compile("^(\\S+)\\s+(\\d+)");
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationSidecar.class);
+    /** {@code <file> <position> [<gtid>]}: mariabackup adds the GTID position (MariaDB's extras/mariabackup). */
+    private static final Pattern BINLOG_INFO = Pattern.compile("^(\\S+)\\s+(\\d+)(?:\\s+(\\S+))?");
     private static final Pattern CHANGE_MASTER =
             Pattern.compile("MASTER_LOG_FILE\\s*=\\s*'([^']+)'\\s*,\\s*MASTER_LOG_POS\\s*=\\s*(\\d+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern GTID = Pattern.compile("gtid_slave_pos\\s*=\\s*'([^']*)'", Pattern.CASE_INSENSITIVE);
 
     private ReplicationSidecar() {
     }
 
     /**
-     * @return the coordinates replication was started from, or empty when the data directory held none (no
-     *     clone, or a restart after the first start)
+     * @return where replication was started from ({@code file:position} or {@code GTID ...}), or empty when the data
+     *     directory held no coordinates (no clone, or a restart after the first start)
      */
-    static Optional<BinlogPosition> run(Path data, String adminUrl, String sourceHost, int sourcePort) {
+    static Optional<String> run(String podName, Path data, String adminUrl, PodEndpoint source,
+                                List<ChangeMasterOption> options) {
         try {
             Path slaveInfo = data.resolve("xtrabackup_slave_info");
             Path binlogInfo = data.resolve("xtrabackup_binlog_info");
@@ -44,7 +55,8 @@ final class ReplicationSidecar {
                     throw new LocalBackendException("cannot parse " + binlogInfo + ": " + Files.readString(binlogInfo));
                 }
                 Files.delete(binlogInfo);
-                Files.writeString(pending, "CHANGE MASTER TO MASTER_LOG_FILE='" + matcher.group(1)
+                Files.writeString(pending, (matcher.group(3) == null ? "" : "SET GLOBAL gtid_slave_pos = '"
+                        + matcher.group(3) + "';\n") + "CHANGE MASTER TO MASTER_LOG_FILE='" + matcher.group(1)
                         + "', MASTER_LOG_POS=" + matcher.group(2) + "\n");
             }
             if (!Files.exists(pending)) {
@@ -52,15 +64,43 @@ final class ReplicationSidecar {
             }
             Path orig = data.resolve("change_master_to.sql.orig");
             Files.move(pending, orig);
-            Matcher coordinates = CHANGE_MASTER.matcher(Files.readString(orig));
-            if (!coordinates.find()) {
-                throw new LocalBackendException("no binlog coordinates in " + orig + ": " + Files.readString(orig));
+            String text = Files.readString(orig);
+            Matcher coordinates = CHANGE_MASTER.matcher(text);
+            Matcher gtidMatcher = GTID.matcher(text);
+            String gtid = gtidMatcher.find() ? gtidMatcher.group(1) : null;
+            boolean gtidMode = SidecarStatement.gtidMode(options).isPresent();
+            String file = null;
+            long position = 0;
+            if (coordinates.find()) {
+                file = coordinates.group(1);
+                position = Long.parseLong(coordinates.group(2));
+            } else if (!gtidMode || gtid == null) {
+                throw new LocalBackendException("no binlog coordinates in " + orig + ": " + text);
             }
-            BinlogPosition position = new BinlogPosition(coordinates.group(1), Long.parseLong(coordinates.group(2)));
-            Replication.startFrom(adminUrl, position, sourceHost, sourcePort);
-            return Optional.of(position);
+            if (gtidMode && gtid == null) {
+                gtid = gtidOf(source, file, position);
+            }
+            SidecarStatement.Plan plan = SidecarStatement.plan(options, source.host(), source.port(), file, position, gtid);
+            Sql.execute(adminUrl, Replication.STATEMENT_TIMEOUT, plan.statements().toArray(String[]::new));
+            LOG.info("{} sidecar: {}; applied as written: {}; changed by the harness: {}", podName,
+                    String.join("; ", plan.statements()), plan.applied().isEmpty() ? "nothing" : String.join(", ", plan.applied()),
+                    plan.changed().isEmpty() ? "nothing" : String.join(", ", plan.changed()));
+            return Optional.of(plan.gtidMode().isPresent() ? "GTID " + gtid + " (MASTER_USE_GTID=" + plan.gtidMode().get() + ")"
+                    : file + ":" + position);
         } catch (IOException e) {
             throw new UncheckedIOException("replication sidecar failed in " + data, e);
         }
+    }
+
+    /** The GTID position of binlog coordinates, asked of the source (BINLOG_GTID_POS). */
+    private static String gtidOf(PodEndpoint source, String file, long position) {
+        List<Map<String, String>> rows = Sql.rows(source.adminJdbcUrl(), Replication.STATEMENT_TIMEOUT,
+                "SELECT BINLOG_GTID_POS('" + file.replace("'", "''") + "', " + position + ") AS gtid");
+        String gtid = rows.get(0).get("gtid");
+        if (gtid == null) {
+            throw new LocalBackendException(source.name() + " cannot map " + file + ":" + position + " to a GTID "
+                    + "position (its binlog no longer has it); the clone carried no GTID position");
+        }
+        return gtid;
     }
 }

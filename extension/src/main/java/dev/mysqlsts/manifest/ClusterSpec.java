@@ -1,8 +1,11 @@
 package dev.mysqlsts.manifest;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * What the manifests say about the StatefulSet, in the one form both backends read: names, size, the
@@ -20,7 +23,12 @@ import java.util.Objects;
  * @param readiness         the mysql container's readiness probe
  * @param liveness          the mysql container's liveness probe, or null
  * @param objects           every object of the manifests, unchanged
+ * @param podManagementPolicy the StatefulSet's {@code spec.podManagementPolicy}: {@code OrderedReady} (the
+ *                          default: each pod only once the previous one is Ready) or {@code Parallel}
+ * @param serverIdOffset    what the init script adds to the ordinal for server-id (the seed: 100)
+ * @param changeMasterOptions the literal options of the sidecar's {@code CHANGE MASTER TO}, as written
  */
+@API(status = INTERNAL)
 public record ClusterSpec(
         String source,
         String statefulSetName,
@@ -32,7 +40,13 @@ public record ClusterSpec(
         ConfigFile followerConfig,
         ProbeSpec readiness,
         ProbeSpec liveness,
-        List<HasMetadata> objects) {
+        List<HasMetadata> objects,
+        String podManagementPolicy,
+        int serverIdOffset,
+        List<ChangeMasterOption> changeMasterOptions) {
+
+    public static final String ORDERED_READY = "OrderedReady";
+    public static final String PARALLEL = "Parallel";
 
     public ClusterSpec {
         Objects.requireNonNull(statefulSetName, "statefulSetName");
@@ -41,6 +55,26 @@ public record ClusterSpec(
         Objects.requireNonNull(followerConfig, "followerConfig");
         Objects.requireNonNull(readiness, "readiness");
         objects = List.copyOf(objects);
+        podManagementPolicy = podManagementPolicy == null ? ORDERED_READY : podManagementPolicy;
+        changeMasterOptions = List.copyOf(changeMasterOptions);
+    }
+
+    /** A spec with the seed's defaults for the pod scripts: OrderedReady, server-id 100 + ordinal, no options. */
+    public ClusterSpec(String source, String statefulSetName, String serviceName, String readServiceName, int replicas,
+                       int port, ConfigFile leaderConfig, ConfigFile followerConfig, ProbeSpec readiness,
+                       ProbeSpec liveness, List<HasMetadata> objects) {
+        this(source, statefulSetName, serviceName, readServiceName, replicas, port, leaderConfig, followerConfig,
+                readiness, liveness, objects, ORDERED_READY, 100, List.of());
+    }
+
+    /** Whether pods start without waiting for each other ({@code podManagementPolicy: Parallel}). */
+    public boolean parallel() {
+        return PARALLEL.equals(podManagementPolicy);
+    }
+
+    /** The server-id of an ordinal, as the init script computes it. */
+    public int serverId(int ordinal) {
+        return serverIdOffset + ordinal;
     }
 
     /** The pod name of an ordinal, for example {@code mysql-2}. */
@@ -56,7 +90,21 @@ public record ClusterSpec(
     /** The same spec with another number of pods. */
     public ClusterSpec withReplicas(int newReplicas) {
         return new ClusterSpec(source, statefulSetName, serviceName, readServiceName, newReplicas, port,
-                leaderConfig, followerConfig, readiness, liveness, objects);
+                leaderConfig, followerConfig, readiness, liveness, objects, podManagementPolicy, serverIdOffset,
+                changeMasterOptions);
+    }
+
+    /**
+     * One option of the sidecar's {@code CHANGE MASTER TO}.
+     *
+     * @param name  upper case, for example {@code MASTER_USE_GTID}
+     * @param value as written, quotes included, for example {@code slave_pos} or {@code 'mysql-0.mysql'}
+     */
+    public record ChangeMasterOption(String name, String value) {
+        @Override
+        public String toString() {
+            return name + "=" + value;
+        }
     }
 
     /**

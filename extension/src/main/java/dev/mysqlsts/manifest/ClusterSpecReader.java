@@ -56,7 +56,23 @@ final class ClusterSpecReader {
                 new ClusterSpec.ConfigFile(keys.follower(), configMap.getData().get(keys.follower())),
                 Probes.readiness(mysql.getReadinessProbe()),
                 Probes.liveness(mysql.getLivenessProbe()),
-                manifests.objects());
+                manifests.objects(),
+                podManagementPolicy(statefulSet),
+                PodScripts.serverIdOffset(pod),
+                PodScripts.changeMasterOptions(pod));
+    }
+
+    private String podManagementPolicy(StatefulSet statefulSet) {
+        String policy = statefulSet.getSpec().getPodManagementPolicy();
+        if (policy == null || policy.isBlank()) {
+            return ClusterSpec.ORDERED_READY;
+        }
+        if (!policy.equals(ClusterSpec.ORDERED_READY) && !policy.equals(ClusterSpec.PARALLEL)) {
+            throw new ManifestException(manifests.where(statefulSet, "spec", "podManagementPolicy") + ": StatefulSet "
+                    + Manifests.name(statefulSet) + " has podManagementPolicy: " + policy + ", which Kubernetes "
+                    + "rejects. Use OrderedReady (the default) or Parallel.");
+        }
+        return policy;
     }
 
     private StatefulSet theStatefulSet() {

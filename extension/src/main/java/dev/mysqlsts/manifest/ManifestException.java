@@ -1,5 +1,9 @@
 package dev.mysqlsts.manifest;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * The manifests cannot be turned into a {@link ClusterSpec}. The message names the file (and the line, for
  * YAML that does not parse or a value of the wrong type) and what to change.
@@ -12,6 +16,7 @@ package dev.mysqlsts.manifest;
  * }
  * }</pre>
  */
+@API(status = INTERNAL)
 public class ManifestException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

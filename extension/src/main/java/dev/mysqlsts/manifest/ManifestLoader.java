@@ -1,5 +1,9 @@
 package dev.mysqlsts.manifest;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 /**
  * Reads Kubernetes manifests (a ConfigMap with the leader and follower server configs, a headless Service,
  * an optional read Service and one StatefulSet) into the {@link ClusterSpec} the backends run.
@@ -16,6 +20,7 @@ package dev.mysqlsts.manifest;
  * well-known pairs master.cnf/slave.cnf, primary.cnf/replica.cnf, leader.cnf/follower.cnf and
  * source.cnf/replica.cnf.
  */
+@API(status = INTERNAL)
 public final class ManifestLoader {
 
     /** System property naming the ConfigMap key of the leader's (ordinal 0) server config. */

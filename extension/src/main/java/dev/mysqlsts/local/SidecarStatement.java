@@ -1,0 +1,131 @@
+package dev.mysqlsts.local;
+
+import dev.mysqlsts.manifest.ClusterSpec.ChangeMasterOption;
+import dev.mysqlsts.replication.Replication;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The sidecar's {@code CHANGE MASTER TO}, built from the options its script writes, with the harness's own
+ * overrides: the source is reached through the link proxy (host and port), as root with an empty password, with
+ * a connect retry of {@value Replication#CONNECT_RETRY_SECONDS} s and without TLS. Every other literal option
+ * ({@code MASTER_USE_GTID}, {@code MASTER_HEARTBEAT_PERIOD}, {@code MASTER_DELAY}...) is applied as written.
+ * MySQL's {@code MASTER_AUTO_POSITION=1} becomes MariaDB's {@code MASTER_USE_GTID=slave_pos}.
+ *
+ * <p>With {@code MASTER_USE_GTID=slave_pos|current_pos} the follower starts from the clone's GTID position
+ * ({@code SET GLOBAL gtid_slave_pos}) instead of its binlog file and position, as MariaDB requires.
+ */
+final class SidecarStatement {
+
+    /** Options the harness sets itself, whatever the script says. */
+    private static final List<String> HARNESS_OWNED = List.of("MASTER_HOST", "MASTER_PORT", "MASTER_USER",
+            "MASTER_PASSWORD", "MASTER_CONNECT_RETRY", "MASTER_SSL", "MASTER_LOG_FILE", "MASTER_LOG_POS");
+
+    /**
+     * @param statements what to run, in order
+     * @param applied    the script's options applied as written
+     * @param changed    what the harness changed, one note each
+     * @param gtidMode   the MASTER_USE_GTID value, or empty for file and position
+     */
+    record Plan(List<String> statements, List<String> applied, List<String> changed, Optional<String> gtidMode) {
+    }
+
+    private SidecarStatement() {
+    }
+
+    /** The options' GTID mode ({@code slave_pos}, {@code current_pos}), empty for binlog file and position. */
+    static Optional<String> gtidMode(List<ChangeMasterOption> options) {
+        for (ChangeMasterOption option : options) {
+            String value = unquote(option.value()).toLowerCase(Locale.ROOT);
+            if (option.name().equals("MASTER_USE_GTID") && !value.equals("no")) {
+                return Optional.of(value);
+            }
+            if (option.name().equals("MASTER_AUTO_POSITION") && value.equals("1")) {
+                return Optional.of("slave_pos");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param options the script's options
+     * @param file    the clone's binlog file (used without GTID)
+     * @param position the clone's binlog position
+     * @param gtid    the clone's GTID position (used with GTID; empty keeps the server's gtid_slave_pos)
+     */
+    static Plan plan(List<ChangeMasterOption> options, String sourceHost, int sourcePort, String file, long position,
+                     String gtid) {
+        Optional<String> gtidMode = gtidMode(options);
+        List<String> applied = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        List<String> parts = new ArrayList<>();
+        if (gtidMode.isEmpty()) {
+            parts.add("MASTER_LOG_FILE='" + file.replace("'", "''") + "'");
+            parts.add("MASTER_LOG_POS=" + position);
+        }
+        parts.add("MASTER_HOST='" + sourceHost + "'");
+        parts.add("MASTER_PORT=" + sourcePort);
+        parts.add("MASTER_USER='root'");
+        parts.add("MASTER_PASSWORD=''");
+        parts.add("MASTER_CONNECT_RETRY=" + Replication.CONNECT_RETRY_SECONDS);
+        parts.add("MASTER_SSL=0");
+        for (ChangeMasterOption option : options) {
+            String name = option.name();
+            if (HARNESS_OWNED.contains(name)) {
+                String now = switch (name) {
+                    case "MASTER_HOST", "MASTER_PORT" -> sourceHost + ":" + sourcePort + " (the link proxy to the leader)";
+                    case "MASTER_CONNECT_RETRY" -> Replication.CONNECT_RETRY_SECONDS + " (a healed link reconnects at once)";
+                    case "MASTER_SSL" -> "0 (the harness's servers run without TLS)";
+                    case "MASTER_USER", "MASTER_PASSWORD" -> "root with an empty password (the only account LOCAL has)";
+                    default -> "the clone's coordinates";
+                };
+                if (!isSame(option, sourceHost, sourcePort)) {
+                    changed.add(option + " -> " + now);
+                }
+            } else if (name.equals("MASTER_AUTO_POSITION")) {
+                if (gtidMode.isPresent()) {
+                    parts.add("MASTER_USE_GTID=slave_pos");
+                    changed.add(option + " -> MASTER_USE_GTID=slave_pos (MariaDB's GTID auto-positioning)");
+                } else {
+                    changed.add(option + " dropped (MariaDB has no MASTER_AUTO_POSITION)");
+                }
+            } else if (name.startsWith("MASTER_")) {
+                parts.add(option.toString());
+                applied.add(option.toString());
+            } else {
+                changed.add(option + " dropped (MySQL 8's SOURCE_ names: write the sidecar with CHANGE MASTER TO for LOCAL)");
+            }
+        }
+        if (options.stream().noneMatch(o -> o.name().equals("MASTER_SSL"))) {
+            changed.add("MASTER_SSL=0 added (MariaDB 11.4 replicas ask for TLS by default; the servers run without)");
+        }
+        if (options.stream().noneMatch(o -> o.name().equals("MASTER_CONNECT_RETRY"))) {
+            changed.add("MASTER_CONNECT_RETRY=" + Replication.CONNECT_RETRY_SECONDS + " added");
+        }
+        List<String> statements = new ArrayList<>();
+        if (gtidMode.isPresent() && gtid != null && !gtid.isEmpty()) {
+            statements.add("SET GLOBAL gtid_slave_pos = '" + gtid.replace("'", "''") + "'");
+        }
+        statements.add("CHANGE MASTER TO " + String.join(", ", parts));
+        statements.add("START SLAVE");
+        return new Plan(statements, applied, changed, gtidMode);
+    }
+
+    private static boolean isSame(ChangeMasterOption option, String host, int port) {
+        String value = unquote(option.value());
+        return switch (option.name()) {
+            case "MASTER_USER" -> value.equals("root");
+            case "MASTER_PASSWORD" -> value.isEmpty();
+            case "MASTER_CONNECT_RETRY" -> value.equals(Integer.toString(Replication.CONNECT_RETRY_SECONDS));
+            case "MASTER_SSL" -> value.equals("0");
+            default -> false;
+        };
+    }
+
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("'") && value.endsWith("'")
+                ? value.substring(1, value.length() - 1).replace("''", "'") : value;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.mysqlsts.manifest;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads what the pod template's shell scripts decide that the LOCAL backend must follow: the init script's
+ * server-id formula ({@code echo server-id=$((100 + $ordinal))}) and the options of the sidecar's
+ * {@code CHANGE MASTER TO} ({@code MASTER_USE_GTID=slave_pos}, {@code MASTER_CONNECT_RETRY=10},
+ * {@code MASTER_HEARTBEAT_PERIOD=2}, {@code MASTER_DELAY=5}...). Options whose value the script computes
+ * ({@code MASTER_LOG_FILE='${BASH_REMATCH[1]}'}) come from the clone and are not listed.
+ */
+final class PodScripts {
+
+    /** The seed's offset: server-id 0 is reserved, so its init script writes 100 + ordinal. */
+    static final int DEFAULT_SERVER_ID_OFFSET = 100;
+
+    private static final Pattern SERVER_ID = Pattern.compile(
+            "server[-_]id\\s*=\\s*\\$\\(\\(\\s*(?:(\\d+)\\s*\\+\\s*\\$?\\{?\\w+}?|\\$?\\{?\\w+}?\\s*\\+\\s*(\\d+))\\s*\\)\\)");
+    private static final Pattern CHANGE_MASTER = Pattern.compile("CHANGE\\s+MASTER\\s+TO\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern OPTION = Pattern.compile(
+            "\\b(MASTER_[A-Z_]+|SOURCE_[A-Z_]+)\\s*=\\s*('(?:[^']|'')*'|[^,;\\s\"'()]+)", Pattern.CASE_INSENSITIVE);
+
+    private PodScripts() {
+    }
+
+    /** The number the init script adds to the ordinal for server-id, or the seed's 100 when no script says. */
+    static int serverIdOffset(PodSpec pod) {
+        for (Container container : containers(pod)) {
+            Matcher matcher = SERVER_ID.matcher(script(container));
+            if (matcher.find()) {
+                return Integer.parseInt(matcher.group(1) != null ? matcher.group(1) : matcher.group(2));
+            }
+        }
+        return DEFAULT_SERVER_ID_OFFSET;
+    }
+
+    /**
+     * The literal options given to {@code CHANGE MASTER TO} by the sidecar: every {@code MASTER_*=value} of the
+     * first container whose script runs {@code CHANGE MASTER TO} or builds {@code change_master_to.sql} (the seed's
+     * sidecar appends its options to the clone's statement in a heredoc), in the order written, comments skipped.
+     */
+    static List<ClusterSpec.ChangeMasterOption> changeMasterOptions(PodSpec pod) {
+        for (Container container : containers(pod)) {
+            String script = withoutComments(script(container));
+            if (!CHANGE_MASTER.matcher(script).find() && !script.contains("change_master_to")) {
+                continue;
+            }
+            List<ClusterSpec.ChangeMasterOption> options = new ArrayList<>();
+            Matcher option = OPTION.matcher(script);
+            while (option.find()) {
+                String name = option.group(1).toUpperCase(Locale.ROOT);
+                String value = option.group(2);
+                if (!value.contains("$") && options.stream().noneMatch(o -> o.name().equals(name))) {
+                    options.add(new ClusterSpec.ChangeMasterOption(name, value));
+                }
+            }
+            return List.copyOf(options);
+        }
+        return List.of();
+    }
+
+    private static String withoutComments(String script) {
+        StringBuilder kept = new StringBuilder();
+        for (String line : script.split("\n")) {
+            if (!line.trim().startsWith("#")) {
+                kept.append(line).append('\n');
+            }
+        }
+        return kept.toString();
+    }
+
+    private static List<Container> containers(PodSpec pod) {
+        List<Container> all = new ArrayList<>();
+        if (pod.getInitContainers() != null) {
+            all.addAll(pod.getInitContainers());
+        }
+        if (pod.getContainers() != null) {
+            all.addAll(pod.getContainers());
+        }
+        return all;
+    }
+
+    private static String script(Container container) {
+        List<String> parts = new ArrayList<>();
+        if (container.getCommand() != null) {
+            parts.addAll(container.getCommand());
+        }
+        if (container.getArgs() != null) {
+            parts.addAll(container.getArgs());
+        }
+        return String.join("\n", parts);
+    }
+}

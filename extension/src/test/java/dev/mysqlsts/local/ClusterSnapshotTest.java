@@ -1,0 +1,117 @@
+package dev.mysqlsts.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mysqlsts.cluster.StatefulSetCluster;
+import dev.mysqlsts.replication.Sql;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Snapshots of cloned starts: a second cluster of the same shape is restored from the first one's stopped data
+ * directories, still pod by pod in order, and replicates from its own leader; with mysqlsts.snapshot=false every
+ * follower is cloned.
+ */
+class ClusterSnapshotTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @Test
+    void aClusterOfAShapeStartedBeforeIsRestoredInOrderAndReplicatesFromItsOwnLeader() {
+        LocalClusters.start(3).close(); // clones, and takes the snapshot unless an earlier run did
+        LocalStatefulSet cluster = LocalClusters.start(3);
+        try {
+            List<PodPhases> phases = cluster.startPhases();
+            assertEquals("restored from a snapshot of a cloned start: new data directory", phases.get(0).origin());
+            for (int ordinal = 1; ordinal < 3; ordinal++) {
+                PodPhases pod = phases.get(ordinal);
+                assertTrue(pod.origin().startsWith("restored from a snapshot of a cloned start: cloned from mysql-"
+                        + (ordinal - 1)), pod.origin());
+                assertFalse(pod.beganAt().isBefore(phases.get(ordinal - 1).readyAt()),
+                        "mysql-" + ordinal + " began at " + pod.beganAt() + ", before mysql-" + (ordinal - 1)
+                                + " was Ready at " + phases.get(ordinal - 1).readyAt());
+                Map<String, String> status = Sql.rows(cluster.endpoint(ordinal).adminJdbcUrl(), TIMEOUT,
+                        "SHOW SLAVE STATUS").get(0);
+                assertEquals(Integer.toString(cluster.replicationAddress(ordinal, 0).port()), status.get("Master_Port"),
+                        "mysql-" + ordinal + " replicates from this cluster's mysql-0, not the snapshot's");
+                assertEquals("Yes", status.get("Slave_SQL_Running"), status.toString());
+            }
+            Sql.execute(cluster.endpoint(0).adminJdbcUrl(), TIMEOUT, "CREATE DATABASE after_restore");
+            new StatefulSetCluster(cluster).awaitReplicationCaughtUp();
+            for (int ordinal = 1; ordinal < 3; ordinal++) {
+                assertEquals(1, Sql.rows(cluster.endpoint(ordinal).adminJdbcUrl(), TIMEOUT,
+                        "SHOW DATABASES LIKE 'after_restore'").size(), "mysql-" + ordinal + " has the leader's write");
+            }
+        } finally {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void ddlOnARestoredClusterLeavesTheSnapshotAsItWas() throws Exception {
+        LocalClusters.start(3).close();
+        LocalStatefulSet cluster = LocalClusters.start(3);
+        try {
+            Path snapshot = cluster.env().snapshots().find(cluster.env(), 3).orElseThrow().dir();
+            Map<Path, String> before = definitions(snapshot);
+            // table definitions are hard-linked from the snapshot: these rewrite linked .frm files on every pod
+            Sql.execute(cluster.endpoint(0).adminJdbcUrl(), TIMEOUT,
+                    "ALTER TABLE mysql.time_zone_name COMMENT = 'changed by a test'",
+                    "ALTER TABLE mysql.help_topic COMMENT = 'changed by a test'");
+            new StatefulSetCluster(cluster).awaitReplicationCaughtUp();
+            assertEquals(before, definitions(snapshot));
+            Path definition = Path.of("mysql-0", "mysql", "time_zone_name.frm");
+            assertFalse(before.get(definition).equals(digest(cluster.pod(0).directory().data()
+                    .resolve("mysql").resolve("time_zone_name.frm"))), "the ALTER rewrote mysql-0's own definition");
+        } finally {
+            cluster.close();
+        }
+    }
+
+    private static String digest(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static Map<Path, String> definitions(Path dir) throws Exception {
+        Map<Path, String> digests = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".frm"))::iterator) {
+                digests.put(dir.relativize(file), digest(file));
+            }
+        }
+        return digests;
+    }
+
+    @Test
+    void withSnapshotsOffEveryFollowerIsCloned() {
+        LocalStatefulSet cluster = LocalClusters.start(3, ClusterSnapshots.PROPERTY, "false");
+        try {
+            List<PodPhases> phases = cluster.startPhases();
+            assertEquals("new data directory", phases.get(0).origin());
+            for (int ordinal = 1; ordinal < 3; ordinal++) {
+                assertTrue(phases.get(ordinal).origin().startsWith("cloned from mysql-" + (ordinal - 1)),
+                        phases.get(ordinal).origin());
+            }
+        } finally {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aSnapshotPropertyThatIsNoBooleanIsRefusedByName() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> LocalClusters.start(1, ClusterSnapshots.PROPERTY, "sometimes"));
+        assertTrue(error.getMessage().contains("mysqlsts.snapshot=sometimes") && error.getMessage().contains("false"),
+                error.getMessage());
+    }
+}
