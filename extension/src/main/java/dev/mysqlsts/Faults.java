@@ -60,8 +60,9 @@ public interface Faults {
     void cut(int from, int to);
 
     /**
-     * Makes the follower apply each transaction no earlier than {@code delay} after the leader committed it
-     * ({@code MASTER_DELAY}): a lagging replica on demand. {@link Duration#ZERO} removes the delay.
+     * Makes the follower apply each transaction about {@code delay} after the leader committed it
+     * ({@code MASTER_DELAY}): a lagging replica on demand. The delay is whole seconds counted from the event's
+     * timestamp, which the binary log keeps in whole seconds, so a transaction may lag up to a second less or more. {@link Duration#ZERO} removes the delay.
      */
     void delayReplication(int ordinal, Duration delay);
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,15 +69,21 @@ final class ReplicationSidecar {
             Matcher coordinates = CHANGE_MASTER.matcher(text);
             Matcher gtidMatcher = GTID.matcher(text);
             String gtid = gtidMatcher.find() ? gtidMatcher.group(1) : null;
-            boolean gtidMode = SidecarStatement.gtidMode(options).isPresent();
             String file = null;
             long position = 0;
             if (coordinates.find()) {
                 file = coordinates.group(1);
                 position = Long.parseLong(coordinates.group(2));
-            } else if (!gtidMode || gtid == null) {
+            } else if (gtid != null && SidecarStatement.gtidMode(options).isEmpty()) {
+                // a clone of a follower that replicates by GTID (after a promotion): mariabackup's slave_info says
+                // "SET GLOBAL gtid_slave_pos = ...; CHANGE MASTER TO master_use_gtid = slave_pos", which the seed's
+                // script completes as written, so the new pod replicates by GTID too
+                options = new ArrayList<>(options);
+                options.add(new ChangeMasterOption("MASTER_USE_GTID", "slave_pos"));
+            } else if (gtid == null) {
                 throw new LocalBackendException("no binlog coordinates in " + orig + ": " + text);
             }
+            boolean gtidMode = SidecarStatement.gtidMode(options).isPresent();
             if (gtidMode && gtid == null) {
                 gtid = gtidOf(source, file, position);
             }

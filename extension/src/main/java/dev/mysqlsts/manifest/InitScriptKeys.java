@@ -38,7 +38,7 @@ final class InitScriptKeys {
             candidates.addAll(pod.getContainers());
         }
         for (Container container : candidates) {
-            Optional<Found> found = fromScript(script(container), container.getName());
+            Optional<Found> found = fromScript(PodScripts.script(container), container.getName());
             if (found.isPresent()) {
                 return found;
             }
@@ -68,16 +68,5 @@ final class InitScriptKeys {
             }
         }
         return null;
-    }
-
-    private static String script(Container container) {
-        List<String> parts = new ArrayList<>();
-        if (container.getCommand() != null) {
-            parts.addAll(container.getCommand());
-        }
-        if (container.getArgs() != null) {
-            parts.addAll(container.getArgs());
-        }
-        return String.join("\n", parts);
     }
 }

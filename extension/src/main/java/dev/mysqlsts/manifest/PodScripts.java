@@ -86,7 +86,8 @@ final class PodScripts {
         return all;
     }
 
-    private static String script(Container container) {
+    /** A container's command and args, one per line: the script a shell runs. */
+    static String script(Container container) {
         List<String> parts = new ArrayList<>();
         if (container.getCommand() != null) {
             parts.addAll(container.getCommand());
