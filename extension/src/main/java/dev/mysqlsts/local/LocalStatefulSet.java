@@ -241,7 +241,8 @@ final class LocalStatefulSet implements RunningStatefulSet {
     @Override
     public PodEndpoint replicationAddress(int follower, int source) {
         PodEndpoint target = endpoint(source);
-        return new PodEndpoint(source, target.name(), "127.0.0.1", network.linkPort(follower, source), target.adminUser());
+        return new PodEndpoint(source, target.name(), "127.0.0.1", network.linkPort(follower, source), target.adminUser(),
+                target.adminPassword());
     }
 
     /** Like the read Service: a Ready pod, chosen at random, as kube-proxy spreads connections. */

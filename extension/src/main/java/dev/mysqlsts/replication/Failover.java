@@ -3,11 +3,14 @@ package dev.mysqlsts.replication;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import dev.mysqlsts.Promotion;
+import dev.mysqlsts.ReplicaStatus;
 import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.backend.RunningStatefulSet;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class Failover {
 
     private static final Logger LOG = LoggerFactory.getLogger(Failover.class);
+    private static final Duration RELAY_APPLY_TIMEOUT = Duration.ofSeconds(20);
 
     private Failover() {
     }
@@ -55,6 +59,7 @@ public final class Failover {
             }
         }
         String newUrl = url(statefulSet, newLeader);
+        applyRelayLog(newUrl, name(statefulSet, newLeader));
         Sql.execute(newUrl, Replication.STATEMENT_TIMEOUT, "STOP SLAVE", "RESET SLAVE ALL");
         String applied = gtidCurrentPos(newUrl);
         statefulSet.restartInRole(newLeader, true);
@@ -92,6 +97,25 @@ public final class Failover {
                 missing.isEmpty() ? "; no pod had transactions it lacks" : "; transactions the new source lacks: " + missing,
                 unreachable.isEmpty() ? "" : "; pods it could not reach: " + unreachable.keySet());
         return promotion;
+    }
+
+    /**
+     * What the new source has received but not applied yet (its relay log) is applied before it forgets its old
+     * source: a fail-over tool does the same, or it would lose transactions a client saw acknowledged (with
+     * semi-synchronous replication, the follower acknowledged them on receipt). The IO thread stops first, so that
+     * the target does not move; bounded by {@link #RELAY_APPLY_TIMEOUT}.
+     */
+    private static void applyRelayLog(String url, String pod) {
+        Sql.execute(url, Replication.STATEMENT_TIMEOUT, "STOP SLAVE IO_THREAD");
+        Optional<ReplicaStatus> status = Replication.replicaStatus(url);
+        if (status.isEmpty() || !status.get().sqlRunning() || status.get().sourceLogFile().isEmpty()) {
+            return;
+        }
+        BinlogPosition received = new BinlogPosition(status.get().sourceLogFile(), status.get().readPosition());
+        if (!Replication.awaitApplied(url, received, RELAY_APPLY_TIMEOUT)) {
+            LOG.warn("{} had not applied its relay log up to {} after {} s; promoting it anyway", pod, received,
+                    RELAY_APPLY_TIMEOUT.toSeconds());
+        }
     }
 
     /**
