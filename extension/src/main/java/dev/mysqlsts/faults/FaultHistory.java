@@ -4,8 +4,11 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import dev.mysqlsts.FaultEvent;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.apiguardian.api.API;
 
@@ -83,4 +86,57 @@ public final class FaultHistory {
     public synchronized List<FaultEvent> inForceAt(Instant instant) {
         return faults().stream().filter(event -> event.inForceAt(instant)).toList();
     }
+
+    /**
+     * Why a pod may not answer, from the faults in force on it: for example "mysql-1 is paused since
+     * 12:00:01.250 (faults.pause(1)); faults.resume(1) or heal() thaws it". Empty when no such fault is in force.
+     */
+    Optional<String> whyUnreachable(int ordinal, String pod) {
+        List<String> reasons = new ArrayList<>();
+        for (FaultEvent event : faults()) {
+            if (event.ended() != null || !event.ordinals().contains(ordinal)) {
+                continue;
+            }
+            String since = TIME.format(event.started());
+            switch (event.kind()) {
+                case "pause" -> reasons.add(pod + " is paused since " + since + " (faults.pause(" + ordinal
+                        + ")); faults.resume(" + ordinal + ") or heal() thaws it");
+                case "kill", "killAll" -> reasons.add(pod + " was killed at " + since + " (faults."
+                        + event.kind() + (event.kind().equals("kill") ? "(" + ordinal + ")" : "()")
+                        + ") and is restarting; cluster.awaitReady() waits for it");
+                case "latency" -> reasons.add(pod + " has every byte delayed since " + since
+                        + " (faults.latency(" + ordinal + ", ...)); heal() removes it");
+                case "breakReadiness" -> reasons.add(pod + " fails its readiness probe since " + since
+                        + " (faults.breakReadiness(" + ordinal + "))");
+                default -> {
+                }
+            }
+        }
+        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
+    }
+
+    /**
+     * Whether a fault in force keeps what {@code source} sends from reaching {@code follower}, or freezes either:
+     * an isolation of either, a partition between them, a cut from source to follower, a pause.
+     */
+    boolean cutOff(int source, int follower) {
+        for (FaultEvent event : faults()) {
+            if (event.ended() != null) {
+                continue;
+            }
+            List<Integer> pods = event.ordinals();
+            boolean hit = switch (event.kind()) {
+                case "isolate", "pause" -> pods.contains(source) || pods.contains(follower);
+                case "partition" -> pods.contains(source) != pods.contains(follower);
+                case "cut" -> pods.equals(List.of(source, follower));
+                default -> false;
+            };
+            if (hit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 }

@@ -10,13 +10,9 @@ import dev.mysqlsts.backend.FaultInjector;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.cluster.StatefulSetCluster;
 import dev.mysqlsts.replication.Replication;
-import dev.mysqlsts.replication.Sql;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -272,27 +268,7 @@ public final class FaultsController implements Faults {
      * 12:00:01.250 (faults.pause(1)); faults.resume(1) or heal() thaws it". Empty when no such fault is in force.
      */
     public Optional<String> faultsInForce(int ordinal) {
-        List<String> reasons = new ArrayList<>();
-        for (FaultEvent event : history.faults()) {
-            if (event.ended() != null || !event.ordinals().contains(ordinal)) {
-                continue;
-            }
-            String since = TIME.format(event.started());
-            switch (event.kind()) {
-                case "pause" -> reasons.add(name(ordinal) + " is paused since " + since + " (faults.pause(" + ordinal
-                        + ")); faults.resume(" + ordinal + ") or heal() thaws it");
-                case "kill", "killAll" -> reasons.add(name(ordinal) + " was killed at " + since + " (faults."
-                        + event.kind() + (event.kind().equals("kill") ? "(" + ordinal + ")" : "()")
-                        + ") and is restarting; cluster.awaitReady() waits for it");
-                case "latency" -> reasons.add(name(ordinal) + " has every byte delayed since " + since
-                        + " (faults.latency(" + ordinal + ", ...)); heal() removes it");
-                case "breakReadiness" -> reasons.add(name(ordinal) + " fails its readiness probe since " + since
-                        + " (faults.breakReadiness(" + ordinal + "))");
-                default -> {
-                }
-            }
-        }
-        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
+        return history.whyUnreachable(ordinal, name(ordinal));
     }
 
     /** Whether any fault was injected since the last heal. */
@@ -326,26 +302,10 @@ public final class FaultsController implements Faults {
     }
 
     /**
-     * Whether a fault in force keeps what {@code source} sends from reaching {@code follower}, or freezes either:
-     * an isolation of either, a partition between them, a cut from source to follower, a pause.
+     * Whether a fault in force keeps what {@code source} sends from reaching {@code follower}, or freezes either.
      */
     public boolean cutOff(int source, int follower) {
-        for (FaultEvent event : history.faults()) {
-            if (event.ended() != null) {
-                continue;
-            }
-            List<Integer> pods = event.ordinals();
-            boolean hit = switch (event.kind()) {
-                case "isolate", "pause" -> pods.contains(source) || pods.contains(follower);
-                case "partition" -> pods.contains(source) != pods.contains(follower);
-                case "cut" -> pods.equals(List.of(source, follower));
-                default -> false;
-            };
-            if (hit) {
-                return true;
-            }
-        }
-        return false;
+        return history.cutOff(source, follower);
     }
 
     /** A pod was rebuilt: its replication is new, with no fault of this controller in force on it. */
@@ -442,8 +402,6 @@ public final class FaultsController implements Faults {
     private String names(Set<Integer> ordinals) {
         return ordinals.stream().map(this::name).collect(Collectors.joining(", "));
     }
-
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
