@@ -4,9 +4,11 @@ import dev.mysqlsts.Ledger;
 import dev.mysqlsts.LedgerReport;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlPod;
+import dev.mysqlsts.cluster.StatefulSetCluster;
 import dev.mysqlsts.faults.FaultHistory;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +23,7 @@ final class LedgerWorkload implements Ledger {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerWorkload.class);
     private static final int MAX_CLIENTS = 64;
+    private static final Duration TABLES_ON_FOLLOWERS = Duration.ofSeconds(10);
     private static final long JOIN_MS = LedgerTable.CLIENT_SOCKET_TIMEOUT.toMillis() + 3_000;
 
     private final MySqlCluster cluster;
@@ -67,6 +70,7 @@ final class LedgerWorkload implements Ledger {
                     + LedgerTable.SCHEMA + ") on the leader " + leader.name() + " at " + leader.jdbcUrl() + ": "
                     + e.getMessage() + " (error " + e.getErrorCode() + ")", e);
         }
+        awaitTablesOnFollowers(leader.ordinal());
         started = System.currentTimeMillis();
         running = true;
         sampler = new Sampler(cluster);
@@ -81,6 +85,21 @@ final class LedgerWorkload implements Ledger {
         }
         LOG.info("ledger of {}: {} clients writing to {} (schema {})", testName, clientCount, leader.name(),
                 LedgerTable.SCHEMA);
+    }
+
+    /**
+     * The ledger's tables reach every follower that a fault does not cut off before the clients start, so that a
+     * test can read them on any pod at once; bounded, and a follower that does not get them is only logged.
+     */
+    private void awaitTablesOnFollowers(int leader) {
+        if (!(cluster instanceof StatefulSetCluster statefulSet)) {
+            return;
+        }
+        try {
+            statefulSet.awaitReplicationCaughtUp(TABLES_ON_FOLLOWERS, n -> !statefulSet.faults().cutOff(leader, n));
+        } catch (RuntimeException | AssertionError e) {
+            LOG.info("ledger of {}: its tables have not reached every follower yet: {}", testName, e.getMessage());
+        }
     }
 
     @Override
