@@ -59,7 +59,8 @@ public final class FaultsController implements Faults {
     public synchronized void kill(int ordinal) {
         log("kill", ordinal);
         injector().kill(ordinal);
-        endWhenReady("kill", ordinal);
+        crashed(ordinal);
+        KillWatcher.endWhenReady(statefulSet, List.of(ordinal), () -> history.ended("kill", pods -> pods.contains(ordinal)));
     }
 
     @Override
@@ -69,15 +70,14 @@ public final class FaultsController implements Faults {
         history.started("killAll", all);
         LOG.info("fault killAll on {} at {}", names(new TreeSet<>(all)), now());
         all.forEach(injector()::kill);
-        paused.clear();
+        all.forEach(this::crashed);
         KillWatcher.endWhenReady(statefulSet, all, () -> history.ended("killAll", pods -> true));
     }
 
     @Override
     public synchronized void deletePod(int ordinal) {
         log("deletePod", ordinal);
-        paused.remove(ordinal);
-        history.ended("pause", pods -> pods.contains(ordinal));
+        crashed(ordinal);
         try {
             injector().deletePod(ordinal);
         } finally {
@@ -258,11 +258,6 @@ public final class FaultsController implements Faults {
         }
     }
 
-    /** The test method running now (or that ran last), for messages that blame a test. */
-    public String currentTest() {
-        return currentTest;
-    }
-
     /**
      * Why a pod may not answer, from the faults in force on it: for example "mysql-1 is paused since
      * 12:00:01.250 (faults.pause(1)); faults.resume(1) or heal() thaws it". Empty when no such fault is in force.
@@ -276,10 +271,12 @@ public final class FaultsController implements Faults {
         return injected || !replicationStopped.isEmpty();
     }
 
-    /** A promotion re-created replication on every pod: replication stopped by a fault runs again. */
+    /**
+     * A promotion re-created replication on every pod: replication stopped by a fault runs again. A replication
+     * delay is kept by CHANGE MASTER, so heal() still removes it.
+     */
     public synchronized void replicationReconfigured() {
         replicationStopped.clear();
-        replicationDelayed.clear();
     }
 
     /**
@@ -362,8 +359,10 @@ public final class FaultsController implements Faults {
         }
     }
 
-    private void endWhenReady(String kind, int ordinal) {
-        KillWatcher.endWhenReady(statefulSet, List.of(ordinal), () -> history.ended(kind, pods -> pods.contains(ordinal)));
+    /** The pod's server process is gone: a pause of it ended with it. */
+    private void crashed(int ordinal) {
+        paused.remove(ordinal);
+        history.ended("pause", pods -> pods.contains(ordinal));
     }
 
     private void log(String fault, int ordinal) {

@@ -9,6 +9,7 @@ import dev.mysqlsts.Faults;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlStatefulSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -56,5 +57,16 @@ class PromoteCornersTest {
         assertEquals(count(cluster.pod(1), "bank.moves"), count(cluster.pod(3), "bank.moves"));
         cluster.assertConsistent();
         cluster.scale(3);
+    }
+
+    @Test
+    void healRemovesAReplicationDelayThatAPromotionKept(MySqlCluster cluster, Faults faults) {
+        faults.delayReplication(2, Duration.ofSeconds(30));
+        cluster.promote(1);
+        assertEquals(30, cluster.replicaStatus(2).sqlDelaySeconds(), "CHANGE MASTER keeps the delay");
+
+        faults.heal();
+
+        assertEquals(0, cluster.replicaStatus(2).sqlDelaySeconds(), cluster.replicaStatus(2).summary());
     }
 }
