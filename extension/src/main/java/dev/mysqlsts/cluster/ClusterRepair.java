@@ -124,7 +124,8 @@ final class ClusterRepair {
             if (ReplicationBrokenError.isBroken(status.get())) {
                 return Optional.of(ReplicationBrokenError.describe(name, status.get()));
             }
-            Optional<BinlogPosition> target = Replication.sourcePosition(statefulSet.endpoint(0).adminJdbcUrl());
+            Optional<BinlogPosition> target =
+                    Replication.sourcePosition(statefulSet.endpoint(cluster.leaderOrdinal()).adminJdbcUrl());
             if (target.isPresent() && !Replication.awaitApplied(url, target.get(), FOLLOWER_CATCH_UP)) {
                 return Optional.of("not caught up after " + FOLLOWER_CATCH_UP.toSeconds() + " s: "
                         + Replication.replicaStatus(url).map(ReplicaStatus::summary).orElse("no replica status"));

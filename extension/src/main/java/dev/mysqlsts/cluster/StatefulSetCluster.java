@@ -2,11 +2,13 @@ package dev.mysqlsts.cluster;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import dev.mysqlsts.Ledger;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.Promotion;
 import dev.mysqlsts.ReplicaStatus;
 import dev.mysqlsts.backend.RunningStatefulSet;
+import dev.mysqlsts.chaos.Experiment;
 import dev.mysqlsts.faults.FaultsController;
 import dev.mysqlsts.replication.BinlogPosition;
 import dev.mysqlsts.replication.Consistency;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 import org.apiguardian.api.API;
@@ -157,8 +160,8 @@ public final class StatefulSetCluster implements MySqlCluster {
     }
 
     @Override
-    public dev.mysqlsts.Ledger ledger() {
-        return dev.mysqlsts.chaos.Experiment.of(this).ledger();
+    public Ledger ledger() {
+        return Experiment.of(this).ledger();
     }
 
     @Override
@@ -228,7 +231,7 @@ public final class StatefulSetCluster implements MySqlCluster {
 
     private static void sleep(long nanos) {
         try {
-            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(nanos);
+            TimeUnit.NANOSECONDS.sleep(nanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for replication", e);
