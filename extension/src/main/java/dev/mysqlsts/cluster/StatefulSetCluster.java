@@ -134,9 +134,10 @@ public final class StatefulSetCluster implements MySqlCluster {
         }
         Instant started = Instant.now();
         int oldLeader = leader;
-        // a follower cut off from the old source (or frozen) cannot drain: waiting for it would only cost the bound
+        // a follower cut off from the old source, frozen, stopped or delayed beyond the bound cannot drain: waiting
+        // for it would only cost the bound (the promotion reports it behind the new source)
         Promotion promotion = Failover.promote(statefulSet, oldLeader, ordinal,
-                () -> awaitReplicationCaughtUp(PROMOTION_DRAIN, n -> !faults.cutOff(oldLeader, n)));
+                () -> awaitReplicationCaughtUp(PROMOTION_DRAIN, n -> !faults.cannotDrain(oldLeader, n, PROMOTION_DRAIN)));
         leader = ordinal;
         faults.replicationReconfigured();
         faults.promoted(promotion);

@@ -16,7 +16,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -41,7 +43,7 @@ public final class FaultsController implements Faults {
     private final Set<Integer> promotionCasualties = new TreeSet<>();
     private final Set<Integer> paused = new TreeSet<>();
     private final Set<Integer> replicationStopped = new TreeSet<>();
-    private final Set<Integer> replicationDelayed = new TreeSet<>();
+    private final Map<Integer, Long> replicationDelayed = new TreeMap<>();
     private final FaultHistory history = new FaultHistory();
     private volatile String currentTest = "(no test)";
     private boolean injected;
@@ -211,7 +213,7 @@ public final class FaultsController implements Faults {
         if (seconds > 0) {
             injected = true;
             history.started("delayReplication", List.of(ordinal));
-            replicationDelayed.add(ordinal);
+            replicationDelayed.put(ordinal, seconds);
         } else {
             replicationDelayed.remove(ordinal);
         }
@@ -280,14 +282,15 @@ public final class FaultsController implements Faults {
     }
 
     /**
-     * The pods the promotion reported (transactions the new source lacks, or unreachable): they cannot follow the new
+     * The pods the promotion reported (transactions the new source lacks or cannot send, or unreachable): they cannot follow the new
      * source, which is the promotion's finding, not a failure of the test; heal() leaves them out of its catch-up and
      * the harness rebuilds them after the test.
      */
     public synchronized void promoted(Promotion promotion) {
         for (int ordinal = 0; ordinal < statefulSet.replicas(); ordinal++) {
             String name = name(ordinal);
-            if (promotion.missingOnNewLeader().containsKey(name) || promotion.unreachable().containsKey(name)) {
+            if (promotion.missingOnNewLeader().containsKey(name) || promotion.behindNewLeader().containsKey(name)
+                    || promotion.unreachable().containsKey(name)) {
                 promotionCasualties.add(ordinal);
             }
         }
@@ -303,6 +306,15 @@ public final class FaultsController implements Faults {
      */
     public boolean cutOff(int source, int follower) {
         return history.cutOff(source, follower);
+    }
+
+    /**
+     * Whether a fault in force keeps {@code follower} from applying, within {@code drain}, what {@code source} has
+     * sent: cut off or frozen, its replication stopped, or delayed by at least {@code drain}.
+     */
+    public synchronized boolean cannotDrain(int source, int follower, Duration drain) {
+        return cutOff(source, follower) || replicationStopped.contains(follower)
+                || replicationDelayed.getOrDefault(follower, 0L) >= drain.toSeconds();
     }
 
     /** A pod was rebuilt: its replication is new, with no fault of this controller in force on it. */
@@ -325,7 +337,7 @@ public final class FaultsController implements Faults {
             }
         }
         replicationStopped.clear();
-        for (int ordinal : replicationDelayed) {
+        for (int ordinal : replicationDelayed.keySet()) {
             if (ordinal < statefulSet.replicas() && ordinal != cluster.leader().ordinal()) {
                 setDelay(ordinal, 0);
             }

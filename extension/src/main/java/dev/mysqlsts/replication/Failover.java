@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  *       stays read-only and gets the follower's config from its next restart on (its role, not its ordinal,
  *       decides).</li>
  * </ol>
+ * A pod can follow only if it holds exactly what the new source applied: one ahead has transactions the new source
+ * lacks, one behind (it had not drained) needs transactions the new source never wrote to a binary log, as followers
+ * write none. The {@link Promotion} names both kinds; each of them stops with error 1236 until it is rebuilt.
  * MariaDB only: GTID positions as MariaDB writes them ({@code domain-server-sequence}).
  */
 @API(status = INTERNAL)
@@ -68,6 +71,7 @@ public final class Failover {
                 "SET GLOBAL gtid_binlog_state = '" + applied + "'", "SET GLOBAL read_only = 0");
 
         Map<String, List<String>> missing = new LinkedHashMap<>();
+        Map<String, List<String>> behind = new LinkedHashMap<>();
         for (int ordinal = 0; ordinal < statefulSet.replicas(); ordinal++) {
             if (ordinal == newLeader) {
                 continue;
@@ -83,6 +87,10 @@ public final class Failover {
                 if (!ahead.isEmpty()) {
                     missing.put(name, ahead);
                 }
+                List<String> lacking = Gtids.beyond(applied, held);
+                if (!lacking.isEmpty()) {
+                    behind.put(name, lacking);
+                }
                 // the pod's own position, its binary log's included: a former source resumes where it stopped
                 Sql.execute(url, Replication.STATEMENT_TIMEOUT, "SET GLOBAL gtid_slave_pos = '" + held + "'",
                         Replication.changeMaster(source.host(), source.port(), "MASTER_USE_GTID=slave_pos"),
@@ -92,9 +100,11 @@ public final class Failover {
                 unreachable.put(name, e.getMessage());
             }
         }
-        Promotion promotion = new Promotion(newLeader, missing, unreachable);
-        LOG.info("promoted {} to replication source at GTID {}{}{}", name(statefulSet, newLeader), applied,
+        Promotion promotion = new Promotion(newLeader, missing, behind, unreachable);
+        LOG.info("promoted {} to replication source at GTID {}{}{}{}", name(statefulSet, newLeader), applied,
                 missing.isEmpty() ? "; no pod had transactions it lacks" : "; transactions the new source lacks: " + missing,
+                behind.isEmpty() ? "" : "; transactions it cannot send to pods that had not applied them (its binary "
+                        + "log begins now): " + behind,
                 unreachable.isEmpty() ? "" : "; pods it could not reach: " + unreachable.keySet());
         return promotion;
     }

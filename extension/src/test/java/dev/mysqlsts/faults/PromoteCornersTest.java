@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.mysqlsts.Faults;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlStatefulSet;
+import dev.mysqlsts.Promotion;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +64,8 @@ class PromoteCornersTest {
 
     @Test
     void healRemovesAReplicationDelayThatAPromotionKept(MySqlCluster cluster, Faults faults) {
+        // nothing pending on mysql-2 when the delay starts, so that it can drain and follow the new source
+        cluster.awaitReplicationCaughtUp();
         faults.delayReplication(2, Duration.ofSeconds(30));
         cluster.promote(1);
         assertEquals(30, cluster.replicaStatus(2).sqlDelaySeconds(), "CHANGE MASTER keeps the delay");
@@ -68,5 +73,24 @@ class PromoteCornersTest {
         faults.heal();
 
         assertEquals(0, cluster.replicaStatus(2).sqlDelaySeconds(), cluster.replicaStatus(2).summary());
+    }
+
+    @Test
+    void aFollowerThatHadNotDrainedIsReportedBehindTheNewSourceAndRebuiltByHand(MySqlCluster cluster, Faults faults)
+            throws SQLException {
+        faults.stopReplication(2);
+        execute(cluster.leader(), "INSERT INTO bank.moves VALUES ()");
+
+        Promotion promotion = cluster.promote(1);
+
+        assertEquals(Set.of("mysql-2"), promotion.behindNewLeader().keySet(), promotion.toString());
+        assertEquals(Map.of(), promotion.missingOnNewLeader(), promotion.toString());
+        faults.heal(); // the promotion's casualty is its finding: heal leaves it out instead of blaming the test
+        assertEquals(1236, cluster.replicaStatus(2).lastIoErrno(), cluster.replicaStatus(2).summary());
+
+        cluster.rebuild(2);
+        execute(cluster.pod(1), "INSERT INTO bank.moves VALUES ()");
+        cluster.awaitReplicationCaughtUp();
+        assertEquals(count(cluster.pod(1), "bank.moves"), count(cluster.pod(2), "bank.moves"));
     }
 }
