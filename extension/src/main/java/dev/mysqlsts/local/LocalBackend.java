@@ -57,7 +57,7 @@ public final class LocalBackend implements StatefulSetBackend {
         ExecutorService supervisor = LocalStatefulSet.newSupervisor(clusterName);
         PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, template, createClusterDirectory(spec),
                 leader.text(), follower.text(), new ReadinessProbe(spec.readiness()), physicalClone, startupTimeout,
-                supervisor, ClusterSnapshots.of(settings, CacheDirectory.of(settings)));
+                supervisor, ClusterSnapshots.of(settings, CacheDirectory.of(settings)), SpareVolumes.forUser());
         LocalStatefulSet cluster = new LocalStatefulSet(env, supervisor);
         try {
             cluster.startAll();

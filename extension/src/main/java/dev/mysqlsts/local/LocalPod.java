@@ -135,7 +135,7 @@ final class LocalPod {
             clone = "restored from a snapshot of a cloned start: " + dataOrigin;
         } else if (prefetched != null || !dir.hasData()) { // a prefetched template is no data of an earlier start
             if (previous == null) {
-                phases.time(PodPhases.COPY, () -> Directories.provision(env.template(), dir.data(), dir.consoleLog()));
+                phases.time(PodPhases.COPY, () -> env.volumes().provision(env.template(), dir.data(), dir.consoleLog()));
                 clone = "new data directory";
             } else if (env.physicalClone()) {
                 phases.time(PodPhases.CLONE, () -> {
@@ -150,7 +150,7 @@ final class LocalPod {
                     if (copied != null) {
                         copied.join();
                     } else {
-                        Directories.provision(env.template(), dir.data(), dir.consoleLog());
+                        env.volumes().provision(env.template(), dir.data(), dir.consoleLog());
                     }
                 });
                 logicalLoadPending = true;
@@ -259,7 +259,7 @@ final class LocalPod {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            Directories.provision(env.template(), dir.data(), dir.consoleLog());
+            env.volumes().provision(env.template(), dir.data(), dir.consoleLog());
         }, executor);
     }
 

@@ -93,7 +93,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                    Directories.provision(from, dir.data(), dir.consoleLog());
+                    env.volumes().provision(from, dir.data(), dir.consoleLog());
                 }, copier), snapshot.origins().get(ordinal));
                 restored.add(pod);
                 if (ordinal == 0) {
@@ -345,6 +345,8 @@ final class LocalStatefulSet implements RunningStatefulSet {
             LOG.warn("cluster {} stopped; its data directories and logs are kept for debugging in {}", name(),
                     Directories.keep(env.clusterDir()));
         } else {
+            // the next cluster of this shape moves these into place instead of copying them on its start path
+            env.volumes().refill(env.clusterDir(), env.clusterDir().resolve("spares.log"));
             Directories.deleteRecursively(env.clusterDir());
             LOG.debug("cluster {} stopped and removed", name());
         }

@@ -21,18 +21,12 @@ import java.util.concurrent.Executor;
  * @param startupTimeout how long a pod may take to become Ready
  * @param supervisor     where crash restarts run
  * @param snapshots      where snapshots of cloned starts are kept, or null when they are off
+ * @param volumes        makes the pods' volumes from pristine data directories, with spares made ahead
  */
 record PodEnvironment(String clusterName, ClusterSpec spec, ServerBinaries binaries, Path template, Path clusterDir,
                       String leaderConfig, String followerConfig, ReadinessProbe probe, boolean physicalClone,
-                      Duration startupTimeout, Executor supervisor, ClusterSnapshots snapshots) {
-
-    /** An environment without snapshots. */
-    PodEnvironment(String clusterName, ClusterSpec spec, ServerBinaries binaries, Path template, Path clusterDir,
-                   String leaderConfig, String followerConfig, ReadinessProbe probe, boolean physicalClone,
-                   Duration startupTimeout, Executor supervisor) {
-        this(clusterName, spec, binaries, template, clusterDir, leaderConfig, followerConfig, probe, physicalClone,
-                startupTimeout, supervisor, null);
-    }
+                      Duration startupTimeout, Executor supervisor, ClusterSnapshots snapshots,
+                      SpareVolumes volumes) {
 
     /**
      * Server options the harness adds before the ConfigMap's files (which can override them): a follower notices
