@@ -4,20 +4,24 @@ import dev.mysqlsts.ReplicaStatus;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.faults.FaultsController;
 import dev.mysqlsts.replication.BinlogPosition;
+import dev.mysqlsts.replication.Consistency;
 import dev.mysqlsts.replication.Replication;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What runs between two test methods: the faults the test injected are undone, and a cluster the test broke is
- * repaired (the leader role back on ordinal 0, followers that cannot catch up rebuilt), so that the next test
- * starts Ready and caught up and no test is blamed for another's damage.
+ * repaired (the leader role back on ordinal 0, followers that cannot catch up or hold other rows than the leader
+ * rebuilt), so that the next test starts Ready, caught up and consistent, and no test is blamed for another's damage.
  */
 final class ClusterRepair {
 
@@ -55,14 +59,15 @@ final class ClusterRepair {
                 left = new IllegalStateException(test + " left the cluster unable to replicate: " + e.getMessage(), e);
             }
         }
-        if (left == null && cluster.leaderOrdinal() == 0 && casualties.isEmpty()) {
+        Map<Integer, String> diverged = left == null ? divergedFollowers(casualties) : Map.of();
+        if (left == null && diverged.isEmpty() && cluster.leaderOrdinal() == 0 && casualties.isEmpty()) {
             return;
         }
         long started = System.nanoTime();
         Instant since = Instant.now();
         List<String> repaired = new ArrayList<>();
         try {
-            repair(repaired);
+            repair(repaired, diverged);
         } catch (RuntimeException | AssertionError e) {
             ClusterBrokenException broken = new ClusterBrokenException(statefulSet.name(), test,
                     "the harness could not repair it (" + e.getMessage() + ")", e);
@@ -91,7 +96,32 @@ final class ClusterRepair {
                 && Replication.sourcePosition(statefulSet.endpoint(cluster.leaderOrdinal()).adminJdbcUrl()).isPresent();
     }
 
-    private void repair(List<String> repaired) {
+    /**
+     * Followers whose rows differ from the leader's although replication runs and caught up (a write that bypassed
+     * it, a transaction applied twice, a MEMORY table emptied by a restart): the next test would inherit them, so
+     * they are rebuilt too. Pod ordinal to the tables that differ.
+     */
+    private Map<Integer, String> divergedFollowers(Set<Integer> casualties) {
+        if (!replicates()) {
+            return Map.of();
+        }
+        Map<String, String> urls = new LinkedHashMap<>();
+        Map<String, Integer> ordinals = new LinkedHashMap<>();
+        int leader = cluster.leaderOrdinal();
+        urls.put(statefulSet.spec().podName(leader), statefulSet.endpoint(leader).adminJdbcUrl());
+        for (int ordinal = 0; ordinal < statefulSet.replicas(); ordinal++) {
+            if (ordinal != leader && !casualties.contains(ordinal)) {
+                urls.put(statefulSet.spec().podName(ordinal), statefulSet.endpoint(ordinal).adminJdbcUrl());
+                ordinals.put(statefulSet.spec().podName(ordinal), ordinal);
+            }
+        }
+        Map<Integer, String> diverged = new TreeMap<>();
+        Consistency.divergentPods(urls).forEach((pod, tables) -> diverged.put(ordinals.get(pod),
+                "its rows differ from " + statefulSet.spec().podName(leader) + "'s in " + String.join(", ", tables)));
+        return diverged;
+    }
+
+    private void repair(List<String> repaired, Map<Integer, String> diverged) {
         statefulSet.awaitReady(READY_TIMEOUT);
         int leader = cluster.leaderOrdinal();
         if (leader != 0) {
@@ -101,7 +131,7 @@ final class ClusterRepair {
                     : "; transactions " + statefulSet.spec().podName(0) + " lacked: " + promotion.missingOnNewLeader()) + ")");
         }
         for (int ordinal = 1; ordinal < statefulSet.replicas(); ordinal++) {
-            Optional<String> why = cannotCatchUp(ordinal);
+            Optional<String> why = diverged.containsKey(ordinal) ? Optional.of(diverged.get(ordinal)) : cannotCatchUp(ordinal);
             if (why.isPresent()) {
                 long started = System.nanoTime();
                 cluster.rebuild(ordinal);

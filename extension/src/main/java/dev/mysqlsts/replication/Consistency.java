@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apiguardian.api.API;
 
@@ -28,27 +29,58 @@ public final class Consistency {
      * @param adminUrls pod name to admin JDBC URL, the reference pod first
      */
     public static List<String> differences(Map<String, String> adminUrls) {
-        TreeSet<String> tables = new TreeSet<>();
-        adminUrls.values().forEach(url -> Sql.rows(url, Replication.STATEMENT_TIMEOUT, USER_TABLES)
-                .forEach(row -> tables.add(quote(row.get("TABLE_SCHEMA")) + "." + quote(row.get("TABLE_NAME")))));
         List<String> differences = new ArrayList<>();
-        for (String table : tables) {
-            Map<String, String> checksums = new LinkedHashMap<>();
-            adminUrls.forEach((pod, url) -> checksums.put(pod, checksum(url, table)));
+        checksums(adminUrls).forEach((table, checksums) -> {
             String reference = checksums.values().iterator().next();
             if (checksums.values().stream().anyMatch(value -> !Objects.equals(value, reference))) {
-                StringBuilder line = new StringBuilder(table.replace("`", "")).append(':');
+                StringBuilder line = new StringBuilder(table).append(':');
                 checksums.forEach((pod, value) -> line.append(' ').append(pod).append('=')
                         .append(value == null ? "(no such table)" : value)
                         .append(Objects.equals(value, reference) ? "" : " (differs)"));
                 differences.add(line.toString());
             }
-        }
+        });
         return differences;
     }
 
-    private static String checksum(String url, String table) {
-        return Sql.rows(url, Replication.STATEMENT_TIMEOUT, "CHECKSUM TABLE " + table).get(0).get("Checksum");
+    /**
+     * The pods whose rows differ from the reference pod's, each with the tables that differ (or that one of the two
+     * lacks); empty when every pod holds the same rows.
+     *
+     * @param adminUrls pod name to admin JDBC URL, the reference pod first
+     */
+    public static Map<String, List<String>> divergentPods(Map<String, String> adminUrls) {
+        Map<String, List<String>> divergent = new LinkedHashMap<>();
+        checksums(adminUrls).forEach((table, checksums) -> {
+            String reference = checksums.values().iterator().next();
+            checksums.forEach((pod, value) -> {
+                if (!Objects.equals(value, reference)) {
+                    divergent.computeIfAbsent(pod, any -> new ArrayList<>()).add(table);
+                }
+            });
+        });
+        return divergent;
+    }
+
+    /**
+     * Table (schema.name) to its checksum per pod (null where the pod lacks it): two statements per pod, the table
+     * list and one {@code CHECKSUM TABLE} of every table any pod has (a missing one gives NULL and a warning).
+     */
+    private static Map<String, Map<String, String>> checksums(Map<String, String> adminUrls) {
+        TreeSet<String> tables = new TreeSet<>();
+        adminUrls.values().forEach(url -> Sql.rows(url, Replication.STATEMENT_TIMEOUT, USER_TABLES)
+                .forEach(row -> tables.add(quote(row.get("TABLE_SCHEMA")) + "." + quote(row.get("TABLE_NAME")))));
+        Map<String, Map<String, String>> checksums = new TreeMap<>();
+        if (tables.isEmpty()) {
+            return checksums;
+        }
+        String statement = "CHECKSUM TABLE " + String.join(", ", tables);
+        adminUrls.forEach((pod, url) -> {
+            for (Map<String, String> row : Sql.rows(url, Replication.STATEMENT_TIMEOUT, statement)) {
+                checksums.computeIfAbsent(row.get("Table"), any -> new LinkedHashMap<>()).put(pod, row.get("Checksum"));
+            }
+        });
+        return checksums;
     }
 
     private static String quote(String name) {
