@@ -113,7 +113,7 @@ final class Checker {
         b.longestUnavailability = longestGap(ops, started, stopped);
         b.maxLag = maxLag(ops, samples);
         b.splitBrain = splitBrain(samples);
-        b.nonMonotonic = nonMonotonic(samples);
+        b.nonMonotonic = nonMonotonic(samples, cluster.replicas(), ordinal -> cluster.pod(ordinal).name());
         return new Verdict(b);
     }
 
@@ -303,13 +303,18 @@ final class Checker {
                 + (to > from ? " until " + Verdict.TIME.format(Instant.ofEpochMilli(to)) : "");
     }
 
-    private Map<String, Long> nonMonotonic(List<Sample> samples) {
+    /**
+     * Per pod name, how many samples read an older newest row on that pod than an earlier sample had (a pod that
+     * went back in time: lost commits after a crash, data restored from an older pod); pods beyond {@code replicas}
+     * (scaled away) are left out.
+     */
+    static Map<String, Long> nonMonotonic(List<Sample> samples, int replicas, java.util.function.IntFunction<String> podName) {
         Map<Integer, Long> newest = new HashMap<>();
         Map<String, Long> backwards = new TreeMap<>();
         samples.stream().sorted(java.util.Comparator.comparingLong(Sample::round)).forEach(s -> {
             long seen = newest.getOrDefault(s.pod(), -1L);
-            if (s.newest() < seen && s.pod() < cluster.replicas()) {
-                backwards.merge(cluster.pod(s.pod()).name(), 1L, Long::sum);
+            if (s.newest() < seen && s.pod() < replicas) {
+                backwards.merge(podName.apply(s.pod()), 1L, Long::sum);
             }
             newest.put(s.pod(), Math.max(seen, s.newest()));
         });

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The checker's rules that need no server: staleness, unavailability, cut-off followers, errant GTIDs. */
+/** The checker's rules that need no server: staleness, unavailability, cut-off followers, errant GTIDs, reads going back. */
 class CheckerRulesTest {
 
     private static Operation ack(long id, long invoked, long completed) {
@@ -56,5 +56,18 @@ class CheckerRulesTest {
         assertEquals(List.of("0-100-58"), ErrantTransactions.mariaDbBeyond("0-100-58", "0-100-57,0-101-80"));
         assertEquals(List.of(), ErrantTransactions.mariaDbBeyond("0-101-75", "0-100-57,0-101-80"), "behind, not errant");
         assertEquals(List.of("1-102-3"), ErrantTransactions.mariaDbBeyond("0-101-75,1-102-3", "0-100-57,0-101-80"));
+    }
+
+    @Test
+    void aPodWhoseNewestRowGoesBackIsCountedOncePerBackwardRead() {
+        List<Sample> samples = List.of(
+                new Sample(1, 1, 0, 0, false, 5), new Sample(2, 1, 0, 0, false, 7),
+                new Sample(4, 1, 0, 0, false, 6), new Sample(3, 1, 0, 0, false, 7), // read out of order: by round
+                new Sample(5, 1, 0, 0, false, 6), new Sample(6, 1, 0, 0, false, 8),
+                new Sample(1, 2, 0, 0, false, 3), new Sample(2, 2, 0, 0, false, 3), new Sample(3, 2, 0, 0, false, 4),
+                new Sample(1, 3, 0, 0, false, 9), new Sample(2, 3, 0, 0, false, 1)); // mysql-3 was scaled away
+        assertEquals(java.util.Map.of("mysql-1", 2L),
+                Checker.nonMonotonic(samples, 3, ordinal -> "mysql-" + ordinal),
+                "mysql-1 read 6 after 7 twice; mysql-2 never went back; mysql-3 is gone");
     }
 }
