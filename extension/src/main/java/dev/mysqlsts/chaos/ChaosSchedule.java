@@ -4,6 +4,7 @@ import dev.mysqlsts.Faults;
 import dev.mysqlsts.MySqlCluster;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,18 +26,18 @@ final class ChaosSchedule {
     private final List<ChaosPlan.Step> plan;
     private final Faults faults;
     private final MySqlCluster cluster;
-    private final Runnable liftCuts;
+    private final BiConsumer<String, List<Integer>> liftCut;
     private final Thread thread;
     private volatile boolean stopping;
 
     ChaosSchedule(long seed, Duration length, List<ChaosPlan.Step> plan, Faults faults, MySqlCluster cluster,
-                  Runnable liftCuts) {
+                  BiConsumer<String, List<Integer>> liftCut) {
         this.seed = seed;
         this.length = length;
         this.plan = plan;
         this.faults = faults;
         this.cluster = cluster;
-        this.liftCuts = liftCuts;
+        this.liftCut = liftCut;
         this.thread = new Thread(this::run, "mysqlsts-chaos-" + seed);
         thread.setDaemon(true);
     }
@@ -130,7 +131,7 @@ final class ChaosSchedule {
                     }
                 }
                 case "pause" -> faults.resume(pod);
-                case "isolate", "partition" -> liftCuts.run();
+                case "isolate", "partition" -> liftCut.accept(step.kind(), step.ordinals());
                 case "latency" -> faults.latency(pod, Duration.ZERO);
                 case "stopReplication" -> {
                     if (pod != cluster.leader().ordinal()) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.WeakHashMap;
+import java.util.function.BiConsumer;
 import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,9 +112,10 @@ public final class Experiment {
      * Starts a schedule (replacing one that runs): the faults of {@code seed}, or of {@value #SEED_PROPERTY} when
      * given.
      *
-     * @param liftCuts undoes isolate and partition (the Faults API has no single call for it but heal)
+     * @param liftCut undoes one isolate or partition of the schedule, given its kind and pods, and keeps every other
+     *                fault in force (the Faults API has no single call for it but heal)
      */
-    public void schedule(long seed, Duration length, Runnable liftCuts) {
+    public void schedule(long seed, Duration length, BiConsumer<String, List<Integer>> liftCut) {
         if (length == null || length.isNegative() || length.isZero()) {
             throw new IllegalArgumentException("faults.schedule(" + seed + ", " + length + "): give a positive "
                     + "length, for example Duration.ofSeconds(30)");
@@ -124,7 +126,7 @@ public final class Experiment {
             previous = schedule;
             long used = seedOverride.orElse(seed);
             List<ChaosPlan.Step> plan = ChaosPlan.plan(used, length, cluster.replicas(), cluster.leader().ordinal());
-            next = new ChaosSchedule(used, length, plan, cluster.faults(), cluster, liftCuts);
+            next = new ChaosSchedule(used, length, plan, cluster.faults(), cluster, liftCut);
             schedule = next;
             LOG.info("chaos schedule of {}: seed {}{} over {} s, {} faults: {} (replay: -D{}={})", testName, used,
                     used != seed ? " (from " + SEED_PROPERTY + ", instead of " + seed + ")" : "", length.toSeconds(),

@@ -13,6 +13,7 @@ import dev.mysqlsts.replication.Replication;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +45,7 @@ public final class FaultsController implements Faults {
     private final Set<Integer> paused = new TreeSet<>();
     private final Set<Integer> replicationStopped = new TreeSet<>();
     private final Map<Integer, Long> replicationDelayed = new TreeMap<>();
+    private final Map<Integer, Duration> latencies = new TreeMap<>();
     private final FaultHistory history = new FaultHistory();
     private volatile String currentTest = "(no test)";
     private boolean injected;
@@ -158,6 +160,9 @@ public final class FaultsController implements Faults {
         history.ended("latency", pods -> pods.contains(ordinal));
         if (!delay.isZero()) {
             history.started("latency", List.of(ordinal));
+            latencies.put(ordinal, delay);
+        } else {
+            latencies.remove(ordinal);
         }
         LOG.info("fault latency {} ms on {} at {}", delay.toMillis(), name(ordinal), now());
         injector().latency(ordinal, delay);
@@ -240,15 +245,40 @@ public final class FaultsController implements Faults {
 
     @Override
     public void schedule(long seed, Duration length) {
-        // the schedule's logic is in dev.mysqlsts.chaos; it undoes isolate and partition through this hook
-        dev.mysqlsts.chaos.Experiment.of(cluster).schedule(seed, length, () -> {
-            synchronized (this) {
-                LOG.info("chaos: network faults lifted at {}", now());
-                injector().restoreAll();
-                history.ended("isolate", pods -> true);
-                history.ended("partition", pods -> true);
+        // the schedule's logic is in dev.mysqlsts.chaos; it undoes its isolate and partition through this hook
+        dev.mysqlsts.chaos.Experiment.of(cluster).schedule(seed, length, this::liftScheduledCut);
+    }
+
+    /**
+     * Ends one isolate or partition of a schedule and nothing else. The injectors can only lift every network fault
+     * at once (restoreAll, which also thaws and restores probes), so every other fault still in force, the test's own
+     * included, is made again right after: open cuts, isolations and partitions, pauses (thawed for the few
+     * milliseconds in between), latencies and broken probes.
+     */
+    private synchronized void liftScheduledCut(String kind, List<Integer> pods) {
+        history.ended(kind, pods::equals);
+        injector().restoreAll();
+        List<String> kept = new ArrayList<>();
+        for (FaultEvent event : history.faults()) {
+            if (event.ended() != null) {
+                continue;
             }
-        });
+            List<Integer> on = event.ordinals();
+            switch (event.kind()) {
+                case "isolate", "partition" -> injector().cut(new TreeSet<>(on), other(new TreeSet<>(on)));
+                case "cut" -> injector().cutOneWay(on.get(0), on.get(1));
+                case "pause" -> on.forEach(injector()::pause);
+                case "breakReadiness" -> on.forEach(ordinal -> injector().breakReadiness(ordinal, true));
+                default -> {
+                    continue;
+                }
+            }
+            kept.add(event.kind() + " " + names(new TreeSet<>(on)));
+        }
+        latencies.forEach((ordinal, delay) -> injector().latency(ordinal, delay));
+        latencies.forEach((ordinal, delay) -> kept.add("latency " + name(ordinal)));
+        LOG.info("chaos: {} {} lifted at {}{}", kind, names(new TreeSet<>(pods)), now(),
+                kept.isEmpty() ? "" : "; still in force: " + String.join(", ", kept));
     }
 
     /** A test method begins: its history starts empty, and what it breaks is blamed on it. */
@@ -330,6 +360,7 @@ public final class FaultsController implements Faults {
         long started = System.nanoTime();
         injector().restoreAll();
         paused.clear();
+        latencies.clear();
         statefulSet.awaitReady(HEAL_READY_TIMEOUT);
         for (int ordinal : replicationStopped) {
             if (ordinal < statefulSet.replicas() && ordinal != cluster.leader().ordinal()) {
