@@ -44,13 +44,17 @@ final class ClusterRepair {
     void afterTest(String test) {
         Throwable left = null;
         Set<Integer> casualties = faults.promotionCasualties();
-        if (faults.hasInjected()) {
+        boolean injected = faults.hasInjected();
+        if (injected) {
             try {
                 faults.heal();
             } catch (RuntimeException | AssertionError e) {
                 left = e;
             }
-        } else if (replicates()) {
+        }
+        // asked once the faults are undone: the leader may have been frozen or cut off until then
+        boolean replicates = left == null && replicates();
+        if (!injected && replicates) {
             try {
                 cluster.awaitReplicationCaughtUp(CATCH_UP_TIMEOUT, ordinal -> !casualties.contains(ordinal));
             } catch (AssertionError e) {
@@ -59,7 +63,7 @@ final class ClusterRepair {
                 left = new IllegalStateException(test + " left the cluster unable to replicate: " + e.getMessage(), e);
             }
         }
-        Map<Integer, String> diverged = left == null ? divergedFollowers(casualties) : Map.of();
+        Map<Integer, String> diverged = left == null && replicates ? divergedFollowers(casualties) : Map.of();
         if (left == null && diverged.isEmpty() && cluster.leaderOrdinal() == 0 && casualties.isEmpty()) {
             return;
         }
@@ -102,9 +106,6 @@ final class ClusterRepair {
      * they are rebuilt too. Pod ordinal to the tables that differ.
      */
     private Map<Integer, String> divergedFollowers(Set<Integer> casualties) {
-        if (!replicates()) {
-            return Map.of();
-        }
         Map<String, String> urls = new LinkedHashMap<>();
         Map<String, Integer> ordinals = new LinkedHashMap<>();
         int leader = cluster.leaderOrdinal();
