@@ -67,10 +67,8 @@ final class SpareVolumes {
                     return false; // another file system, or a volume that is not empty: copy
                 }
             }
-        } catch (NoSuchFileException e) {
-            return false;
         } catch (IOException | UncheckedIOException e) {
-            return false;
+            return false; // no shelf yet
         }
         return false;
     }
