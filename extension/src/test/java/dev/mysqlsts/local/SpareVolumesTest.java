@@ -40,9 +40,7 @@ class SpareVolumesTest {
     @Test
     void aPristineDirectoryMadeAgainDoesNotGetTheSparesOfTheOldOne() throws IOException {
         Path pristine = pristine("old");
-        SpareVolumes volumes = new SpareVolumes(tmp.resolve("spares"));
-        volumes.provision(pristine, tmp.resolve("run1/data"), tmp.resolve("log"));
-        volumes.refill(Files.createDirectories(tmp.resolve("run1")), tmp.resolve("log"));
+        SpareVolumes volumes = storeWithOneSpareOf(pristine);
 
         Directories.deleteRecursively(pristine);
         Path remade = pristine("new");
@@ -54,9 +52,7 @@ class SpareVolumesTest {
     @Test
     void aVolumeThatIsNotEmptyIsNotReplacedByASpare() throws IOException {
         Path pristine = pristine("a");
-        SpareVolumes volumes = new SpareVolumes(tmp.resolve("spares"));
-        volumes.provision(pristine, tmp.resolve("run1/data"), tmp.resolve("log"));
-        volumes.refill(Files.createDirectories(tmp.resolve("run1")), tmp.resolve("log"));
+        SpareVolumes volumes = storeWithOneSpareOf(pristine);
         Files.createDirectories(tmp.resolve("run2/data"));
         Files.writeString(tmp.resolve("run2/data/kept.log"), "logs of an earlier start");
 
@@ -65,6 +61,14 @@ class SpareVolumesTest {
         assertTrue(Files.exists(tmp.resolve("run2/data/kept.log")));
         assertEquals("a", Files.readString(tmp.resolve("run2/data/mysql/t.MAD")));
         assertFalse(spares() == 0, "the spare stays on the shelf for another cluster");
+    }
+
+    /** A store after one cluster made a volume of {@code pristine} and stopped: one spare on the shelf. */
+    private SpareVolumes storeWithOneSpareOf(Path pristine) throws IOException {
+        SpareVolumes volumes = new SpareVolumes(tmp.resolve("spares"));
+        volumes.provision(pristine, tmp.resolve("run1/data"), tmp.resolve("log"));
+        volumes.refill(Files.createDirectories(tmp.resolve("run1")), tmp.resolve("log"));
+        return volumes;
     }
 
     private Path pristine(String content) throws IOException {
