@@ -275,8 +275,10 @@ public final class FaultsController implements Faults {
             }
             kept.add(event.kind() + " " + names(new TreeSet<>(on)));
         }
-        latencies.forEach((ordinal, delay) -> injector().latency(ordinal, delay));
-        latencies.forEach((ordinal, delay) -> kept.add("latency " + name(ordinal)));
+        latencies.forEach((ordinal, delay) -> {
+            injector().latency(ordinal, delay);
+            kept.add("latency " + name(ordinal));
+        });
         LOG.info("chaos: {} {} lifted at {}{}", kind, names(new TreeSet<>(pods)), now(),
                 kept.isEmpty() ? "" : "; still in force: " + String.join(", ", kept));
     }
