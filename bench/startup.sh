@@ -3,7 +3,8 @@
 #  - the floor, measured in the same JVM right after each round: the same three servers started again in ordinal
 #    order on their stopped data directories (same binaries, same my.cnf), each until SELECT 1 answers over TCP;
 #  - bench/manual-cluster.sh, the seed's steps typed by hand in bash (install-db, mariabackup clones).
-# Per round it prints the floor, the harness (with snapshots of cloned starts, the default, and with
+# Per round it prints the floor, the harness (with snapshots of cloned starts, the default; for a shape started
+# for the first time, followers cloned and their clones kept as its snapshot; and with
 # mysqlsts.snapshot=false, every follower cloned), each pod's phases (probe, copy, clone, server start, sidecar)
 # and its server's resident memory.
 # Usage: bench/startup.sh   (from the repository root; needs Debian's mariadb-server and mariadb-backup)

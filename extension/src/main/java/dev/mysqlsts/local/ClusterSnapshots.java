@@ -1,5 +1,6 @@
 package dev.mysqlsts.local;
 
+import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.backend.Settings;
 import dev.mysqlsts.replication.Sql;
 import java.io.IOException;
@@ -10,35 +11,45 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * Snapshots of cloned starts: after a cluster was started the faithful way (each follower cloned from the
- * previous ordinal, replication started from the clone's coordinates), the pods' data directories are copied
- * while their servers are stopped, keyed by everything that shaped them (server binary and version, clone mode,
- * StatefulSet name, replicas, the translated ConfigMap files, the sidecar's replication options, the server-id
- * formula). A later cluster of the same shape restores them instead of cloning again and says so in each pod's
- * Ready line ("restored from a snapshot of a cloned start"). Property {@value #PROPERTY}: {@code true} (default)
- * or {@code false} for tests of the clone itself.
+ * Snapshots of cloned starts. While a cluster of a new shape starts the faithful way (each follower cloned from the
+ * previous ordinal), what each follower's clone hands to its server is kept: the prepared mariabackup directory, or
+ * for a lean logical clone the template and the coordinates file. Nothing is stopped for it. Keyed by everything
+ * that shapes the pods' data (server binary and version, clone mode, StatefulSet name, replicas, the translated
+ * ConfigMap files, the sidecar's replication options, the server-id formula), a later cluster of the same shape
+ * starts ordinal 0 on a new data directory as always and its followers on their kept clones, whose sidecars then
+ * replicate from the coordinates the clones carry, as after a clone; each Ready line says "restored from a snapshot
+ * of a cloned start". Property {@value #PROPERTY}: {@code true} (default) or {@code false} for tests of the clone
+ * itself.
  *
- * <p>A follower's snapshot carries no replication state (master.info, relay logs): its sidecar file
- * {@code change_master_to.sql.in} holds the position it had executed up to (and its GTID position), so the
- * restored pod's sidecar points it at this cluster's leader from there, as after a clone.
+ * <p>A kept clone fits a new leader because a leader started on the template writes the same start events to its
+ * binary log: the snapshot records where the leader's binary log ended while its followers cloned ({@link BinlogEnd})
+ * and is only taken when the leader wrote nothing else meanwhile; a restore checks that its own leader ends there
+ * too. Snapshots not used for {@link #UNUSED_FOR} are removed when a new one is stored.
  */
 final class ClusterSnapshots {
 
     static final String PROPERTY = "mysqlsts.snapshot";
     /** Bump when what a snapshot holds or how it is used changes, so older snapshots are not used. */
-    private static final String FORMAT = "s1";
+    private static final String FORMAT = "s2";
     private static final String ORIGINS = "origins.txt";
+    private static final String LEADER_BINLOG = "leader-binlog.txt";
+    private static final String STAGING = ".creating-";
+    private static final Duration UNUSED_FOR = Duration.ofDays(7);
 
     private final Path root;
 
@@ -63,27 +74,68 @@ final class ClusterSnapshots {
     /**
      * A restorable snapshot.
      *
-     * @param dir     holds one data directory per pod, named like the pod
-     * @param origins how each pod got its data in the start the snapshot was taken of
+     * @param dir       holds one data directory per follower, named like the pod
+     * @param origins   how each follower (ordinal 1, 2...) got its data in the start the snapshot was taken of
+     * @param leaderEnd where the leader's binary log ended while the followers cloned
      */
-    record Snapshot(Path dir, List<String> origins) {
+    record Snapshot(Path dir, List<String> origins, BinlogEnd leaderEnd) {
         Path data(String podName) {
             return dir.resolve(podName);
         }
+
+        String origin(int ordinal) {
+            return origins.get(ordinal - 1);
+        }
     }
 
+    /**
+     * Where a leader's binary log ends: {@code SHOW MASTER STATUS} and {@code @@gtid_binlog_pos}.
+     */
+    record BinlogEnd(String file, long position, String gtid) {
+
+        static BinlogEnd of(PodEndpoint leader) {
+            String url = leader.adminJdbcUrl();
+            Duration timeout = Duration.ofSeconds(10);
+            Optional<Map<String, String>> status = Sql.rows(url, timeout, "SHOW MASTER STATUS").stream().findFirst();
+            String gtid = Sql.rows(url, timeout, "SELECT @@gtid_binlog_pos AS pos").get(0).get("pos");
+            return new BinlogEnd(status.map(row -> row.get("File")).orElse(""),
+                    status.map(row -> Long.parseLong(row.get("Position"))).orElse(0L), gtid == null ? "" : gtid);
+        }
+
+        static BinlogEnd parse(String line) {
+            String[] fields = line.trim().split(" ", 3);
+            return new BinlogEnd(fields[0], Long.parseLong(fields[1]), fields.length > 2 ? fields[2] : "");
+        }
+
+        String format() {
+            return file + " " + position + " " + gtid;
+        }
+
+        @Override
+        public String toString() {
+            return file + ":" + position + (gtid.isEmpty() ? "" : " (GTID " + gtid + ")");
+        }
+    }
+
+    /** The snapshot of this shape, marked as used, if one was stored. */
     Optional<Snapshot> find(PodEnvironment env, int replicas) {
         Path dir = root.resolve(key(env, replicas));
-        Path origins = dir.resolve(ORIGINS);
-        if (!Files.isRegularFile(origins)) {
-            return Optional.empty();
-        }
         try {
-            List<String> lines = Files.readAllLines(origins, StandardCharsets.UTF_8);
-            return lines.size() == replicas ? Optional.of(new Snapshot(dir, lines)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
+            List<String> origins = Files.readAllLines(dir.resolve(ORIGINS), StandardCharsets.UTF_8);
+            BinlogEnd leaderEnd = BinlogEnd.parse(Files.readString(dir.resolve(LEADER_BINLOG)));
+            if (origins.size() != replicas - 1) {
+                return Optional.empty();
+            }
+            Files.setLastModifiedTime(dir, FileTime.from(Instant.now()));
+            return Optional.of(new Snapshot(dir, origins, leaderEnd));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // none, or half removed by another JVM
         }
+    }
+
+    /** Removes a snapshot that did not fit; the next cluster of its shape takes a new one. */
+    void forget(Snapshot snapshot) {
+        Directories.deleteRecursively(snapshot.dir());
     }
 
     /** Everything that shapes the pods' data, hashed. */
@@ -102,86 +154,144 @@ final class ClusterSnapshots {
     }
 
     /**
-     * Takes the snapshot of a cluster that was just started the faithful way: followers stop replicating and
-     * note their position, every server stops, the data directories are copied, the servers start again and
-     * the followers resume. Another JVM taking the same snapshot at the same time is harmless (first one wins).
+     * Starts recording the cloned start of a cluster of this shape, or returns null when its snapshot exists already
+     * (another JVM took it).
      */
-    void capture(PodEnvironment env, List<LocalPod> pods) {
-        Path target = root.resolve(key(env, pods.size()));
-        if (Files.isRegularFile(target.resolve(ORIGINS))) {
-            return;
+    Capture begin(PodEnvironment env, int replicas) {
+        Path target = root.resolve(key(env, replicas));
+        return Files.exists(target) ? null : new Capture(env, target);
+    }
+
+    /**
+     * One cloned start being recorded: the pods call {@link #leaderReady} and {@link #keepClone} or
+     * {@link #keepLeanClone} as they start, then {@link #finish} stores the snapshot, or {@link #abandon} drops it.
+     */
+    final class Capture {
+
+        private final PodEnvironment env;
+        private final Path target;
+        private final Map<String, String> leanCoordinates = new ConcurrentHashMap<>();
+        private volatile Path staging;
+        private volatile BinlogEnd leaderEnd;
+        private final AtomicLong copying = new AtomicLong();
+
+        private Capture(PodEnvironment env, Path target) {
+            this.env = env;
+            this.target = target;
         }
-        Map<Integer, String> positions = new java.util.HashMap<>();
-        for (LocalPod pod : pods.subList(1, pods.size())) {
-            positions.put(pod.ordinal(), stopReplication(pod));
+
+        /** Ordinal 0 passed its probe: where its binary log ends before any follower clones it. */
+        void leaderReady(LocalPod leader) {
+            leaderEnd = BinlogEnd.of(leader.serverEndpoint());
         }
-        parallel(pods.stream().map(pod -> (Runnable) pod::stop).toList());
-        Path staging = null;
-        try {
-            Files.createDirectories(root);
-            staging = Files.createTempDirectory(root, target.getFileName() + ".creating-");
-            List<String> origins = new ArrayList<>();
-            for (LocalPod pod : pods) {
-                Path data = staging.resolve(pod.name());
-                Directories.copyTree(pod.directory().data(), data, pod.directory().consoleLog());
-                if (pod.ordinal() > 0) {
-                    forgetReplication(data, pod.name());
-                    Files.writeString(data.resolve(LogicalClone.CHANGE_MASTER_FILE), positions.get(pod.ordinal()));
-                }
-                origins.add(pod.dataOrigin());
-            }
-            Files.write(staging.resolve(ORIGINS), origins, StandardCharsets.UTF_8);
+
+        /** A physical clone is prepared and its server not started yet: its directory is copied as it is now. */
+        void keepClone(LocalPod follower) {
+            long started = System.nanoTime();
+            Directories.provision(follower.directory().data(), staging().resolve(follower.name()),
+                    follower.directory().consoleLog());
+            copying.addAndGet(System.nanoTime() - started);
+        }
+
+        /** A lean logical clone wrote its coordinates on the template: they are what to keep. */
+        void keepLeanClone(LocalPod follower) {
             try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-                staging = null;
-            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-                // another JVM stored the same snapshot first
+                leanCoordinates.put(follower.name(),
+                        Files.readString(follower.directory().data().resolve(LogicalClone.CHANGE_MASTER_FILE)));
             } catch (IOException e) {
-                if (!Files.isRegularFile(target.resolve(ORIGINS))) {
-                    throw e;
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /**
+         * Stores the snapshot once every pod is Ready.
+         *
+         * @return what happened, for the cluster's ready line
+         */
+        String finish(List<LocalPod> pods) {
+            long started = System.nanoTime();
+            try {
+                BinlogEnd now = BinlogEnd.of(pods.get(0).serverEndpoint());
+                if (!now.equals(leaderEnd)) {
+                    return abandon("no snapshot taken: " + pods.get(0).name() + "'s binary log moved from " + leaderEnd
+                            + " to " + now + " while its followers cloned, so the clones would not fit a new "
+                            + pods.get(0).name());
+                }
+                List<String> origins = new ArrayList<>();
+                for (LocalPod pod : pods.subList(1, pods.size())) {
+                    Path data = staging().resolve(pod.name());
+                    String coordinates = leanCoordinates.get(pod.name());
+                    if (coordinates != null) {
+                        Directories.provision(env.template(), data, pod.directory().consoleLog());
+                        Files.writeString(data.resolve(LogicalClone.CHANGE_MASTER_FILE), coordinates);
+                    } else if (!Files.isDirectory(data)) {
+                        return abandon("no snapshot taken: " + pod.name() + "'s clone loaded a dump into its running "
+                                + "server, so there was no data directory to keep before it started");
+                    }
+                    origins.add(pod.dataOrigin());
+                }
+                Files.write(staging.resolve(ORIGINS), origins, StandardCharsets.UTF_8);
+                Files.writeString(staging.resolve(LEADER_BINLOG), leaderEnd.format());
+                try {
+                    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+                    return abandon("another JVM stored the snapshot of this shape first");
+                } catch (IOException e) {
+                    if (!Files.exists(target)) {
+                        throw e;
+                    }
+                    return abandon("another JVM stored the snapshot of this shape first");
+                }
+                removeUnused();
+                long millis = (copying.get() + System.nanoTime() - started) / 1_000_000;
+                return "kept the clones as a snapshot for later clusters of this shape (" + millis + " ms of copies; "
+                        + PROPERTY + "=false turns snapshots off)";
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not store a snapshot in " + root, e);
+            } catch (RuntimeException e) {
+                abandon(e.getMessage());
+                throw e;
+            }
+        }
+
+        /** Drops what was kept. */
+        String abandon(String why) {
+            Path kept = staging;
+            if (kept != null) {
+                Directories.deleteRecursively(kept);
+            }
+            return why;
+        }
+
+        private synchronized Path staging() {
+            if (staging == null) {
+                try {
+                    Files.createDirectories(root);
+                    staging = Files.createTempDirectory(root, target.getFileName() + STAGING);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("could not create a snapshot in " + root, e);
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not store a snapshot in " + root, e);
-        } finally {
-            if (staging != null) {
-                Directories.deleteRecursively(staging);
-            }
-            parallel(pods.stream().map(pod -> (Runnable) pod::restartForSnapshot).toList());
-            for (LocalPod pod : pods.subList(1, pods.size())) {
-                Sql.execute(pod.serverEndpoint().adminJdbcUrl(), Duration.ofSeconds(10), "START SLAVE");
-            }
+            return staging;
         }
     }
 
-    /** Stops the follower's replication and returns the sidecar file that resumes it from the same point. */
-    private static String stopReplication(LocalPod pod) {
-        String url = pod.serverEndpoint().adminJdbcUrl();
-        Sql.execute(url, Duration.ofSeconds(30), "STOP SLAVE");
-        Map<String, String> status = Sql.rows(url, Duration.ofSeconds(10), "SHOW SLAVE STATUS").stream().findFirst()
-                .orElseThrow(() -> new LocalBackendException(pod.name() + " is no replica; cannot take a snapshot"));
-        String gtid = Sql.rows(url, Duration.ofSeconds(10), "SELECT @@gtid_slave_pos AS pos").get(0).get("pos");
-        return (gtid == null || gtid.isEmpty() ? "" : "SET GLOBAL gtid_slave_pos = '" + gtid + "';\n")
-                + "CHANGE MASTER TO MASTER_LOG_FILE='" + status.get("Relay_Master_Log_File") + "', MASTER_LOG_POS="
-                + status.get("Exec_Master_Log_Pos") + "\n";
-    }
-
-    /** Removes a follower's connection to its old leader: master.info, relay logs, the sidecar's done-marker. */
-    private static void forgetReplication(Path data, String podName) throws IOException {
-        try (Stream<Path> files = Files.list(data)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                String name = file.getFileName().toString();
-                if (name.equals("master.info") || name.equals("relay-log.info") || name.startsWith(podName + "-relay-bin.")
-                        || name.startsWith("change_master_to.sql")) {
-                    Files.delete(file);
+    /**
+     * Removes snapshots no cluster restored for {@link #UNUSED_FOR} (older formats and manifests since changed among
+     * them) and what a JVM that died while storing one left.
+     */
+    private void removeUnused() {
+        Instant unused = Instant.now().minus(UNUSED_FOR);
+        Instant abandoned = Instant.now().minus(Duration.ofHours(1));
+        try (Stream<Path> snapshots = Files.list(root)) {
+            for (Path dir : (Iterable<Path>) snapshots::iterator) {
+                Instant used = Files.getLastModifiedTime(dir).toInstant();
+                if (used.isBefore(dir.getFileName().toString().contains(STAGING) ? abandoned : unused)) {
+                    Directories.deleteRecursively(dir);
                 }
             }
+        } catch (IOException | UncheckedIOException e) {
+            // removed another time
         }
-    }
-
-    private static void parallel(List<Runnable> steps) {
-        java.util.concurrent.CompletableFuture.allOf(steps.stream()
-                .map(java.util.concurrent.CompletableFuture::runAsync)
-                .toArray(java.util.concurrent.CompletableFuture[]::new)).join();
     }
 }

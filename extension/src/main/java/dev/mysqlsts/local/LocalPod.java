@@ -50,6 +50,7 @@ final class LocalPod {
     private java.util.concurrent.CompletableFuture<Void> restoring;
     private java.util.concurrent.CompletableFuture<Void> prefetched;
     private volatile java.util.concurrent.CompletableFuture<Optional<String>> sidecar;
+    private ClusterSnapshots.Capture capture;
 
     /**
      * @param clientPort the port of the proxy through which the test JVM reaches this pod
@@ -142,6 +143,9 @@ final class LocalPod {
                     awaitCloneSource(previous);
                     PhysicalClone.run(env.binaries(), previous.serverEndpoint(), dir);
                 });
+                if (capture != null) {
+                    phases.time(PodPhases.COPY, () -> capture.keepClone(this));
+                }
                 clone = "cloned from " + previous.name() + " with mariabackup";
             } else {
                 java.util.concurrent.CompletableFuture<Void> copied = prefetched;
@@ -179,6 +183,9 @@ final class LocalPod {
                 clone = "cloned from " + previous.name() + " (no user databases yet: only its binlog coordinates, "
                         + "read as mariadb-dump reads them)";
                 dataOrigin = clone;
+                if (capture != null) {
+                    capture.keepLeanClone(this);
+                }
             }
         }
         String replication = "";
@@ -202,6 +209,10 @@ final class LocalPod {
         if (lastStart == null) {
             lastStart = phases;
         }
+        if (capture != null && ordinal == 0) {
+            capture.leaderReady(this);
+        }
+        capture = null;
         servesClones.complete(null);
         LOG.info("{} Ready in {} ms ({}{}; {}): {}", name, phases.total(), clone, replication, phases,
                 endpoint().jdbcUrl());
@@ -243,6 +254,11 @@ final class LocalPod {
     synchronized void restoreFrom(java.util.concurrent.CompletableFuture<Void> copy, String origin) {
         this.restoring = copy;
         this.dataOrigin = origin;
+    }
+
+    /** Makes this pod's first start record its clone (or, for ordinal 0, its binary log) for a snapshot. */
+    synchronized void recordFor(ClusterSnapshots.Capture capture) {
+        this.capture = capture;
     }
 
     /**
@@ -290,11 +306,6 @@ final class LocalPod {
     /** How this pod's data came to be ({@code cloned from mysql-0 with mariabackup}...), for snapshots and logs. */
     String dataOrigin() {
         return dataOrigin;
-    }
-
-    /** Starts the stopped pod again on its data (after a snapshot was taken of it). */
-    void restartForSnapshot() {
-        start(null, null, new PodPhases());
     }
 
     /** The phases of this pod's last start through {@link #start}, or null before it started. */

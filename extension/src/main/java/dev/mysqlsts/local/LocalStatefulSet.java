@@ -28,6 +28,8 @@ final class LocalStatefulSet implements RunningStatefulSet {
     private final PodNetwork network;
     private final LocalFaults faults;
     private boolean closed;
+    /** The snapshot being taken of the cluster's first start, while it runs. */
+    private ClusterSnapshots.Capture capture;
 
     LocalStatefulSet(PodEnvironment env, ExecutorService supervisor) {
         this.env = env;
@@ -39,52 +41,60 @@ final class LocalStatefulSet implements RunningStatefulSet {
     /**
      * Starts ordinals 0..replicas-1: with OrderedReady (the default) each only after the previous one is Ready, with
      * Parallel all at once. When a snapshot of a cloned start of the same shape exists (see {@link ClusterSnapshots})
-     * the pods' data is restored from it, while keeping the order; otherwise the pods are cloned and, with snapshots
-     * on, a snapshot is taken for the next cluster of this shape.
+     * the followers' data is restored from it, while keeping the order; otherwise the followers are cloned and, with
+     * snapshots on, their clones are kept for the next cluster of this shape.
      */
     void startAll() {
         long started = System.nanoTime();
         env.harnessOptionNotes().forEach(note -> LOG.info("cluster {}: {}", env.clusterName(), note));
         int replicas = env.spec().replicas();
-        Optional<ClusterSnapshots.Snapshot> snapshot = env.snapshots() == null ? Optional.empty()
+        Optional<ClusterSnapshots.Snapshot> snapshot = env.snapshots() == null || replicas < 2 ? Optional.empty()
                 : env.snapshots().find(env, replicas);
-        String how;
-        if (snapshot.isPresent()) {
-            restore(snapshot.get(), replicas);
-            how = "restored from a snapshot of a cloned start, " + snapshot.get().dir();
-        } else if (env.spec().parallel()) {
-            startParallel(replicas);
-            how = "cloned, " + ClusterSpec.PARALLEL;
-        } else {
-            scaleUp(replicas);
-            how = "cloned";
-        }
-        if (snapshot.isEmpty() && env.snapshots() != null && replicas > 1) {
-            long capture = System.nanoTime();
-            env.snapshots().capture(env, snapshot());
-            how += "; took a snapshot for later clusters of this shape in " + (System.nanoTime() - capture) / 1_000_000
-                    + " ms (" + ClusterSnapshots.PROPERTY + "=false turns snapshots off)";
-        }
+        String how = snapshot.isPresent() ? restore(snapshot.get(), replicas) : startCloned(replicas);
         LOG.info("cluster {} ready: {}/{} pods in {} ms ({}; {}, data in {})", env.clusterName(), pods.size(),
                 env.spec().replicas(), (System.nanoTime() - started) / 1_000_000, how, env.binaries(), env.clusterDir());
     }
 
+    /** The faithful start: every follower cloned from the previous ordinal, its clone kept when snapshots are on. */
+    private String startCloned(int replicas) {
+        ClusterSnapshots.Capture taking = env.snapshots() == null || replicas < 2 ? null
+                : env.snapshots().begin(env, replicas);
+        capture = taking;
+        try {
+            if (env.spec().parallel()) {
+                startParallel(replicas);
+            } else {
+                scaleUp(replicas);
+            }
+        } catch (RuntimeException e) {
+            if (taking != null) {
+                taking.abandon(e.getMessage());
+            }
+            throw e;
+        } finally {
+            capture = null;
+        }
+        String how = env.spec().parallel() ? "cloned, " + ClusterSpec.PARALLEL : "cloned";
+        return taking == null ? how : how + "; " + taking.finish(snapshot());
+    }
+
     /**
-     * Restores the pods' data directories from a snapshot: every copy starts at once in the background (no copy
-     * depends on another pod's readiness), the pods start in the manifests' order and each waits for its own copy.
+     * Restores the followers' data directories from a snapshot: their copies start at once in the background (no
+     * copy depends on another pod's readiness) while ordinal 0 starts on a new data directory, as in every start; the
+     * pods start in the manifests' order and each waits for its own copy. Should the new leader's binary log not end
+     * where the snapshot's did, the restored followers are rebuilt (cloned) and the snapshot is dropped.
      */
-    private void restore(ClusterSnapshots.Snapshot snapshot, int replicas) {
+    private String restore(ClusterSnapshots.Snapshot snapshot, int replicas) {
         ExecutorService copier = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "mysqlsts-restore-" + env.clusterName());
             thread.setDaemon(true);
             return thread;
         });
         try {
-            // pod 0's copy is submitted first; the other pods, their copies and the replication links are made
-            // while it runs
             List<LocalPod> restored = new ArrayList<>();
-            for (int ordinal = 0; ordinal < replicas; ordinal++) {
-                LocalPod pod = new LocalPod(env, ordinal, network.clientPort(ordinal));
+            restored.add(newPod(0));
+            for (int ordinal = 1; ordinal < replicas; ordinal++) {
+                LocalPod pod = newPod(ordinal);
                 PodDirectory dir = pod.directory();
                 Path from = snapshot.data(pod.name());
                 pod.restoreFrom(CompletableFuture.runAsync(() -> {
@@ -94,16 +104,14 @@ final class LocalStatefulSet implements RunningStatefulSet {
                         throw new java.io.UncheckedIOException(e);
                     }
                     env.volumes().provision(from, dir.data(), dir.consoleLog());
-                }, copier), snapshot.origins().get(ordinal));
+                }, copier), snapshot.origin(ordinal));
                 restored.add(pod);
-                if (ordinal == 0) {
-                    copier.execute(() -> {
-                        for (int follower = 1; follower < replicas; follower++) {
-                            network.linkPort(follower, 0);
-                        }
-                    });
-                }
             }
+            copier.execute(() -> {
+                for (int follower = 1; follower < replicas; follower++) {
+                    network.linkPort(follower, 0);
+                }
+            });
             if (env.spec().parallel()) {
                 synchronized (this) {
                     pods.addAll(restored);
@@ -117,9 +125,22 @@ final class LocalStatefulSet implements RunningStatefulSet {
                     pod.start(null, ordinal == 0 ? null : replicationAddress(ordinal, 0), new PodPhases());
                 }
             }
+            ClusterSnapshots.BinlogEnd leaderEnd = ClusterSnapshots.BinlogEnd.of(pod(0).serverEndpoint());
             for (LocalPod pod : restored) {
                 pod.awaitSidecar(env.startupTimeout());
             }
+            String how = "restored from a snapshot of a cloned start, " + snapshot.dir();
+            if (!leaderEnd.equals(snapshot.leaderEnd())) {
+                LOG.warn("cluster {}: {}'s binary log ends at {}, the snapshot's leader's ended at {}: the restored "
+                        + "followers' coordinates do not fit it, so they are rebuilt and the snapshot {} is dropped",
+                        env.clusterName(), pod(0).name(), leaderEnd, snapshot.leaderEnd(), snapshot.dir());
+                env.snapshots().forget(snapshot);
+                for (int ordinal = 1; ordinal < replicas; ordinal++) {
+                    rebuild(ordinal, 0);
+                }
+                how += ", which did not fit its leader: followers rebuilt";
+            }
+            return how;
         } finally {
             copier.shutdownNow();
         }
@@ -129,7 +150,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
     private void startParallel(int replicas) {
         List<LocalPod> created = new ArrayList<>();
         for (int ordinal = pods.size(); ordinal < replicas; ordinal++) {
-            created.add(new LocalPod(env, ordinal, network.clientPort(ordinal)));
+            created.add(newPod(ordinal));
         }
         synchronized (this) {
             pods.addAll(created);
@@ -184,18 +205,27 @@ final class LocalStatefulSet implements RunningStatefulSet {
             int ordinal = pods.size();
             PodPhases phases = new PodPhases();
             phases.time(PodPhases.PROBE, () -> requireAllReady(replicas, ordinal));
-            LocalPod pod = next != null ? next : new LocalPod(env, ordinal, network.clientPort(ordinal));
+            LocalPod pod = next != null ? next : newPod(ordinal);
             next = null;
             pods.add(pod);
             if (ordinal + 1 < replicas) {
                 // the next pod's volume can be filled while this one starts: that copy depends on no pod's readiness
-                next = new LocalPod(env, ordinal + 1, network.clientPort(ordinal + 1));
+                next = newPod(ordinal + 1);
                 next.prefetchTemplate(supervisor);
             }
             // as the manifests' sidecar does, every follower replicates from the leader (ordinal 0 unless promoted)
             pod.start(ordinal == 0 ? null : pods.get(ordinal - 1),
                     ordinal == 0 ? null : replicationAddress(ordinal, leaderOrdinal()), phases);
         }
+    }
+
+    /** A pod of this cluster, which records its start for the snapshot being taken, if any. */
+    private LocalPod newPod(int ordinal) {
+        LocalPod pod = new LocalPod(env, ordinal, network.clientPort(ordinal));
+        if (capture != null) {
+            pod.recordFor(capture);
+        }
+        return pod;
     }
 
     /** The StatefulSet controller creates no pod while another is not Ready. */

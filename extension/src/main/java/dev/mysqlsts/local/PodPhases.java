@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 /**
  * How long each step of one pod's start took, in the order a StatefulSet pod goes through them: the
  * controller's readiness checks of the pods before it ({@code probe}), its volume's files ({@code copy}: the
- * template or a snapshot), the clone init container ({@code clone}), the server until its readiness probe passes
+ * template or a snapshot, and keeping a clone for a snapshot), the clone init container ({@code clone}), the server until its readiness probe passes
  * ({@code server start}), the sidecar's replication step ({@code sidecar}). Printed in the pod's Ready line and by
  * the startup benchmark, so the time above a bare server start has names.
  */

@@ -18,9 +18,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Snapshots of cloned starts: a second cluster of the same shape is restored from the first one's stopped data
- * directories, still pod by pod in order, and replicates from its own leader; with mysqlsts.snapshot=false every
- * follower is cloned.
+ * Snapshots of cloned starts: a second cluster of the same shape restores its followers from the first one's clones,
+ * still pod by pod in order, and they replicate from its own leader; a snapshot that does not fit the new leader is
+ * dropped and the followers cloned; with mysqlsts.snapshot=false every follower is cloned.
  */
 class ClusterSnapshotTest {
 
@@ -32,7 +32,7 @@ class ClusterSnapshotTest {
         LocalStatefulSet cluster = LocalClusters.start(3);
         try {
             List<PodPhases> phases = cluster.startPhases();
-            assertEquals("restored from a snapshot of a cloned start: new data directory", phases.get(0).origin());
+            assertEquals("new data directory", phases.get(0).origin());
             for (int ordinal = 1; ordinal < 3; ordinal++) {
                 PodPhases pod = phases.get(ordinal);
                 assertTrue(pod.origin().startsWith("restored from a snapshot of a cloned start: cloned from mysql-"
@@ -64,15 +64,51 @@ class ClusterSnapshotTest {
         try {
             Path snapshot = cluster.env().snapshots().find(cluster.env(), 3).orElseThrow().dir();
             Map<Path, String> before = definitions(snapshot);
-            // table definitions are hard-linked from the snapshot: these rewrite linked .frm files on every pod
+            // table definitions are hard-linked from the snapshot: these rewrite linked .frm files on the followers
             Sql.execute(cluster.endpoint(0).adminJdbcUrl(), TIMEOUT,
                     "ALTER TABLE mysql.time_zone_name COMMENT = 'changed by a test'",
                     "ALTER TABLE mysql.help_topic COMMENT = 'changed by a test'");
             new StatefulSetCluster(cluster).awaitReplicationCaughtUp();
             assertEquals(before, definitions(snapshot));
-            Path definition = Path.of("mysql-0", "mysql", "time_zone_name.frm");
-            assertFalse(before.get(definition).equals(digest(cluster.pod(0).directory().data()
-                    .resolve("mysql").resolve("time_zone_name.frm"))), "the ALTER rewrote mysql-0's own definition");
+            Path definition = Path.of("mysql-1", "mysql", "time_zone_name.frm");
+            assertFalse(before.get(definition).equals(digest(cluster.pod(1).directory().data()
+                    .resolve("mysql").resolve("time_zone_name.frm"))), "the ALTER rewrote mysql-1's own definition");
+        } finally {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aSnapshotWhoseCoordinatesDoNotFitTheNewLeaderIsDroppedAndTheFollowersRebuilt() throws Exception {
+        LocalStatefulSet first = LocalClusters.start(3); // takes the snapshot, or restores it
+        ClusterSnapshots.Snapshot snapshot = first.env().snapshots().find(first.env(), 3).orElseThrow();
+        first.close();
+        // as if the snapshot's leader had written 4000 bytes more to its binary log than a new leader does
+        String position = Long.toString(snapshot.leaderEnd().position());
+        String moved = Long.toString(snapshot.leaderEnd().position() + 4000);
+        List<Path> coordinates;
+        try (Stream<Path> files = Files.walk(snapshot.dir())) {
+            coordinates = files.filter(file -> List.of("leader-binlog.txt", "xtrabackup_binlog_info",
+                    "xtrabackup_slave_info", LogicalClone.CHANGE_MASTER_FILE).contains(file.getFileName().toString()))
+                    .toList();
+        }
+        assertEquals(3, coordinates.size(), coordinates.toString());
+        for (Path file : coordinates) {
+            Files.writeString(file, Files.readString(file).replaceAll("\\b" + position + "\\b", moved));
+        }
+
+        LocalStatefulSet cluster = LocalClusters.start(3);
+        try {
+            assertTrue(cluster.env().snapshots().find(cluster.env(), 3).isEmpty(), "the snapshot that did not fit is dropped");
+            Sql.execute(cluster.endpoint(0).adminJdbcUrl(), TIMEOUT, "CREATE DATABASE after_rebuild");
+            new StatefulSetCluster(cluster).awaitReplicationCaughtUp();
+            for (int ordinal = 1; ordinal < 3; ordinal++) {
+                Map<String, String> status = Sql.rows(cluster.endpoint(ordinal).adminJdbcUrl(), TIMEOUT,
+                        "SHOW SLAVE STATUS").get(0);
+                assertEquals("Yes", status.get("Slave_IO_Running"), status.toString());
+                assertEquals(1, Sql.rows(cluster.endpoint(ordinal).adminJdbcUrl(), TIMEOUT,
+                        "SHOW DATABASES LIKE 'after_rebuild'").size(), "mysql-" + ordinal + " has the leader's write");
+            }
         } finally {
             cluster.close();
         }

@@ -27,10 +27,18 @@ public final class StartupFigures {
     private StartupFigures() {
     }
 
-    public static Round measure(ClusterSpec spec, Settings settings) {
+    /**
+     * @param forgetSnapshot drop the snapshot of the cluster's shape afterwards, so that the next start of this shape
+     *                       is a first one again
+     */
+    public static Round measure(ClusterSpec spec, Settings settings, boolean forgetSnapshot) {
         long started = System.nanoTime();
         LocalStatefulSet cluster = (LocalStatefulSet) new LocalBackend().start(spec, settings);
         long clusterMillis = (System.nanoTime() - started) / 1_000_000;
+        PodEnvironment env = cluster.env();
+        if (forgetSnapshot && env.snapshots() != null) {
+            env.snapshots().find(env, spec.replicas()).ifPresent(env.snapshots()::forget);
+        }
         try {
             List<String> pods = new ArrayList<>();
             List<PodPhases> phases = cluster.startPhases();
