@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -94,12 +96,15 @@ final class ClusterSnapshots {
     record BinlogEnd(String file, long position, String gtid) {
 
         static BinlogEnd of(PodEndpoint leader) {
-            String url = leader.adminJdbcUrl();
-            Duration timeout = Duration.ofSeconds(10);
-            Optional<Map<String, String>> status = Sql.rows(url, timeout, "SHOW MASTER STATUS").stream().findFirst();
-            String gtid = Sql.rows(url, timeout, "SELECT @@gtid_binlog_pos AS pos").get(0).get("pos");
-            return new BinlogEnd(status.map(row -> row.get("File")).orElse(""),
-                    status.map(row -> Long.parseLong(row.get("Position"))).orElse(0L), gtid == null ? "" : gtid);
+            try (Connection connection = Sql.connect(leader.adminJdbcUrl(), Duration.ofSeconds(10))) {
+                Optional<Map<String, String>> status = Sql.rows(connection, "SHOW MASTER STATUS").stream().findFirst();
+                String gtid = Sql.rows(connection, "SELECT @@gtid_binlog_pos AS pos").get(0).get("pos");
+                return new BinlogEnd(status.map(row -> row.get("File")).orElse(""),
+                        status.map(row -> Long.parseLong(row.get("Position"))).orElse(0L), gtid == null ? "" : gtid);
+            } catch (SQLException e) {
+                throw new LocalBackendException("could not read where the binary log of " + leader.name() + " ends: "
+                        + e.getMessage(), e);
+            }
         }
 
         static BinlogEnd parse(String line) {

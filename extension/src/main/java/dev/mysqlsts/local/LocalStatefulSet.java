@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
@@ -91,49 +92,40 @@ final class LocalStatefulSet implements RunningStatefulSet {
             return thread;
         });
         try {
-            List<LocalPod> restored = new ArrayList<>();
-            restored.add(newPod(0));
-            for (int ordinal = 1; ordinal < replicas; ordinal++) {
-                LocalPod pod = newPod(ordinal);
-                PodDirectory dir = pod.directory();
-                Path from = snapshot.data(pod.name());
-                pod.restoreFrom(CompletableFuture.runAsync(() -> {
-                    try {
-                        Files.createDirectories(dir.root());
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                    env.volumes().provision(from, dir.data(), dir.consoleLog());
-                }, copier), snapshot.origin(ordinal));
-                restored.add(pod);
-            }
-            copier.execute(() -> {
-                for (int follower = 1; follower < replicas; follower++) {
-                    network.linkPort(follower, 0);
-                }
-            });
+            List<LocalPod> restored = podsWithRestoredVolumes(snapshot, replicas, copier);
+            CompletableFuture<ClusterSnapshots.BinlogEnd> leaderEnd;
             if (env.spec().parallel()) {
                 synchronized (this) {
                     pods.addAll(restored);
                 }
                 runAll(restored);
+                leaderEnd = CompletableFuture.completedFuture(ClusterSnapshots.BinlogEnd.of(pod(0).serverEndpoint()));
             } else {
+                pods.add(restored.get(0));
+                restored.get(0).start(null, null, new PodPhases());
+                // read beside the followers' starts, which it does not change (they write nothing to the leader)
+                leaderEnd = CompletableFuture.supplyAsync(() -> ClusterSnapshots.BinlogEnd.of(pod(0).serverEndpoint()),
+                        env.supervisor());
                 // each start returns once the pod's readiness probe passed: the next one starts only then
-                for (LocalPod pod : restored) {
-                    int ordinal = pod.ordinal();
+                for (LocalPod pod : restored.subList(1, replicas)) {
                     pods.add(pod);
-                    pod.start(null, ordinal == 0 ? null : replicationAddress(ordinal, 0), new PodPhases());
+                    pod.start(null, replicationAddress(pod.ordinal(), 0), new PodPhases());
                 }
             }
-            ClusterSnapshots.BinlogEnd leaderEnd = ClusterSnapshots.BinlogEnd.of(pod(0).serverEndpoint());
             for (LocalPod pod : restored) {
                 pod.awaitSidecar(env.startupTimeout());
             }
+            ClusterSnapshots.BinlogEnd end;
+            try {
+                end = leaderEnd.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+            }
             String how = "restored from a snapshot of a cloned start, " + snapshot.dir();
-            if (!leaderEnd.equals(snapshot.leaderEnd())) {
+            if (!end.equals(snapshot.leaderEnd())) {
                 LOG.warn("cluster {}: {}'s binary log ends at {}, the snapshot's leader's ended at {}: the restored "
                         + "followers' coordinates do not fit it, so they are rebuilt and the snapshot {} is dropped",
-                        env.clusterName(), pod(0).name(), leaderEnd, snapshot.leaderEnd(), snapshot.dir());
+                        env.clusterName(), pod(0).name(), end, snapshot.leaderEnd(), snapshot.dir());
                 env.snapshots().forget(snapshot);
                 for (int ordinal = 1; ordinal < replicas; ordinal++) {
                     rebuild(ordinal, 0);
@@ -144,6 +136,35 @@ final class LocalStatefulSet implements RunningStatefulSet {
         } finally {
             copier.shutdownNow();
         }
+    }
+
+    /**
+     * The pods of a restore: ordinal 0 without a volume yet (its start makes a new one), each follower with its volume
+     * being copied from the snapshot by {@code copier}, which then makes the followers' replication links.
+     */
+    private List<LocalPod> podsWithRestoredVolumes(ClusterSnapshots.Snapshot snapshot, int replicas, Executor copier) {
+        List<LocalPod> restored = new ArrayList<>();
+        restored.add(newPod(0));
+        for (int ordinal = 1; ordinal < replicas; ordinal++) {
+            LocalPod pod = newPod(ordinal);
+            PodDirectory dir = pod.directory();
+            Path from = snapshot.data(pod.name());
+            pod.restoreFrom(CompletableFuture.runAsync(() -> {
+                try {
+                    Files.createDirectories(dir.root());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                env.volumes().provision(from, dir.data(), dir.consoleLog());
+            }, copier), snapshot.origin(ordinal));
+            restored.add(pod);
+        }
+        copier.execute(() -> {
+            for (int follower = 1; follower < replicas; follower++) {
+                network.linkPort(follower, 0);
+            }
+        });
+        return restored;
     }
 
     /** podManagementPolicy: Parallel: every pod is created at once; a follower's clone waits for its source. */
