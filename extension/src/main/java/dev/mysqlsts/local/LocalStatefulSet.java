@@ -92,20 +92,26 @@ final class LocalStatefulSet implements RunningStatefulSet {
             return thread;
         });
         try {
-            List<LocalPod> restored = podsWithRestoredVolumes(snapshot, replicas, copier);
+            LocalPod leader = newPod(0);
+            // the followers, their volumes and their replication links are made while ordinal 0 starts
+            CompletableFuture<List<LocalPod>> followers = CompletableFuture.supplyAsync(
+                    () -> followersWithRestoredVolumes(snapshot, replicas, copier), copier);
+            List<LocalPod> restored = new ArrayList<>(List.of(leader));
             CompletableFuture<ClusterSnapshots.BinlogEnd> leaderEnd;
             if (env.spec().parallel()) {
+                restored.addAll(join(followers));
                 synchronized (this) {
                     pods.addAll(restored);
                 }
                 runAll(restored);
-                leaderEnd = CompletableFuture.completedFuture(ClusterSnapshots.BinlogEnd.of(pod(0).serverEndpoint()));
+                leaderEnd = CompletableFuture.completedFuture(ClusterSnapshots.BinlogEnd.of(leader.serverEndpoint()));
             } else {
-                pods.add(restored.get(0));
-                restored.get(0).start(null, null, new PodPhases());
-                // read beside the followers' starts, which it does not change (they write nothing to the leader)
-                leaderEnd = CompletableFuture.supplyAsync(() -> ClusterSnapshots.BinlogEnd.of(pod(0).serverEndpoint()),
+                pods.add(leader);
+                leader.start(null, null, new PodPhases());
+                // read beside the followers' starts, which do not change it (they write nothing to the leader)
+                leaderEnd = CompletableFuture.supplyAsync(() -> ClusterSnapshots.BinlogEnd.of(leader.serverEndpoint()),
                         env.supervisor());
+                restored.addAll(join(followers));
                 // each start returns once the pod's readiness probe passed: the next one starts only then
                 for (LocalPod pod : restored.subList(1, replicas)) {
                     pods.add(pod);
@@ -115,12 +121,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
             for (LocalPod pod : restored) {
                 pod.awaitSidecar(env.startupTimeout());
             }
-            ClusterSnapshots.BinlogEnd end;
-            try {
-                end = leaderEnd.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-            }
+            ClusterSnapshots.BinlogEnd end = join(leaderEnd);
             String how = "restored from a snapshot of a cloned start, " + snapshot.dir();
             if (!end.equals(snapshot.leaderEnd())) {
                 LOG.warn("cluster {}: {}'s binary log ends at {}, the snapshot's leader's ended at {}: the restored "
@@ -139,12 +140,12 @@ final class LocalStatefulSet implements RunningStatefulSet {
     }
 
     /**
-     * The pods of a restore: ordinal 0 without a volume yet (its start makes a new one), each follower with its volume
-     * being copied from the snapshot by {@code copier}, which then makes the followers' replication links.
+     * The followers of a restore, each with its volume being copied from the snapshot by {@code copier}, which then
+     * makes their replication links.
      */
-    private List<LocalPod> podsWithRestoredVolumes(ClusterSnapshots.Snapshot snapshot, int replicas, Executor copier) {
-        List<LocalPod> restored = new ArrayList<>();
-        restored.add(newPod(0));
+    private List<LocalPod> followersWithRestoredVolumes(ClusterSnapshots.Snapshot snapshot, int replicas,
+                                                        Executor copier) {
+        List<LocalPod> followers = new ArrayList<>();
         for (int ordinal = 1; ordinal < replicas; ordinal++) {
             LocalPod pod = newPod(ordinal);
             PodDirectory dir = pod.directory();
@@ -157,14 +158,23 @@ final class LocalStatefulSet implements RunningStatefulSet {
                 }
                 env.volumes().provision(from, dir.data(), dir.consoleLog());
             }, copier), snapshot.origin(ordinal));
-            restored.add(pod);
+            followers.add(pod);
         }
         copier.execute(() -> {
             for (int follower = 1; follower < replicas; follower++) {
                 network.linkPort(follower, 0);
             }
         });
-        return restored;
+        return followers;
+    }
+
+    /** The value of a step that ran in the background, or what it threw. */
+    private static <T> T join(CompletableFuture<T> step) {
+        try {
+            return step.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
     }
 
     /** podManagementPolicy: Parallel: every pod is created at once; a follower's clone waits for its source. */
@@ -192,11 +202,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
                         }
                     }));
         }
-        try {
-            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-        }
+        join(CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)));
     }
 
     /**

@@ -130,6 +130,30 @@ class ManifestDrivenStartTest {
     }
 
     @Test
+    void parallelPodsRestoredFromASnapshotStillStartAtOnceAndReplicate() {
+        start("parallel-server-id").close(); // takes the snapshot of this shape, unless an earlier run did
+        LocalStatefulSet cluster = start("parallel-server-id");
+        try {
+            List<PodPhases> phases = cluster.startPhases();
+            for (int ordinal = 1; ordinal < 3; ordinal++) {
+                assertTrue(phases.get(ordinal).origin().startsWith("restored from a snapshot of a cloned start"),
+                        phases.get(ordinal).origin());
+                assertTrue(phases.get(ordinal).beganAt().isBefore(phases.get(0).readyAt()),
+                        "mysql-" + ordinal + " began at " + phases.get(ordinal).beganAt() + ", before mysql-0 was Ready at "
+                                + phases.get(0).readyAt());
+            }
+            Sql.execute(cluster.endpoint(0).adminJdbcUrl(), TIMEOUT, "CREATE DATABASE parallel_restored");
+            new StatefulSetCluster(cluster).awaitReplicationCaughtUp();
+            for (int ordinal : List.of(1, 2)) {
+                assertEquals(1, Sql.rows(cluster.endpoint(ordinal).adminJdbcUrl(), TIMEOUT,
+                        "SHOW DATABASES LIKE 'parallel_restored'").size(), "mysql-" + ordinal + " replicates");
+            }
+        } finally {
+            cluster.close();
+        }
+    }
+
+    @Test
     void orderedReadyPodsStartOnlyAfterThePreviousIsReady() {
         LocalStatefulSet cluster = start("seed");
         try {
