@@ -23,20 +23,26 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * Snapshots of cloned starts. While a cluster of a new shape starts the faithful way (each follower cloned from the
  * previous ordinal), what each follower's clone hands to its server is kept: the prepared mariabackup directory, or
- * for a lean logical clone the template and the coordinates file. Nothing is stopped for it. Keyed by everything
- * that shapes the pods' data (server binary and version, clone mode, StatefulSet name, replicas, the translated
- * ConfigMap files, the sidecar's replication options, the server-id formula), a later cluster of the same shape
- * starts ordinal 0 on a new data directory as always and its followers on their kept clones, whose sidecars then
- * replicate from the coordinates the clones carry, as after a clone; each Ready line says "restored from a snapshot
- * of a cloned start". Property {@value #PROPERTY}: {@code true} (default) or {@code false} for tests of the clone
- * itself.
+ * for a lean logical clone the template and the coordinates file. Nothing is stopped for it. When that cluster stops,
+ * each kept clone is started once with its pod's config, as its pod's first start did (InnoDB grows a prepared
+ * backup's small redo log to the configured size then), and the snapshot is stored. Keyed by everything that shapes
+ * the pods' data (server binary and version, clone mode, StatefulSet name, replicas, the translated ConfigMap files,
+ * the sidecar's replication options, the server-id formula), a later cluster of the same shape starts ordinal 0 on a
+ * new data directory as always and its followers on their kept clones, whose sidecars then replicate from the
+ * coordinates the clones carry, as after a clone; each Ready line says "restored from a snapshot of a cloned start".
+ * Property {@value #PROPERTY}: {@code true} (default) or {@code false} for tests of the clone itself.
  *
  * <p>A kept clone fits a new leader because a leader started on the template writes the same start events to its
  * binary log: the snapshot records where the leader's binary log ended while its followers cloned ({@link BinlogEnd})
@@ -47,7 +53,7 @@ final class ClusterSnapshots {
 
     static final String PROPERTY = "mysqlsts.snapshot";
     /** Bump when what a snapshot holds or how it is used changes, so older snapshots are not used. */
-    private static final String FORMAT = "s2";
+    private static final String FORMAT = "s3";
     private static final String ORIGINS = "origins.txt";
     private static final String LEADER_BINLOG = "leader-binlog.txt";
     private static final String STAGING = ".creating-";
@@ -76,13 +82,13 @@ final class ClusterSnapshots {
     /**
      * A restorable snapshot.
      *
-     * @param dir       holds one data directory per follower, named like the pod
+     * @param dir       holds one directory per follower, named like the pod, with its data directory
      * @param origins   how each follower (ordinal 1, 2...) got its data in the start the snapshot was taken of
      * @param leaderEnd where the leader's binary log ended while the followers cloned
      */
     record Snapshot(Path dir, List<String> origins, BinlogEnd leaderEnd) {
         Path data(String podName) {
-            return dir.resolve(podName);
+            return dir.resolve(podName).resolve("data");
         }
 
         String origin(int ordinal) {
@@ -128,11 +134,13 @@ final class ClusterSnapshots {
         try {
             List<String> origins = Files.readAllLines(dir.resolve(ORIGINS), StandardCharsets.UTF_8);
             BinlogEnd leaderEnd = BinlogEnd.parse(Files.readString(dir.resolve(LEADER_BINLOG)));
-            if (origins.size() != replicas - 1) {
+            Snapshot snapshot = new Snapshot(dir, origins, leaderEnd);
+            if (origins.size() != replicas - 1 || IntStream.range(1, replicas)
+                    .anyMatch(ordinal -> !Files.isDirectory(snapshot.data(env.spec().podName(ordinal))))) {
                 return Optional.empty();
             }
             Files.setLastModifiedTime(dir, FileTime.from(Instant.now()));
-            return Optional.of(new Snapshot(dir, origins, leaderEnd));
+            return Optional.of(snapshot);
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // none, or half removed by another JVM
         }
@@ -169,7 +177,8 @@ final class ClusterSnapshots {
 
     /**
      * One cloned start being recorded: the pods call {@link #leaderReady} and {@link #keepClone} or
-     * {@link #keepLeanClone} as they start, then {@link #finish} stores the snapshot, or {@link #abandon} drops it.
+     * {@link #keepLeanClone} as they start, {@link #finish} checks and completes what was kept once they are Ready,
+     * {@link #store} stores it when the cluster has stopped, or {@link #abandon} drops it.
      */
     final class Capture {
 
@@ -178,6 +187,7 @@ final class ClusterSnapshots {
         private final Map<String, String> leanCoordinates = new ConcurrentHashMap<>();
         private volatile Path staging;
         private volatile BinlogEnd leaderEnd;
+        private volatile boolean finished;
         private final AtomicLong copying = new AtomicLong();
 
         private Capture(PodEnvironment env, Path target) {
@@ -193,7 +203,7 @@ final class ClusterSnapshots {
         /** A physical clone is prepared and its server not started yet: its directory is copied as it is now. */
         void keepClone(LocalPod follower) {
             long started = System.nanoTime();
-            Directories.provision(follower.directory().data(), staging().resolve(follower.name()),
+            Directories.provision(follower.directory().data(), kept(follower.name()).data(),
                     follower.directory().consoleLog());
             copying.addAndGet(System.nanoTime() - started);
         }
@@ -209,7 +219,7 @@ final class ClusterSnapshots {
         }
 
         /**
-         * Stores the snapshot once every pod is Ready.
+         * Checks and completes what was kept, once every pod is Ready.
          *
          * @return what happened, for the cluster's ready line
          */
@@ -224,38 +234,116 @@ final class ClusterSnapshots {
                 }
                 List<String> origins = new ArrayList<>();
                 for (LocalPod pod : pods.subList(1, pods.size())) {
-                    Path data = staging().resolve(pod.name());
-                    String coordinates = leanCoordinates.get(pod.name());
-                    if (coordinates != null) {
-                        Directories.provision(env.template(), data, pod.directory().consoleLog());
-                        Files.writeString(data.resolve(LogicalClone.CHANGE_MASTER_FILE), coordinates);
-                    } else if (!Files.isDirectory(data)) {
+                    if (!leanCoordinates.containsKey(pod.name()) && !Files.isDirectory(kept(pod.name()).data())) {
                         return abandon("no snapshot taken: " + pod.name() + "'s clone loaded a dump into its running "
                                 + "server, so there was no data directory to keep before it started");
                     }
                     origins.add(pod.dataOrigin());
                 }
-                Files.write(staging.resolve(ORIGINS), origins, StandardCharsets.UTF_8);
-                Files.writeString(staging.resolve(LEADER_BINLOG), leaderEnd.format());
+                Files.write(staging().resolve(ORIGINS), origins, StandardCharsets.UTF_8);
+                Files.writeString(staging().resolve(LEADER_BINLOG), leaderEnd.format());
+                finished = true;
+                long millis = (copying.get() + System.nanoTime() - started) / 1_000_000;
+                return "kept the clones for a snapshot of this shape, stored when the cluster stops (" + millis
+                        + " ms; " + PROPERTY + "=false turns snapshots off)";
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not keep a snapshot in " + root, e);
+            } catch (RuntimeException e) {
+                abandon(e.getMessage());
+                throw e;
+            }
+        }
+
+        /** Whether {@link #finish} kept a snapshot to store. */
+        boolean finished() {
+            return finished;
+        }
+
+        /**
+         * After the cluster stopped: starts each kept clone once, as its pod's first start did, and stores the
+         * snapshot. A snapshot that cannot be stored is dropped; the next cluster of this shape clones.
+         *
+         * @return what happened, for the log
+         */
+        String store() {
+            long started = System.nanoTime();
+            try {
+                List<CompletableFuture<Void>> starts = new ArrayList<>();
+                for (int ordinal = 1; ordinal < env.spec().replicas(); ordinal++) {
+                    int follower = ordinal;
+                    starts.add(CompletableFuture.runAsync(() -> startOnce(follower)));
+                }
+                CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
                 try {
                     Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
                 } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
                     return abandon("another JVM stored the snapshot of this shape first");
                 } catch (IOException e) {
                     if (!Files.exists(target)) {
-                        throw e;
+                        throw new UncheckedIOException(e);
                     }
                     return abandon("another JVM stored the snapshot of this shape first");
                 }
                 removeUnused();
-                long millis = (copying.get() + System.nanoTime() - started) / 1_000_000;
-                return "kept the clones as a snapshot for later clusters of this shape (" + millis + " ms of copies; "
-                        + PROPERTY + "=false turns snapshots off)";
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not store a snapshot in " + root, e);
+                // the first cluster to restore it moves these into place instead of copying on its start path
+                for (int ordinal = 1; ordinal < env.spec().replicas(); ordinal++) {
+                    env.volumes().fill(target.resolve(env.spec().podName(ordinal)).resolve("data"), 1,
+                            env.clusterDir(), env.clusterDir().resolve("spares.log"));
+                }
+                return "stored the snapshot of this shape in " + target + " (its followers' clones started once, "
+                        + "spare volumes made: " + (System.nanoTime() - started) / 1_000_000 + " ms)";
             } catch (RuntimeException e) {
-                abandon(e.getMessage());
-                throw e;
+                return abandon("no snapshot stored: " + e.getMessage());
+            }
+        }
+
+        /**
+         * The follower's first start on its kept clone (a lean logical clone's is the template and its coordinates),
+         * with its pod's config, until it answers; then a clean stop.
+         */
+        private void startOnce(int ordinal) {
+            String name = env.spec().podName(ordinal);
+            PodDirectory kept = kept(name);
+            String coordinates = leanCoordinates.get(name);
+            if (coordinates != null) {
+                Directories.provision(env.template(), kept.data(), kept.consoleLog());
+                try {
+                    Files.writeString(kept.data().resolve(LogicalClone.CHANGE_MASTER_FILE), coordinates);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            int port = Ports.free();
+            ServerConfig.writeConfD(kept, env.spec().serverId(ordinal), env.spec().followerConfig().key(),
+                    env.followerConfig());
+            ServerConfig.write(kept, env.binaries(), name, port, PodEnvironment.HARNESS_OPTIONS);
+            ServerProcess server = ServerProcess.start(env.binaries(), kept, env.clusterName() + "-snapshot-" + name,
+                    List.of());
+            try {
+                String url = new PodEndpoint(ordinal, name, "127.0.0.1", port, "root").jdbcUrl();
+                Awaitility.await(name + "'s kept clone start").atMost(env.startupTimeout())
+                        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(ReadinessProbe.STARTUP_POLL_MS))
+                        .failFast("its server exited", () -> !server.isAlive())
+                        .until(() -> env.probe().passes(url));
+            } catch (ConditionTimeoutException | TerminalFailureException e) {
+                throw new LocalBackendException("the kept clone of " + name + " did not start (" + e.getMessage()
+                        + "). Last lines of " + kept.errorLog() + ":\n" + Commands.tail(kept.errorLog(), 10), e);
+            } finally {
+                server.stop(Duration.ofSeconds(60));
+            }
+            try {
+                // the server allocated its whole redo log; a sparse copy keeps every later copy of it quick
+                Path sparse = kept.root().resolve("data-sparse");
+                Directories.provision(kept.data(), sparse, kept.consoleLog());
+                Directories.deleteRecursively(kept.data());
+                Files.move(sparse, kept.data());
+                // only the volume is kept
+                Directories.deleteRecursively(kept.confD());
+                for (Path file : List.of(kept.myCnf(), kept.errorLog(), kept.consoleLog())) {
+                    Files.deleteIfExists(file);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not keep the clone of " + name, e);
             }
         }
 
@@ -266,6 +354,11 @@ final class ClusterSnapshots {
                 Directories.deleteRecursively(kept);
             }
             return why;
+        }
+
+        /** Where the follower's kept clone is: its volume in {@code data/}, beside the files of its first start. */
+        private PodDirectory kept(String podName) {
+            return new PodDirectory(staging().resolve(podName));
         }
 
         private synchronized Path staging() {

@@ -31,6 +31,8 @@ final class LocalStatefulSet implements RunningStatefulSet {
     private boolean closed;
     /** The snapshot being taken of the cluster's first start, while it runs. */
     private ClusterSnapshots.Capture capture;
+    /** The snapshot taken of the cluster's start, stored when the cluster stops. */
+    private ClusterSnapshots.Capture unstored;
 
     LocalStatefulSet(PodEnvironment env, ExecutorService supervisor) {
         this.env = env;
@@ -76,7 +78,12 @@ final class LocalStatefulSet implements RunningStatefulSet {
             capture = null;
         }
         String how = env.spec().parallel() ? "cloned, " + ClusterSpec.PARALLEL : "cloned";
-        return taking == null ? how : how + "; " + taking.finish(snapshot());
+        if (taking == null) {
+            return how;
+        }
+        how += "; " + taking.finish(snapshot());
+        unstored = taking.finished() ? taking : null;
+        return how;
     }
 
     /**
@@ -398,6 +405,9 @@ final class LocalStatefulSet implements RunningStatefulSet {
                 .toArray(CompletableFuture[]::new)).join();
         supervisor.shutdownNow();
         network.close();
+        if (unstored != null) {
+            LOG.info("cluster {}: {}", name(), unstored.store());
+        }
         if (keepForDebugging) {
             LOG.warn("cluster {} stopped; its data directories and logs are kept for debugging in {}", name(),
                     Directories.keep(env.clusterDir()));

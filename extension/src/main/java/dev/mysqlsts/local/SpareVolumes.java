@@ -79,27 +79,30 @@ final class SpareVolumes {
      * onto the shelf whole.
      */
     void refill(Path scratch, Path log) {
-        made.forEach((pristine, count) -> {
-            if (!Files.isDirectory(pristine)) {
-                return;
-            }
-            Path shelf = shelf(pristine);
-            try {
-                Files.createDirectories(shelf);
-                for (long have = countSpares(shelf); have < count; have++) {
-                    Path filling = Files.createTempDirectory(scratch, "spare-");
-                    Path copy = filling.resolve("data");
-                    Directories.provision(pristine, copy, log);
-                    Files.move(copy, shelf.resolve("spare-" + UUID.randomUUID()), StandardCopyOption.ATOMIC_MOVE);
-                    Directories.deleteRecursively(filling);
-                }
-                Files.setLastModifiedTime(shelf, FileTime.from(Instant.now()));
-            } catch (IOException | UncheckedIOException e) {
-                // a spare only saves time: the next cluster copies instead
-            }
-        });
+        made.forEach((pristine, count) -> fill(pristine, count, scratch, log));
         made.clear();
         removeUnused();
+    }
+
+    /** Fills spares of {@code pristine} up to {@code count}, as {@link #refill} does. */
+    void fill(Path pristine, int count, Path scratch, Path log) {
+        if (!Files.isDirectory(pristine)) {
+            return;
+        }
+        Path shelf = shelf(pristine);
+        try {
+            Files.createDirectories(shelf);
+            for (long have = countSpares(shelf); have < count; have++) {
+                Path filling = Files.createTempDirectory(scratch, "spare-");
+                Path copy = filling.resolve("data");
+                Directories.provision(pristine, copy, log);
+                Files.move(copy, shelf.resolve("spare-" + UUID.randomUUID()), StandardCopyOption.ATOMIC_MOVE);
+                Directories.deleteRecursively(filling);
+            }
+            Files.setLastModifiedTime(shelf, FileTime.from(Instant.now()));
+        } catch (IOException | UncheckedIOException e) {
+            // a spare only saves time: the next cluster copies instead
+        }
     }
 
     private static long countSpares(Path shelf) throws IOException {

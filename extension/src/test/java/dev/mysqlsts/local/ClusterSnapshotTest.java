@@ -27,8 +27,8 @@ class ClusterSnapshotTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     @Test
-    void aClusterOfAShapeStartedBeforeIsRestoredInOrderAndReplicatesFromItsOwnLeader() {
-        LocalClusters.start(3).close(); // clones, and takes the snapshot unless an earlier run did
+    void aClusterOfAShapeStartedBeforeIsRestoredInOrderAndReplicatesFromItsOwnLeader() throws Exception {
+        LocalClusters.start(3).close(); // clones and keeps the clones, stored at close, unless an earlier run did
         LocalStatefulSet cluster = LocalClusters.start(3);
         try {
             List<PodPhases> phases = cluster.startPhases();
@@ -45,6 +45,10 @@ class ClusterSnapshotTest {
                 assertEquals(Integer.toString(cluster.replicationAddress(ordinal, 0).port()), status.get("Master_Port"),
                         "mysql-" + ordinal + " replicates from this cluster's mysql-0, not the snapshot's");
                 assertEquals("Yes", status.get("Slave_SQL_Running"), status.toString());
+                // the kept clone was started once when the snapshot was stored, as its pod's first start was
+                String errorLog = Files.readString(cluster.pod(ordinal).directory().errorLog());
+                assertFalse(errorLog.contains("Resizing redo log"), "mysql-" + ordinal + " redid its first start:\n"
+                        + errorLog);
             }
             Sql.execute(cluster.endpoint(0).adminJdbcUrl(), TIMEOUT, "CREATE DATABASE after_restore");
             new StatefulSetCluster(cluster).awaitReplicationCaughtUp();
@@ -70,7 +74,7 @@ class ClusterSnapshotTest {
                     "ALTER TABLE mysql.help_topic COMMENT = 'changed by a test'");
             new StatefulSetCluster(cluster).awaitReplicationCaughtUp();
             assertEquals(before, definitions(snapshot));
-            Path definition = Path.of("mysql-1", "mysql", "time_zone_name.frm");
+            Path definition = Path.of("mysql-1", "data", "mysql", "time_zone_name.frm");
             assertFalse(before.get(definition).equals(digest(cluster.pod(1).directory().data()
                     .resolve("mysql").resolve("time_zone_name.frm"))), "the ALTER rewrote mysql-1's own definition");
         } finally {
@@ -80,9 +84,9 @@ class ClusterSnapshotTest {
 
     @Test
     void aSnapshotWhoseCoordinatesDoNotFitTheNewLeaderIsDroppedAndTheFollowersRebuilt() throws Exception {
-        LocalStatefulSet first = LocalClusters.start(3); // takes the snapshot, or restores it
+        LocalStatefulSet first = LocalClusters.start(3);
+        first.close(); // stores the snapshot, unless it restored one
         ClusterSnapshots.Snapshot snapshot = first.env().snapshots().find(first.env(), 3).orElseThrow();
-        first.close();
         // as if the snapshot's leader had written 4000 bytes more to its binary log than a new leader does
         String position = Long.toString(snapshot.leaderEnd().position());
         String moved = Long.toString(snapshot.leaderEnd().position() + 4000);

@@ -36,9 +36,6 @@ public final class StartupFigures {
         LocalStatefulSet cluster = (LocalStatefulSet) new LocalBackend().start(spec, settings);
         long clusterMillis = (System.nanoTime() - started) / 1_000_000;
         PodEnvironment env = cluster.env();
-        if (forgetSnapshot && env.snapshots() != null) {
-            env.snapshots().find(env, spec.replicas()).ifPresent(env.snapshots()::forget);
-        }
         try {
             List<String> pods = new ArrayList<>();
             List<PodPhases> phases = cluster.startPhases();
@@ -48,6 +45,9 @@ public final class StartupFigures {
             return new Round(clusterMillis, floor(cluster), pods);
         } finally {
             cluster.close();
+            if (forgetSnapshot && env.snapshots() != null) {
+                env.snapshots().find(env, spec.replicas()).ifPresent(env.snapshots()::forget);
+            }
         }
     }
 
