@@ -3,7 +3,20 @@ package dev.mysqlsts.local;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * never its successor's, and a JVM killed while it starts a server cannot leave an unrecorded one behind: the
  * reaper first marks the run directory {@value #REAPED}, the starting process checks that mark after writing its
  * pid file, and either the reaper sees the file or the process sees the mark and does not start.
+ *
+ * <p>Should the watcher die with the JVM (a kill of the whole process group, the OOM killer), the next JVM cleans up:
+ * each JVM holds a lock on {@value #LOCK} in its run directory for its whole life (the kernel releases it when the
+ * process ends, whatever the PID namespace), and a run directory whose lock can be taken is abandoned: the servers
+ * still running on it are killed (recognized by the {@code --defaults-file} of that directory on their command line,
+ * so a reused pid is never hit) and the directory is removed.
  */
 final class ProcessReaper {
 
@@ -30,7 +49,13 @@ final class ProcessReaper {
             for f in "$1"/pids/*.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
             rm -rf "$1"
             """;
+    static final String LOCK = "lock";
+    private static final Pattern RUN_DIRECTORY = Pattern.compile("mysqlsts-\\d+-\\d+");
+    /** A run directory younger than this may be one whose JVM has not taken its lock yet. */
+    private static final Duration YOUNG = Duration.ofMinutes(1);
     private static ProcessReaper instance;
+    /** Held for the JVM's life, never closed: its lock says this run directory is in use. */
+    private static FileChannel lock;
 
     private final Path runDirectory;
     private final Process watcher;
@@ -46,6 +71,8 @@ final class ProcessReaper {
             try {
                 Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
                 Path run = Files.createTempDirectory(tmp, "mysqlsts-" + ProcessHandle.current().pid() + "-");
+                lock = FileChannel.open(run.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                lock.lock();
                 Files.createDirectories(run.resolve("pids"));
                 Process watcher = new ProcessBuilder("sh", "-c", SCRIPT, "mysqlsts-reaper", run.toString())
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -53,11 +80,68 @@ final class ProcessReaper {
                         .start();
                 instance = new ProcessReaper(run, watcher);
                 LOG.debug("run directory {}, reaper pid {}", run, watcher.pid());
+                Thread sweeper = new Thread(() -> removeAbandoned(tmp, run), "mysqlsts-abandoned-run-directories");
+                sweeper.setDaemon(true);
+                sweeper.start();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start the process reaper", e);
             }
         }
         return instance;
+    }
+
+    /**
+     * Removes the run directories under {@code tmp} that no living JVM holds (see the class comment), other than
+     * {@code own}, after killing the servers still running on them.
+     *
+     * @return the directories removed
+     */
+    static List<Path> removeAbandoned(Path tmp, Path own) {
+        List<Path> removed = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                if (!dir.equals(own) && RUN_DIRECTORY.matcher(dir.getFileName().toString()).matches()
+                        && Files.isRegularFile(dir.resolve(LOCK)) && Files.isWritable(dir.resolve(LOCK))
+                        && Files.getLastModifiedTime(dir).toInstant().isBefore(Instant.now().minus(YOUNG))
+                        && removeIfAbandoned(dir)) {
+                    removed.add(dir);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("could not look for abandoned run directories in {}", tmp, e);
+        }
+        return removed;
+    }
+
+    private static boolean removeIfAbandoned(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.WRITE);
+             FileLock held = channel.tryLock()) {
+            if (held == null) {
+                return false; // its JVM is alive
+            }
+            String marker = "--defaults-file=" + dir + "/";
+            List<ProcessHandle> servers = ProcessHandle.allProcesses()
+                    .filter(process -> process.info().arguments()
+                            .map(arguments -> Stream.of(arguments).anyMatch(argument -> argument.startsWith(marker)))
+                            .orElse(false))
+                    .toList();
+            servers.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle server : servers) {
+                server.onExit().get(10, TimeUnit.SECONDS);
+            }
+            Directories.deleteRecursively(dir);
+            LOG.info("removed {}, the run directory of a JVM that ended without its clean-up{}", dir,
+                    servers.isEmpty() ? "" : ", and killed the " + servers.size() + " server(s) still running on it");
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false; // held by this JVM
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("a server on the abandoned run directory {} did not exit; the directory is left", dir);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** This JVM's directory for clusters and pid files. */

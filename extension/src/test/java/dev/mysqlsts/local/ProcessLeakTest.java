@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -23,6 +25,11 @@ class ProcessLeakTest {
             List<ProcessHandle> servers = List.of(ProcessHandle.of(Long.parseLong(ready[1])).orElseThrow(),
                     ProcessHandle.of(Long.parseLong(ready[2])).orElseThrow());
             Path runDirectory = Path.of(ready[4]);
+            // the living child holds its run directory: another JVM's sweep leaves it, however old it looks
+            Files.setLastModifiedTime(runDirectory, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+            assertFalse(ProcessReaper.removeAbandoned(runDirectory.getParent(), ProcessReaper.get().runDirectory())
+                    .contains(runDirectory));
+            assertTrue(Files.exists(runDirectory) && servers.stream().allMatch(ChildJvm::running));
 
             child.killHard();
 

@@ -1,0 +1,77 @@
+package dev.mysqlsts.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run directory left by a JVM whose watcher died with it (a kill of the whole process group) is removed by the next
+ * JVM, with the servers still running on it; a directory a living JVM holds, or one just made, is left alone. The
+ * living-JVM case across processes is in {@link ProcessLeakTest}.
+ */
+class AbandonedRunDirectoriesTest {
+
+    @TempDir
+    Path tmp;
+    private Process server;
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.destroyForcibly();
+        }
+    }
+
+    /** A process whose command line names a my.cnf under the run directory, as a pod's server does. */
+    private Process serverOn(Path run) throws Exception {
+        Path cnf = Files.createDirectories(run.resolve("mysql-123").resolve("mysql-0")).resolve("my.cnf");
+        server = new ProcessBuilder("sh", "-c", "sleep 300; :", "--defaults-file=" + cnf).start();
+        return server;
+    }
+
+    private Path runDirectory(String name, Duration age) throws Exception {
+        Path run = Files.createDirectories(tmp.resolve(name));
+        Files.createFile(run.resolve(ProcessReaper.LOCK));
+        Files.setLastModifiedTime(run, FileTime.from(Instant.now().minus(age)));
+        return run;
+    }
+
+    @Test
+    void aRunDirectoryNoJvmHoldsIsRemovedAndItsServersKilled() throws Exception {
+        Path run = runDirectory("mysqlsts-999999-1", Duration.ZERO);
+        Process orphan = serverOn(run);
+        Files.setLastModifiedTime(run, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+
+        assertEquals(List.of(run), ProcessReaper.removeAbandoned(tmp, tmp.resolve("own")));
+        assertFalse(Files.exists(run));
+        assertTrue(orphan.waitFor(10, TimeUnit.SECONDS), "the server on the abandoned directory was killed");
+    }
+
+    @Test
+    void aRunDirectoryHeldOrJustMadeIsLeftAlone() throws Exception {
+        Path held = runDirectory("mysqlsts-999999-2", Duration.ofMinutes(5));
+        Path young = runDirectory("mysqlsts-999999-3", Duration.ZERO);
+        Path stranger = Files.createDirectories(tmp.resolve("mysqlsts-spares-someone"));
+        Process running = serverOn(held);
+        Files.setLastModifiedTime(held, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+        try (FileChannel channel = FileChannel.open(held.resolve(ProcessReaper.LOCK), StandardOpenOption.WRITE);
+             var lock = channel.lock()) {
+            assertEquals(List.of(), ProcessReaper.removeAbandoned(tmp, tmp.resolve("own")));
+        }
+        assertTrue(Files.exists(held) && Files.exists(young) && Files.exists(stranger));
+        assertTrue(running.isAlive(), "a held directory's server runs on");
+    }
+}
