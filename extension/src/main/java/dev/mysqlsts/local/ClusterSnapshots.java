@@ -27,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
@@ -284,7 +283,10 @@ final class ClusterSnapshots {
                     }
                     return abandon("another JVM stored the snapshot of this shape first");
                 }
-                removeUnused();
+                // snapshots no cluster restored for UNUSED_FOR (older formats and manifests since changed among them),
+                // and what a JVM that died while storing one left
+                Directories.deleteUnused(root, dir -> dir.getFileName().toString().contains(STAGING)
+                        ? Duration.ofHours(1) : UNUSED_FOR);
                 // the first cluster to restore it moves these into place instead of copying on its start path
                 for (int ordinal = 1; ordinal < env.spec().replicas(); ordinal++) {
                     env.volumes().fill(target.resolve(env.spec().podName(ordinal)).resolve("data"), 1,
@@ -371,25 +373,6 @@ final class ClusterSnapshots {
                 }
             }
             return staging;
-        }
-    }
-
-    /**
-     * Removes snapshots no cluster restored for {@link #UNUSED_FOR} (older formats and manifests since changed among
-     * them) and what a JVM that died while storing one left.
-     */
-    private void removeUnused() {
-        Instant unused = Instant.now().minus(UNUSED_FOR);
-        Instant abandoned = Instant.now().minus(Duration.ofHours(1));
-        try (Stream<Path> snapshots = Files.list(root)) {
-            for (Path dir : (Iterable<Path>) snapshots::iterator) {
-                Instant used = Files.getLastModifiedTime(dir).toInstant();
-                if (used.isBefore(dir.getFileName().toString().contains(STAGING) ? abandoned : unused)) {
-                    Directories.deleteRecursively(dir);
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // removed another time
         }
     }
 }

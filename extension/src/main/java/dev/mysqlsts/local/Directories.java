@@ -29,6 +29,23 @@ final class Directories {
     }
 
     /**
+     * Deletes each entry of {@code root} not modified for longer than {@code maxAge} says for it; what cannot be read
+     * or deleted now is left for another time.
+     */
+    static void deleteUnused(Path root, java.util.function.Function<Path, Duration> maxAge) {
+        java.time.Instant now = java.time.Instant.now();
+        try (Stream<Path> entries = Files.list(root)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                if (Files.getLastModifiedTime(entry).toInstant().isBefore(now.minus(maxAge.apply(entry)))) {
+                    deleteRecursively(entry);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // removed another time
+        }
+    }
+
+    /**
      * Moves a directory out of the JVM's run directory (which is removed when the JVM ends) to
      * {@code <java.io.tmpdir>/mysqlsts-kept-<user>/}, where a person can look at it after the build.
      *

@@ -113,18 +113,23 @@ final class ProcessReaper {
         return removed;
     }
 
+    /** The processes whose {@code --defaults-file} lies under {@code dir}: servers of pods under it, whoever started them. */
+    static List<ProcessHandle> serversUnder(Path dir) {
+        String marker = "--defaults-file=" + dir + "/";
+        return ProcessHandle.allProcesses()
+                .filter(process -> process.info().arguments()
+                        .map(arguments -> Stream.of(arguments).anyMatch(argument -> argument.startsWith(marker)))
+                        .orElse(false))
+                .toList();
+    }
+
     private static boolean removeIfAbandoned(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.WRITE);
              FileLock held = channel.tryLock()) {
             if (held == null) {
                 return false; // its JVM is alive
             }
-            String marker = "--defaults-file=" + dir + "/";
-            List<ProcessHandle> servers = ProcessHandle.allProcesses()
-                    .filter(process -> process.info().arguments()
-                            .map(arguments -> Stream.of(arguments).anyMatch(argument -> argument.startsWith(marker)))
-                            .orElse(false))
-                    .toList();
+            List<ProcessHandle> servers = serversUnder(dir);
             servers.forEach(ProcessHandle::destroyForcibly);
             for (ProcessHandle server : servers) {
                 server.onExit().get(10, TimeUnit.SECONDS);

@@ -81,7 +81,7 @@ final class SpareVolumes {
     void refill(Path scratch, Path log) {
         made.forEach((pristine, count) -> fill(pristine, count, scratch, log));
         made.clear();
-        removeUnused();
+        Directories.deleteUnused(root, shelf -> UNUSED_FOR);
     }
 
     /** Fills spares of {@code pristine} up to {@code count}, as {@link #refill} does. */
@@ -108,19 +108,6 @@ final class SpareVolumes {
     private static long countSpares(Path shelf) throws IOException {
         try (Stream<Path> spares = Files.list(shelf)) {
             return spares.count();
-        }
-    }
-
-    private void removeUnused() {
-        Instant cutoff = Instant.now().minus(UNUSED_FOR);
-        try (Stream<Path> shelves = Files.list(root)) {
-            for (Path shelf : (Iterable<Path>) shelves::iterator) {
-                if (Files.getLastModifiedTime(shelf).toInstant().isBefore(cutoff)) {
-                    Directories.deleteRecursively(shelf);
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // removed another time
         }
     }
 

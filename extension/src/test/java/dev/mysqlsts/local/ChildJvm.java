@@ -120,10 +120,6 @@ final class ChildJvm implements AutoCloseable {
 
     /** Running server processes started from a data directory under {@code dir} (their {@code --defaults-file}). */
     static List<ProcessHandle> serversUnder(Path dir) {
-        String marker = "--defaults-file=" + dir;
-        return ProcessHandle.allProcesses().filter(ChildJvm::running)
-                .filter(p -> p.info().arguments().map(args -> Stream.of(args).anyMatch(a -> a.startsWith(marker)))
-                        .orElse(false))
-                .toList();
+        return ProcessReaper.serversUnder(dir).stream().filter(ChildJvm::running).toList();
     }
 }
