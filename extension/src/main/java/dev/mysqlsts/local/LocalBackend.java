@@ -40,6 +40,7 @@ public final class LocalBackend implements StatefulSetBackend {
 
     @Override
     public RunningStatefulSet start(ClusterSpec spec, Settings settings) {
+        Stores stores = Stores.of(settings);
         ServerBinaries binaries = new ServerBinariesLocator(settings).locate();
         String clusterName = spec.statefulSetName() + "#" + CLUSTERS.incrementAndGet();
         ConfigTranslator translator = new ConfigTranslator(
@@ -52,12 +53,12 @@ public final class LocalBackend implements StatefulSetBackend {
         follower.notes().forEach(note -> LOG.info("cluster {}: {}", clusterName, note));
         boolean physicalClone = physicalClone(settings, binaries);
         Duration startupTimeout = settings.duration(STARTUP_TIMEOUT, Duration.ofSeconds(60));
-        Path template = DataDirTemplate.ensure(binaries, CacheDirectory.of(settings));
+        Path template = DataDirTemplate.ensure(binaries, stores.cacheDir());
 
         ExecutorService supervisor = LocalStatefulSet.newSupervisor(clusterName);
         PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, template, createClusterDirectory(spec),
                 leader.text(), follower.text(), new ReadinessProbe(spec.readiness()), physicalClone, startupTimeout,
-                supervisor, ClusterSnapshots.of(settings, CacheDirectory.of(settings)), SpareVolumes.forUser());
+                supervisor, ClusterSnapshots.of(settings, stores.cacheDir()), stores.spareVolumes(), stores);
         LocalStatefulSet cluster = new LocalStatefulSet(env, supervisor);
         try {
             cluster.startAll();

@@ -410,7 +410,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
         }
         if (keepForDebugging) {
             LOG.warn("cluster {} stopped; its data directories and logs are kept for debugging in {}", name(),
-                    Directories.keep(env.clusterDir()));
+                    env.stores().keep(env.clusterDir()));
         } else {
             // the next cluster of this shape moves these into place instead of copying them on its start path
             env.volumes().refill(env.clusterDir(), env.clusterDir().resolve("spares.log"));
