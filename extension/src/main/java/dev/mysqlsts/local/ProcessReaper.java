@@ -120,9 +120,13 @@ final class ProcessReaper {
      * write, as {@link Files#createTempDirectory} makes them (mode 0700, a random name). Another user's, or one another
      * user could change, is never swept: its servers are not this user's to kill, nor its files to delete.
      */
-    private static boolean ours(Path dir) throws IOException {
-        return PrivateDirectory.refusal(dir, Files.readAttributes(dir, PosixFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS)) == null;
+    private static boolean ours(Path dir) {
+        try {
+            return PrivateDirectory.refusal(dir, Files.readAttributes(dir, PosixFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS)) == null;
+        } catch (IOException e) {
+            return false; // gone meanwhile
+        }
     }
 
     /** The processes whose {@code --defaults-file} lies under {@code dir}: servers of pods under it, whoever started them. */
