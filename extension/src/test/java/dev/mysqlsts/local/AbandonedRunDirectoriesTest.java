@@ -62,7 +62,7 @@ class AbandonedRunDirectoriesTest {
     }
 
     @Test
-    void aRunDirectoryOthersCanWriteOrOfAnotherUserIsLeftAloneWithItsServer() throws Exception {
+    void aRunDirectoryOthersCanWriteIsLeftAloneWithItsServer() throws Exception {
         Path shared = runDirectory("mysqlsts-999999-4", Duration.ZERO);
         Process sharedServer = serverOn(shared);
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -71,13 +71,19 @@ class AbandonedRunDirectoriesTest {
         assertEquals(List.of(), ProcessReaper.removeAbandoned(tmp, tmp.resolve("own")));
         assertTrue(Files.exists(shared.resolve(ProcessReaper.LOCK)), "another user could have planted it");
         assertTrue(sharedServer.isAlive(), "its server is not this user's to kill");
+    }
 
-        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwx------"));
-        PrivateDirectoryTest.chownedToNobody(shared);
-        Files.setLastModifiedTime(shared, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+    @Test
+    void aRunDirectoryOfAnotherUserIsLeftAloneWithItsServer() throws Exception {
+        Path theirs = runDirectory("mysqlsts-999999-5", Duration.ZERO);
+        Process theirServer = serverOn(theirs);
+        Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwx------"));
+        PrivateDirectoryTest.chownedToNobody(theirs);
+        Files.setLastModifiedTime(theirs, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+
         assertEquals(List.of(), ProcessReaper.removeAbandoned(tmp, tmp.resolve("own")));
-        assertTrue(Files.exists(shared.resolve(ProcessReaper.LOCK)), "another user's run directory");
-        assertTrue(sharedServer.isAlive());
+        assertTrue(Files.exists(theirs.resolve(ProcessReaper.LOCK)), "another user's run directory");
+        assertTrue(theirServer.isAlive(), "its server is not this user's to kill");
     }
 
     @Test
