@@ -103,7 +103,8 @@ final class ProcessReaper {
         try (Stream<Path> dirs = Files.list(tmp)) {
             for (Path dir : (Iterable<Path>) dirs::iterator) {
                 if (!dir.equals(own) && RUN_DIRECTORY.matcher(dir.getFileName().toString()).matches() && ours(dir)
-                        && Files.isRegularFile(dir.resolve(LOCK), LinkOption.NOFOLLOW_LINKS) && Files.isWritable(dir.resolve(LOCK))
+                        && Files.isRegularFile(dir.resolve(LOCK), LinkOption.NOFOLLOW_LINKS)
+                        && Files.isWritable(dir.resolve(LOCK))
                         && Files.getLastModifiedTime(dir).toInstant().isBefore(Instant.now().minus(YOUNG))
                         && removeIfAbandoned(dir)) {
                     removed.add(dir);

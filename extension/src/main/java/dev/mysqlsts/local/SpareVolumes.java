@@ -24,8 +24,8 @@ import java.util.stream.Stream;
  * when a cluster stops, one copy per volume it made is filled for the next cluster of the same shape, which then
  * moves it into place (one rename) instead of copying on its start path. A volume taken this way is the same copy
  * {@link Directories#provision} makes, made earlier. Spares live in the user's cache directory when it is on the run
- * directories' file system (a rename does not cross file systems; see {@link Stores}), keyed by the pristine directory's path and identity
- * (a rebuilt cache gets new spares); two JVMs never take the same spare (the rename of one fails, it copies instead).
+ * directories' file system (a rename does not cross file systems; see {@link Stores}), keyed by the pristine
+ * directory's path and identity (a rebuilt cache gets new spares); two JVMs never take the same spare (the rename of one fails, it copies instead).
  * Spares unused for {@link #UNUSED_FOR} are removed.
  */
 final class SpareVolumes {
