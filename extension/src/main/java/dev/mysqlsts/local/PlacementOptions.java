@@ -101,9 +101,8 @@ final class PlacementOptions {
             } else if (option.value() != null && isPath(name)) {
                 String mapped = mapPaths(option, name, volumes);
                 if (!mapped.equals(option.value())) {
-                    notes.add("the config sets " + option + "; LOCAL " + (name.equals("tmpdir") || DIRECTORIES.contains(name)
-                            || name.endsWith("-dir") ? "uses" : "writes") + " <pod directory>/"
-                            + relativeToPod(mapped) + " instead");
+                    notes.add("the config sets " + option + "; LOCAL " + (isDirectory(name) ? "uses" : "writes") + " "
+                            + mapped.replace(pod.root().toString(), "<pod directory>") + " instead");
                 }
                 kept.add(option.withValue(mapped));
             } else {
@@ -121,6 +120,10 @@ final class PlacementOptions {
 
     private static boolean isPath(String name) {
         return PATHS.contains(name) || PATH_NAME.matcher(name).matches();
+    }
+
+    private static boolean isDirectory(String name) {
+        return DIRECTORIES.contains(name) || name.endsWith("-dir") || name.endsWith("-directory");
     }
 
     private String mapPaths(ConfigOption option, String name, List<Path> volumes) {
@@ -148,13 +151,8 @@ final class PlacementOptions {
         Path mapped = volumes.stream().filter(container::startsWith).findFirst()
                 .map(volume -> pod.data().resolve(volume.relativize(container).toString()))
                 .orElseGet(() -> pod.rootFs().resolve(Path.of("/").relativize(container).toString()));
-        makeDirectory(DIRECTORIES.contains(name) || name.endsWith("-dir") || name.endsWith("-directory")
-                ? mapped : mapped.getParent());
+        makeDirectory(isDirectory(name) ? mapped : mapped.getParent());
         return mapped.toString();
-    }
-
-    private String relativeToPod(String mapped) {
-        return mapped.replace(pod.root() + "/", "");
     }
 
     private static void makeDirectory(Path directory) {
