@@ -45,8 +45,15 @@ final class ServerConfig {
         PlacementOptions.Confined config = new PlacementOptions(pod, ServerOptions.of(binaries,
                 ProcessReaper.get().runDirectory())).confine(resolve(pod, binaries));
         Path clusterDir = pod.root().toAbsolutePath().getParent();
-        config.notes().stream().filter(note -> LOGGED.add(clusterDir + "\0" + note))
-                .forEach(note -> LOG.info("{}: {}", podName, note));
+        // a snapshot's kept clone (in the cache) starts with a config its cluster's pods already logged
+        boolean clusterPod = clusterDir.startsWith(ProcessReaper.get().runDirectory().toAbsolutePath());
+        config.notes().stream().filter(note -> LOGGED.add(clusterDir + "\0" + note)).forEach(note -> {
+            if (clusterPod) {
+                LOG.info("{}: {}", podName, note);
+            } else {
+                LOG.debug("{}: {}", podName, note);
+            }
+        });
 
         List<ConfigOption> harness = harnessOptions.stream().map(ConfigOption::parse).toList();
         List<ConfigOption> placement = harness.stream().filter(ServerConfig::placesTheServer).toList();
