@@ -41,10 +41,6 @@ final class ClientOptionsFile implements AutoCloseable {
         return "--defaults-file=" + file;
     }
 
-    Path path() {
-        return file;
-    }
-
     @Override
     public void close() {
         try {
