@@ -343,6 +343,7 @@ final class ClusterSnapshots {
                 Files.move(sparse, kept.data());
                 // only the volume is kept
                 Directories.deleteRecursively(kept.confD());
+                Directories.deleteRecursively(kept.rootFs());
                 for (Path file : List.of(kept.myCnf(), kept.errorLog(), kept.consoleLog())) {
                     Files.deleteIfExists(file);
                 }

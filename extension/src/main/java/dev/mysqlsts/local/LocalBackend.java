@@ -75,11 +75,15 @@ public final class LocalBackend implements StatefulSetBackend {
      */
     private static void refuseInitFile(String key, String config) {
         if (INIT_FILE.matcher(config).find()) {
-            throw new LocalBackendException("the ConfigMap's " + key + " sets init-file, which the LOCAL backend needs "
-                    + "for the harness's own account (its per-cluster password is set by an init file at every server "
-                    + "start). Remove init-file from " + key + " and run that SQL from the test instead, or use "
-                    + "@MySqlStatefulSet(backend = Backend.K3S).");
+            throw new LocalBackendException(initFileRefused("the ConfigMap's " + key));
         }
+    }
+
+    /** Why a config that sets init-file is refused, and the fix. */
+    static String initFileRefused(String config) {
+        return config + " sets init-file, which the LOCAL backend needs for the harness's own account (its "
+                + "per-cluster password is set by an init file at every server start). Remove init-file from it and "
+                + "run that SQL from the test instead, or use @MySqlStatefulSet(backend = Backend.K3S).";
     }
 
     private static Path createClusterDirectory(ClusterSpec spec) {
