@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * the next test begins as this one did. Server-owned state that moves by itself (GTID positions, which the repair
  * owns) and the harness's own choices ({@code port}, moved by LOCAL when taken while a pod was down) are left out. A
  * variable that cannot be set back (read-only at run time: a pod restarted with another role's config, or refused)
- * is named in a WARN line. Settings some servers change only while replication is stopped ({@code
- * slave_parallel_threads}, {@code slave_parallel_mode} on MariaDB: error 1198; {@code slave_parallel_type} on MySQL
- * 5.7: error 3017) are set with replication stopped and started again.
+ * is named in a WARN line. Settings a server changes only while replication is stopped ({@code
+ * slave_parallel_threads} on MariaDB: error 1198; {@code slave_parallel_type} on MySQL: error 3017) are set with
+ * replication stopped, then started again.
  */
 final class GlobalVariables {
 
@@ -49,8 +49,9 @@ final class GlobalVariables {
 
     /** Error codes of a variable that changes only while replication is stopped. */
     private static final Set<Integer> NEEDS_REPLICATION_STOPPED = Set.of(
-            1198, // ER_SLAVE_MUST_STOP: MariaDB's slave_parallel_threads, slave_parallel_mode, replicate_*
-            3017); // ER_SLAVE_SQL_THREAD_MUST_STOP: MySQL 5.7's slave_parallel_type (sys_vars.cc)
+            1198, // ER_SLAVE_MUST_STOP: MariaDB's slave_parallel_threads (seen here on 10.11), slave_parallel_mode
+            3017); // ER_SLAVE_SQL_THREAD_MUST_STOP: MySQL's variables checked by check_slave_stopped (sql/sys_vars.cc:
+                   // slave_parallel_type, replica_preserve_commit_order) and its replication filters (sql/rpl_filter.cc)
 
     private static final int READ_ONLY_VARIABLE = 1238; // ER_INCORRECT_GLOBAL_LOCAL_VAR
     private static final int WRONG_TYPE = 1232; // ER_WRONG_TYPE_FOR_VAR: a number for a string variable
