@@ -56,13 +56,22 @@ final class GlobalVariables {
     private static final int READ_ONLY_VARIABLE = 1238; // ER_INCORRECT_GLOBAL_LOCAL_VAR
     private static final int WRONG_TYPE = 1232; // ER_WRONG_TYPE_FOR_VAR: a number for a string variable
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
-    private static final Duration TIMEOUT = Replication.STATEMENT_TIMEOUT;
 
     private final RunningStatefulSet statefulSet;
+    private final Duration timeout;
     private volatile Map<Integer, Map<String, String>> before = Map.of();
 
+    /** With the bound of the harness's replication statements on every connect and read. */
     GlobalVariables(RunningStatefulSet statefulSet) {
+        this(statefulSet, Replication.STATEMENT_TIMEOUT);
+    }
+
+    /**
+     * @param timeout the bound of each connect and each read, so that a frozen or unreachable pod costs at most that
+     */
+    GlobalVariables(RunningStatefulSet statefulSet, Duration timeout) {
         this.statefulSet = statefulSet;
+        this.timeout = timeout;
     }
 
     /** Reads every pod's global variables as the test begins; a pod that does not answer is named and skipped. */
@@ -70,11 +79,11 @@ final class GlobalVariables {
         Map<Integer, Map<String, String>> read = new TreeMap<>();
         for (int ordinal = 0; ordinal < statefulSet.replicas(); ordinal++) {
             String url = statefulSet.endpoint(ordinal).adminJdbcUrl();
-            try (Connection connection = Sql.connect(url, TIMEOUT)) {
+            try (Connection connection = Sql.connect(url, timeout)) {
                 read.put(ordinal, read(connection));
             } catch (SQLException e) {
-                LOG.warn("{}: global variables not read before {} ({}, error {}): what the test changes there is not "
-                        + "put back", name(ordinal), test, e.getMessage(), e.getErrorCode());
+                LOG.warn("{}: global variables not read before {} ({}): what the test changes there is not put back",
+                        name(ordinal), test, unreachable(e));
             }
         }
         before = read;
@@ -98,7 +107,7 @@ final class GlobalVariables {
         long begun = System.nanoTime();
         String url = statefulSet.endpoint(ordinal).adminJdbcUrl();
         Outcome outcome = new Outcome();
-        try (Connection connection = Sql.connect(url, TIMEOUT); Statement sql = connection.createStatement()) {
+        try (Connection connection = Sql.connect(url, timeout); Statement sql = connection.createStatement()) {
             Map<String, String> now = read(connection);
             Map<String, String> changed = changed(started, now, outcome);
             if (!changed.isEmpty()) {
@@ -121,7 +130,7 @@ final class GlobalVariables {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            outcome.refused.add("unreachable: " + e.getMessage());
+            outcome.refused.add(unreachable(e));
         }
         long millis = (System.nanoTime() - begun) / 1_000_000;
         if (!outcome.putBack.isEmpty()) {
@@ -255,6 +264,12 @@ final class GlobalVariables {
             }
         }
         return values;
+    }
+
+    /** The first line of Connector/J's message, with the bound: "unreachable within 2000 ms: Communications link failure". */
+    private String unreachable(Exception e) {
+        return "unreachable within " + timeout.toMillis() + " ms: "
+                + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 
     private String name(int ordinal) {
