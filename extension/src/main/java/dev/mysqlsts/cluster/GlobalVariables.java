@@ -28,10 +28,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Compared against the starting values, not the server's config: a pod that restarted during the test (kill,
  * deletePod, a promotion, a rebuild) lost every {@code SET GLOBAL}, the class's included; it gets them back here, so
- * the next test begins as this one did. Server-owned state that moves by itself (GTID positions, which the repair
- * owns) and the harness's own choices ({@code port}, moved by LOCAL when taken while a pod was down) are left out. A
- * variable that cannot be set back (read-only at run time: a pod restarted with another role's config, or refused)
- * is named in a WARN line. Settings a server changes only while replication is stopped ({@code
+ * the next test begins as this one did. The harness's own {@code SET GLOBAL}s compare equal: the followers' short
+ * {@code slave_net_timeout} (K3S sets it at every Ready, LOCAL gives it on the command line) is in the starting
+ * values, and {@code read_only}, changed by promotions, is back on every pod once the repair handed the leader role
+ * back to ordinal 0, which is why this runs after the repair. Server-owned state that moves by itself (GTID positions,
+ * which the repair owns) and the harness's own choices ({@code port}, moved by LOCAL when taken while a pod was down)
+ * are left out. A variable that cannot be set back (read-only at run time: a pod restarted with another role's
+ * config; or refused) is named in a WARN line. Settings a server changes only while replication is stopped ({@code
  * slave_parallel_threads} on MariaDB: error 1198; {@code slave_parallel_type} on MySQL: error 3017) are set with
  * replication stopped, then started again.
  */
