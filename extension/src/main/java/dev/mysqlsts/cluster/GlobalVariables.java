@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Compared against the starting values, not the server's config: a pod that restarted during the test (kill,
  * deletePod, a promotion, a rebuild) lost every {@code SET GLOBAL}, the class's included; it gets them back here, so
  * the next test begins as this one did. The harness's own {@code SET GLOBAL}s compare equal: the followers' short
- * {@code slave_net_timeout} (K3S sets it at every Ready, LOCAL gives it on the command line) is in the starting
+ * {@code slave_net_timeout} (K3S sets it once per container run, at Ready; LOCAL on the command line) is in the starting
  * values, and {@code read_only}, changed by promotions, is back on every pod once the repair handed the leader role
  * back to ordinal 0, which is why this runs after the repair. Server-owned state that moves by itself (GTID positions,
  * which the repair owns) and the harness's own choices ({@code port}, moved by LOCAL when taken while a pod was down)
