@@ -6,6 +6,8 @@ import dev.mysqlsts.local.LocalBackend;
 import dev.mysqlsts.manifest.ManifestLoader;
 import dev.mysqlsts.replication.Replication;
 import dev.mysqlsts.replication.Sql;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Prints what setting back the global variables costs per pod between two tests on a 3-pod LOCAL cluster: the read
  * before the test ({@link GlobalVariables#snapshot}), the read and comparison after it when the test changed nothing,
  * and when it changed one variable per pod, with the connect and the {@code SHOW GLOBAL VARIABLES} alone for
- * comparison. Not part of the suite (its name does not end in Test):
+ * comparison, and the CPU time the test JVM spent (which the machine's load does not inflate as much as wall time). Not part of the suite (its name does not end in Test):
  * {@code ./mvnw -B -o -q -pl extension test -Dtest=GlobalVariablesBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class GlobalVariablesBenchmark {
@@ -31,14 +33,18 @@ class GlobalVariablesBenchmark {
             double[] oneChanged = new double[rounds];
             double[] connect = new double[rounds];
             double[] show = new double[rounds];
+            double[] cpu = new double[rounds];
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             int variables = 0;
             for (int round = 0; round < rounds; round++) {
                 long started = System.nanoTime();
+                long cpuStarted = threads.getCurrentThreadCpuTime();
                 globals.snapshot("round " + round);
                 snapshot[round] = millis(started) / pods;
                 started = System.nanoTime();
                 globals.restore("round " + round);
                 unchanged[round] = millis(started) / pods;
+                cpu[round] = (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e6 / pods;
 
                 globals.snapshot("round " + round);
                 for (int ordinal = 0; ordinal < pods; ordinal++) {
@@ -64,6 +70,7 @@ class GlobalVariablesBenchmark {
             print("after a test that changed max_connections (+ SET GLOBAL, read again)", oneChanged);
             print("  of which the connect alone", connect);
             print("  of which SHOW GLOBAL VARIABLES alone", show);
+            print("test JVM's CPU time for the read before and the read and compare after", cpu);
         }
     }
 
