@@ -81,10 +81,9 @@ final class GlobalVariables {
     void snapshot(String test) {
         Map<Integer, Map<String, String>> read = new TreeMap<>();
         for (int ordinal = 0; ordinal < statefulSet.replicas(); ordinal++) {
-            String url = statefulSet.endpoint(ordinal).adminJdbcUrl();
-            try (Connection connection = Sql.connect(url, timeout)) {
+            try (Connection connection = Sql.connect(statefulSet.endpoint(ordinal).adminJdbcUrl(), timeout)) {
                 read.put(ordinal, read(connection));
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 LOG.warn("{}: global variables not read before {} ({}): what the test changes there is not put back",
                         name(ordinal), test, unreachable(e));
             }
@@ -108,29 +107,11 @@ final class GlobalVariables {
 
     private void restore(int ordinal, Map<String, String> started, String test) {
         long begun = System.nanoTime();
-        String url = statefulSet.endpoint(ordinal).adminJdbcUrl();
         Outcome outcome = new Outcome();
-        try (Connection connection = Sql.connect(url, timeout); Statement sql = connection.createStatement()) {
-            Map<String, String> now = read(connection);
-            Map<String, String> changed = changed(started, now, outcome);
-            if (!changed.isEmpty()) {
-                // the session's sql_mode comes from the global one the test may have changed: quote by doubling only
-                sql.execute("SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'");
-                Map<String, String> needStop = new LinkedHashMap<>();
-                changed.forEach((name, value) -> {
-                    SQLException refused = set(sql, name, value);
-                    if (refused != null && NEEDS_REPLICATION_STOPPED.contains(refused.getErrorCode())) {
-                        needStop.put(name, value);
-                    } else {
-                        outcome.add(name, change(name, now.get(name), value), refused, "");
-                    }
-                });
-                if (!needStop.isEmpty()) {
-                    setWithReplicationStopped(url, sql, needStop, now, outcome);
-                }
-                if (!outcome.putBack.isEmpty()) {
-                    outcome.keepThoseThatStuck(changed, read(connection));
-                }
+        try {
+            String url = statefulSet.endpoint(ordinal).adminJdbcUrl();
+            try (Connection connection = Sql.connect(url, timeout)) {
+                setBack(connection, url, started, outcome);
             }
         } catch (SQLException | RuntimeException e) {
             outcome.refused.add(unreachable(e));
@@ -139,8 +120,6 @@ final class GlobalVariables {
         if (!outcome.putBack.isEmpty()) {
             LOG.info("{}: global variables put back after {} in {} ms: {}", name(ordinal), test, millis,
                     String.join(", ", outcome.putBack.values()));
-        } else {
-            LOG.debug("{}: no global variable changed by {} ({} ms)", name(ordinal), test, millis);
         }
         List<String> notPutBack = new ArrayList<>(outcome.refused);
         if (!outcome.readOnly.isEmpty()) {
@@ -149,6 +128,36 @@ final class GlobalVariables {
         }
         if (!notPutBack.isEmpty()) {
             LOG.warn("{}: global variables not put back after {}: {}", name(ordinal), test, String.join("; ", notPutBack));
+        } else if (outcome.putBack.isEmpty()) {
+            LOG.debug("{}: no global variable changed by {} ({} ms)", name(ordinal), test, millis);
+        }
+    }
+
+    private static void setBack(Connection connection, String url, Map<String, String> started, Outcome outcome)
+            throws SQLException {
+        Map<String, String> now = read(connection);
+        Map<String, String> changed = changed(started, now, outcome);
+        if (changed.isEmpty()) {
+            return;
+        }
+        try (Statement sql = connection.createStatement()) {
+            // the session's sql_mode comes from the global one the test may have changed: quote by doubling only
+            sql.execute("SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'");
+            Map<String, String> needStop = new LinkedHashMap<>();
+            changed.forEach((name, value) -> {
+                SQLException refused = set(sql, name, value);
+                if (refused != null && NEEDS_REPLICATION_STOPPED.contains(refused.getErrorCode())) {
+                    needStop.put(name, value);
+                } else {
+                    outcome.add(name, change(name, now.get(name), value), refused, "");
+                }
+            });
+            if (!needStop.isEmpty()) {
+                setWithReplicationStopped(url, sql, needStop, now, outcome);
+            }
+        }
+        if (!outcome.putBack.isEmpty()) {
+            outcome.keepThoseThatStuck(changed, read(connection));
         }
     }
 

@@ -244,9 +244,9 @@ public final class StatefulSetCluster implements MySqlCluster {
     /**
      * Puts the cluster back as the next test expects it after a test method: its faults undone, the leader on
      * ordinal 0, every follower replicating and caught up, then the global variables the test changed set back to
-     * what they were when it began (after the repair, which may restart pods). A follower whose replication broke (or that cannot
-     * catch up) is rebuilt. Throws the failure the test left behind (naming pod, error and test) after the
-     * repair; throws {@link ClusterBrokenException} when the repair itself fails.
+     * what they were when it began (after the repair, which may restart pods). A follower whose replication broke
+     * (or that cannot catch up) is rebuilt. Throws the failure the test left behind (naming pod, error and test)
+     * after the repair; throws {@link ClusterBrokenException} when the repair itself fails.
      */
     public void resetAfterTest(String testName) {
         try {
