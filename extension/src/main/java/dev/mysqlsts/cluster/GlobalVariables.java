@@ -252,7 +252,7 @@ final class GlobalVariables {
     }
 
     /** A number as it is; text quoted for a session with NO_BACKSLASH_ESCAPES; SQL NULL as NULL. */
-    static String literal(String value) {
+    private static String literal(String value) {
         return value != null && NUMBER.matcher(value).matches() ? value : quoted(value);
     }
 
