@@ -61,8 +61,9 @@ public final class MySqlStatefulSetExtension
     }
 
     /**
-     * A test method begins: its fault history starts empty, and what it breaks is blamed on it. A cluster that an
-     * earlier test broke beyond repair fails the test at once.
+     * A test method begins: its fault history starts empty, what it breaks is blamed on it, and the pods' global
+     * variables are read to be set back after it. A cluster that an earlier test broke beyond repair fails the test
+     * at once.
      */
     @Override
     public void beforeEach(ExtensionContext context) {
@@ -70,6 +71,7 @@ public final class MySqlStatefulSetExtension
         if (resource.isPresent()) {
             resource.get().throwIfBroken();
             resource.get().cluster().faults().beginTest(testName(context));
+            resource.get().cluster().beginTest(testName(context));
             ChaosGlue.begin(context, resource.get().cluster());
         }
     }
