@@ -40,6 +40,7 @@ public final class StatefulSetCluster implements MySqlCluster {
     private final RunningStatefulSet statefulSet;
     private final FaultsController faults;
     private final PodConnector connector;
+    private final ClientTimeouts timeouts;
     private volatile int leader;
 
     public StatefulSetCluster(RunningStatefulSet statefulSet) {
@@ -50,6 +51,7 @@ public final class StatefulSetCluster implements MySqlCluster {
         this.statefulSet = statefulSet;
         this.faults = new FaultsController(statefulSet, this);
         this.connector = new PodConnector(timeouts, faults::faultsInForce);
+        this.timeouts = timeouts;
     }
 
     /** The backend's handle, for the JUnit glue. */
@@ -103,6 +105,22 @@ public final class StatefulSetCluster implements MySqlCluster {
     @Override
     public Connection readConnection() {
         return connector.connect(statefulSet.readEndpoint(), "root", "");
+    }
+
+    @Override
+    public String jdbcUrl() {
+        return ClientUrls.of(statefulSet.writerEndpoint(), timeouts);
+    }
+
+    @Override
+    public String readJdbcUrl() {
+        return ClientUrls.of(statefulSet.readServiceEndpoint(), timeouts);
+    }
+
+    @Override
+    public String replicationJdbcUrl() {
+        return ClientUrls.replication(statefulSet.writerEndpoint(),
+                followers().stream().map(pod -> ((Pod) pod).endpoint()).toList(), timeouts);
     }
 
     @Override

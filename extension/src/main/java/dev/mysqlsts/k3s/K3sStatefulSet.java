@@ -52,6 +52,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
     private final Map<Integer, LoopbackForwarder> forwarders = new ConcurrentHashMap<>();
     private final AtomicInteger nextRead = new AtomicInteger();
     private volatile LoopbackForwarder readForwarder;
+    private volatile LoopbackForwarder writerForwarder;
     private volatile boolean closed;
     private K3sFaults faults;
     private volatile FollowerTuning tuning;
@@ -218,6 +219,33 @@ public final class K3sStatefulSet implements RunningStatefulSet {
             }
         }
         return new PodEndpoint(-1, spec.readServiceName(), forwarder.host(), forwarder.port(), ADMIN_USER);
+    }
+
+    /**
+     * The writer endpoint: a listener of its own whose each new connection goes to ordinal 0, the leader: on K3S no
+     * promotion moves the role ({@link #restartInRole} is unsupported), so the leader is always ordinal 0.
+     */
+    @Override
+    public PodEndpoint writerEndpoint() {
+        checkOpen();
+        LoopbackForwarder forwarder = writerForwarder;
+        if (forwarder == null) {
+            synchronized (this) {
+                if (writerForwarder == null) {
+                    writerForwarder = new LoopbackForwarder(name + "-writer", () -> spec.podName(0), spec.port(),
+                            connector);
+                }
+                forwarder = writerForwarder;
+            }
+        }
+        return new PodEndpoint(-1, spec.statefulSetName() + " writer endpoint", forwarder.host(), forwarder.port(),
+                ADMIN_USER);
+    }
+
+    /** The read Service's listener: {@link #readEndpoint()} is stable already on K3S. */
+    @Override
+    public PodEndpoint readServiceEndpoint() {
+        return readEndpoint();
     }
 
     /**
@@ -406,6 +434,9 @@ public final class K3sStatefulSet implements RunningStatefulSet {
         closed = true;
         forwarders.values().forEach(LoopbackForwarder::close);
         forwarders.clear();
+        if (writerForwarder != null) {
+            writerForwarder.close();
+        }
         if (readForwarder != null) {
             readForwarder.close();
         }

@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Faults on the LOCAL backend: signals to the server processes, cuts and delays on the {@link PodNetwork},
- * a switch in the readiness probe.
+ * client-path faults on its {@link ClientPaths}, a switch in the readiness probe.
  */
 final class LocalFaults implements FaultInjector {
 
@@ -56,6 +56,36 @@ final class LocalFaults implements FaultInjector {
     @Override
     public void breakReadiness(int ordinal, boolean broken) {
         cluster.pod(ordinal).breakReadiness(broken);
+    }
+
+    @Override
+    public void clientLatency(int ordinal, Duration delay, Duration jitter) {
+        network.clientPaths().latency(ordinal, delay, jitter);
+    }
+
+    @Override
+    public void clientBandwidth(int ordinal, long bytesPerSecond) {
+        network.clientPaths().bandwidth(ordinal, bytesPerSecond);
+    }
+
+    @Override
+    public void clientBlackhole(int ordinal) {
+        network.clientPaths().blackhole(ordinal);
+    }
+
+    @Override
+    public void clientReset(int ordinal) {
+        network.clientPaths().reset(ordinal);
+    }
+
+    @Override
+    public void clientRefuse(int ordinal) {
+        network.clientPaths().refuse(ordinal);
+    }
+
+    @Override
+    public void restoreClientPaths() {
+        network.clientPaths().clearClientFaults();
     }
 
     @Override

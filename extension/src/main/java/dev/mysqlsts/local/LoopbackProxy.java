@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * pod), as a TCP proxy on 127.0.0.1. It exists because, without root and iptables, a proxy the harness controls is
  * the only way to drop the traffic between two processes on one host, and a partition must freeze connections that
  * are already established too, not only refuse new ones.
+ *
+ * <p>A proxy that carries the test JVM's connections (to one pod, or an endpoint that routes each new connection to
+ * a pod) also obeys the {@link ClientPaths} of the pod each connection was routed to: delay with jitter, bandwidth,
+ * blackhole, reset, refuse.
  */
 final class LoopbackProxy implements AutoCloseable {
 
@@ -36,7 +40,9 @@ final class LoopbackProxy implements AutoCloseable {
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final String name;
-    private final Supplier<InetSocketAddress> upstream;
+    private final Supplier<Route> route;
+    /** The client-path faults this proxy obeys; null on replication's links. */
+    private final ClientPaths paths;
     private final ServerSocket listener;
     private final Object lock = new Object();
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
@@ -47,14 +53,30 @@ final class LoopbackProxy implements AutoCloseable {
     private boolean cutToClient; // guarded by lock: bytes from the upstream side are held
     private boolean closed; // guarded by lock
 
+    /** Where a new connection goes: the ordinal of the pod behind {@code address} (-1: none), for its client path. */
+    record Route(int ordinal, InetSocketAddress address) {
+    }
+
     /** Listens now on an ephemeral port of 127.0.0.1; {@code upstream} is asked anew for each accepted connection. */
     LoopbackProxy(String name, Supplier<InetSocketAddress> upstream) {
+        this(name, () -> new Route(-1, upstream.get()), null);
+    }
+
+    /**
+     * A proxy on the client path: {@code route} is asked anew for each accepted connection, whose bytes then obey
+     * {@code paths} for the pod it was routed to.
+     */
+    LoopbackProxy(String name, Supplier<Route> route, ClientPaths paths) {
         this.name = Objects.requireNonNull(name, "name");
-        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        this.route = Objects.requireNonNull(route, "route");
+        this.paths = paths;
         try {
             this.listener = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
         } catch (IOException e) {
             throw new LocalBackendException("proxy " + name + " could not listen on 127.0.0.1: " + e.getMessage(), e);
+        }
+        if (paths != null) {
+            paths.register(this);
         }
         spawn("accept", this::acceptLoop);
         LOG.debug("proxy {} listens on 127.0.0.1:{}", name, port());
@@ -102,6 +124,18 @@ final class LoopbackProxy implements AutoCloseable {
         LOG.debug("proxy {} latency {}", name, d);
     }
 
+    /** The client paths changed: connections held by a blackhole look again. */
+    void wake() {
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    /** Every open connection routed to the pod gets a TCP reset now (SO_LINGER 0, then close); new ones are not affected. */
+    void resetLinksTo(int ordinal) {
+        links.stream().filter(link -> link.ordinal == ordinal).forEach(Link::reset);
+    }
+
     @Override
     public void close() {
         synchronized (lock) {
@@ -110,6 +144,9 @@ final class LoopbackProxy implements AutoCloseable {
             }
             closed = true;
             lock.notifyAll();
+        }
+        if (paths != null) {
+            paths.unregister(this);
         }
         closeQuietly(listener);
         links.forEach(Link::close);
@@ -153,11 +190,15 @@ final class LoopbackProxy implements AutoCloseable {
         }
     }
 
-    /** Waits while the direction is cut ({@code null}: either direction); false once the proxy is closed. */
-    private boolean awaitOpen(Boolean toUpstream) throws InterruptedException {
+    /**
+     * Waits while the direction is cut ({@code null}: either direction) or the client path to the pod is blackholed;
+     * false once the proxy is closed.
+     */
+    private boolean awaitOpen(Boolean toUpstream, int ordinal) throws InterruptedException {
         synchronized (lock) {
             while (!closed && (toUpstream == null ? cutToUpstream || cutToClient
-                    : toUpstream ? cutToUpstream : cutToClient)) {
+                    : toUpstream ? cutToUpstream : cutToClient)
+                    || !closed && paths != null && paths.of(ordinal).blackhole()) {
                 lock.wait();
             }
             return !closed;
@@ -211,6 +252,8 @@ final class LoopbackProxy implements AutoCloseable {
         private final List<Thread> linkThreads = new CopyOnWriteArrayList<>();
         private final AtomicInteger halfClosed = new AtomicInteger();
         private Socket server; // guarded by this
+        /** The pod this connection was routed to, -1 until routed (or on a replication link). */
+        private volatile int ordinal = -1;
         private boolean done; // guarded by this
 
         Link(int id, Socket client) {
@@ -235,21 +278,36 @@ final class LoopbackProxy implements AutoCloseable {
 
         /** Holds the client while cut, then connects upstream and pumps client to upstream in this thread. */
         void run() {
+            Route target;
             try {
-                if (!awaitOpen(null)) {
+                if (!awaitOpen(null, -1)) {
+                    close();
+                    return;
+                }
+                target = Objects.requireNonNull(route.get(), "no upstream address");
+                ordinal = target.ordinal();
+                if (paths != null && paths.of(ordinal).refuse()) {
+                    LOG.debug("proxy {} connection {}: the client path to ordinal {} refuses, resetting", name, id, ordinal);
+                    reset();
+                    return;
+                }
+                if (!awaitOpen(null, ordinal)) { // a blackhole accepts and stays silent
                     close();
                     return;
                 }
             } catch (InterruptedException e) {
                 close();
                 return;
+            } catch (RuntimeException e) {
+                LOG.debug("proxy {} connection {}: no upstream ({}), closing the client", name, id, e.toString());
+                close();
+                return;
             }
             Socket s = new Socket();
             try {
-                InetSocketAddress target = Objects.requireNonNull(upstream.get(), "no upstream address");
                 client.setTcpNoDelay(true);
                 s.setTcpNoDelay(true);
-                s.connect(target, CONNECT_TIMEOUT_MS);
+                s.connect(target.address(), CONNECT_TIMEOUT_MS);
                 LOG.debug("proxy {} connection {} forwards to {}", name, id, target);
             } catch (IOException | RuntimeException e) {
                 LOG.debug("proxy {} connection {}: upstream unreachable ({}), closing the client", name, id, e.toString());
@@ -279,21 +337,21 @@ final class LoopbackProxy implements AutoCloseable {
             byte[] buffer = new byte[BUFFER_BYTES];
             try {
                 InputStream in = from.getInputStream();
-                while (awaitOpen(toUpstream)) {
+                while (awaitOpen(toUpstream, ordinal)) {
                     int n;
                     try {
                         n = in.read(buffer);
                     } catch (IOException e) {
-                        if (!isDone() && awaitOpen(toUpstream)) { // a reset is dropped by a cut link like any packet
+                        if (!isDone() && awaitOpen(toUpstream, ordinal)) { // a reset is dropped by a cut link like any packet
                             LOG.debug("proxy {} connection {}: {}", name, id, e.toString());
                             close();
                         }
                         return;
                     }
-                    if (!awaitOpen(toUpstream)) { // what arrived as the link was cut waits for the restore too
+                    if (!awaitOpen(toUpstream, ordinal)) { // what arrived as the link was cut waits for the restore too
                         return;
                     }
-                    long due = System.nanoTime() + latencyNanos;
+                    long due = System.nanoTime() + latencyNanos + (paths == null ? 0 : paths.delayNanos(ordinal));
                     queue.add(new Chunk(due, n < 0 ? null : Arrays.copyOf(buffer, n)));
                     if (n < 0) {
                         return;
@@ -315,7 +373,7 @@ final class LoopbackProxy implements AutoCloseable {
                     if (wait > 0) {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
-                    if (!awaitOpen(toUpstream)) {
+                    if (!awaitOpen(toUpstream, ordinal)) {
                         return;
                     }
                     if (chunk.bytes() == null) {
@@ -325,8 +383,7 @@ final class LoopbackProxy implements AutoCloseable {
                         }
                         return;
                     }
-                    out.write(chunk.bytes());
-                    out.flush();
+                    send(out, chunk.bytes());
                 }
             } catch (InterruptedException e) {
                 // the link or the proxy is closing
@@ -336,6 +393,34 @@ final class LoopbackProxy implements AutoCloseable {
                 }
                 close();
             }
+        }
+
+        /** Writes the bytes, no faster than the client path's bandwidth (per connection and direction) allows. */
+        private void send(OutputStream out, byte[] bytes) throws IOException, InterruptedException {
+            int offset = 0;
+            while (offset < bytes.length) {
+                long rate = paths == null ? 0 : paths.of(ordinal).bytesPerSecond();
+                if (rate <= 0) {
+                    out.write(bytes, offset, bytes.length - offset);
+                    break;
+                }
+                int slice = (int) Math.max(1, Math.min(bytes.length - offset, rate / 20)); // 20 slices a second
+                out.write(bytes, offset, slice);
+                out.flush();
+                offset += slice;
+                TimeUnit.NANOSECONDS.sleep(slice * 1_000_000_000L / rate);
+            }
+            out.flush();
+        }
+
+        /** A TCP reset to the client (SO_LINGER 0 makes close send RST), the upstream closed. */
+        void reset() {
+            try {
+                client.setSoLinger(true, 0);
+            } catch (IOException e) {
+                LOG.debug("proxy {} connection {}: cannot set SO_LINGER for a reset: {}", name, id, e.toString());
+            }
+            close();
         }
 
         void close() {
