@@ -244,6 +244,17 @@ final class LoopbackProxy implements AutoCloseable {
     private record Chunk(long due, byte[] bytes) {
     }
 
+    /**
+     * One direction of a connection. A chunk with no delay and nothing queued before it is written by the thread that
+     * read it, which saves two thread hand-offs per chunk (see bench/client-path.sh); the others wait in the queue
+     * for the direction's writer thread.
+     */
+    private static final class Direction {
+        final BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+        final Object writeLock = new Object();
+        int pending; // guarded by writeLock: chunks queued and not written yet
+    }
+
     /** One accepted connection and its upstream: a reader and a writer thread per direction. */
     private final class Link {
 
@@ -322,18 +333,18 @@ final class LoopbackProxy implements AutoCloseable {
                 }
                 server = s;
             }
-            BlockingQueue<Chunk> toServer = new LinkedBlockingQueue<>();
-            BlockingQueue<Chunk> toClient = new LinkedBlockingQueue<>();
-            if (spawn("from-upstream", () -> read(s, toClient, false)) == null
+            Direction toServer = new Direction();
+            Direction toClient = new Direction();
+            if (spawn("from-upstream", () -> read(s, toClient, client, false)) == null
                     || spawn("to-client", () -> write(toClient, client, false)) == null
                     || spawn("to-upstream", () -> write(toServer, s, true)) == null) {
                 close();
                 return;
             }
-            read(client, toServer, true);
+            read(client, toServer, s, true);
         }
 
-        private void read(Socket from, BlockingQueue<Chunk> queue, boolean toUpstream) {
+        private void read(Socket from, Direction direction, Socket to, boolean toUpstream) {
             byte[] buffer = new byte[BUFFER_BYTES];
             try {
                 InputStream in = from.getInputStream();
@@ -351,8 +362,18 @@ final class LoopbackProxy implements AutoCloseable {
                     if (!awaitOpen(toUpstream, ordinal)) { // what arrived as the link was cut waits for the restore too
                         return;
                     }
-                    long due = System.nanoTime() + latencyNanos + (paths == null ? 0 : paths.delayNanos(ordinal));
-                    queue.add(new Chunk(due, n < 0 ? null : Arrays.copyOf(buffer, n)));
+                    long delay = latencyNanos + (paths == null ? 0 : paths.delayNanos(ordinal));
+                    synchronized (direction.writeLock) {
+                        if (n > 0 && delay == 0 && direction.pending == 0
+                                && (paths == null || paths.of(ordinal).bytesPerSecond() == 0)) {
+                            OutputStream out = to.getOutputStream();
+                            out.write(buffer, 0, n);
+                            out.flush();
+                            continue;
+                        }
+                        direction.pending++;
+                        direction.queue.add(new Chunk(System.nanoTime() + delay, n < 0 ? null : Arrays.copyOf(buffer, n)));
+                    }
                     if (n < 0) {
                         return;
                     }
@@ -364,11 +385,11 @@ final class LoopbackProxy implements AutoCloseable {
             }
         }
 
-        private void write(BlockingQueue<Chunk> queue, Socket to, boolean toUpstream) {
+        private void write(Direction direction, Socket to, boolean toUpstream) {
             try {
                 OutputStream out = to.getOutputStream();
                 while (true) {
-                    Chunk chunk = queue.take();
+                    Chunk chunk = direction.queue.take();
                     long wait = chunk.due() - System.nanoTime();
                     if (wait > 0) {
                         TimeUnit.NANOSECONDS.sleep(wait);
@@ -383,7 +404,10 @@ final class LoopbackProxy implements AutoCloseable {
                         }
                         return;
                     }
-                    send(out, chunk.bytes());
+                    synchronized (direction.writeLock) {
+                        send(out, chunk.bytes());
+                        direction.pending--;
+                    }
                 }
             } catch (InterruptedException e) {
                 // the link or the proxy is closing
