@@ -1,5 +1,6 @@
 package dev.mysqlsts.k3s;
 
+import dev.mysqlsts.backend.ClientPaths;
 import dev.mysqlsts.backend.FaultInjector;
 import dev.mysqlsts.manifest.ClusterSpec;
 import io.fabric8.kubernetes.api.model.Container;
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link ProcessSignals}: crash and freeze of mysqld by signals from the node through containerd;</li>
  *   <li>{@link NetworkRules}: iptables and netem in the pod's network namespace, entered from the node;</li>
  *   <li>{@link ProbeStub}: a failing stub in place of the readiness probe's binary, through exec;</li>
+ *   <li>{@link ClientPaths}: the client-path faults, made by the harness's own port-forward listeners
+ *       ({@link LoopbackForwarder}) that every connection of the test and the application passes through;</li>
  *   <li>here: pods deleted through the API server, and {@link #restoreAll()}.</li>
  * </ul>
  *
@@ -45,6 +48,7 @@ final class K3sFaults implements FaultInjector {
     private final ProcessSignals signals;
     private final NetworkRules network;
     private final ProbeStub probes;
+    private final ClientPaths clientPaths;
 
     /**
      * @param node            commands on the node, or null where the harness has no access to the node
@@ -54,6 +58,13 @@ final class K3sFaults implements FaultInjector {
      */
     K3sFaults(String clusterName, ClusterSpec spec, KubernetesClient client, String namespace, NodeShell node,
               ContainerShell containers, Duration recreateTimeout) {
+        this(clusterName, spec, client, namespace, node, containers, recreateTimeout, new ClientPaths());
+    }
+
+    /** @param clientPaths the client-path faults the cluster's port-forward listeners obey */
+    K3sFaults(String clusterName, ClusterSpec spec, KubernetesClient client, String namespace, NodeShell node,
+              ContainerShell containers, Duration recreateTimeout, ClientPaths clientPaths) {
+        this.clientPaths = clientPaths;
         this.clusterName = clusterName;
         this.spec = spec;
         this.client = client;
@@ -181,44 +192,32 @@ final class K3sFaults implements FaultInjector {
 
     @Override
     public void clientLatency(int ordinal, Duration delay, Duration jitter) {
-        throw clientPathUnsupported(ordinal, "latency");
+        clientPaths.latency(ordinal, delay, jitter);
     }
 
     @Override
     public void clientBandwidth(int ordinal, long bytesPerSecond) {
-        throw clientPathUnsupported(ordinal, "bandwidth");
+        clientPaths.bandwidth(ordinal, bytesPerSecond);
     }
 
     @Override
     public void clientBlackhole(int ordinal) {
-        throw clientPathUnsupported(ordinal, "blackhole");
+        clientPaths.blackhole(ordinal);
     }
 
     @Override
     public void clientReset(int ordinal) {
-        throw clientPathUnsupported(ordinal, "reset");
+        clientPaths.reset(ordinal);
     }
 
     @Override
     public void clientRefuse(int ordinal) {
-        throw clientPathUnsupported(ordinal, "refuse");
+        clientPaths.refuse(ordinal);
     }
 
-    /** Nothing to undo: no client-path fault is made on K3S. */
     @Override
     public void restoreClientPaths() {
-    }
-
-    /**
-     * The client's bytes on K3S are relayed by fabric8's port-forward websocket ({@link PortForwardConnector}), which
-     * reads and writes the client's socket itself: shaping them needs a relay of the harness's own in between, not
-     * written yet. Refused rather than faked.
-     */
-    private UnsupportedOperationException clientPathUnsupported(int ordinal, String fault) {
-        return new UnsupportedOperationException("faults.client(" + ordinal + ")." + fault + "() is not supported on K3S"
-                + " yet: the test's connections to " + spec.podName(ordinal) + " are relayed by the API server's "
-                + "port-forward, whose bytes the harness does not shape; run the test on the LOCAL backend "
-                + "(-Dmysqlsts.backend=local) for client-path faults");
+        clientPaths.clearClientFaults();
     }
 
     /**

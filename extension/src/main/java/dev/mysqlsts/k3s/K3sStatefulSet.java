@@ -2,6 +2,7 @@ package dev.mysqlsts.k3s;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import dev.mysqlsts.backend.ClientPaths;
 import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.manifest.ClusterSpec;
@@ -53,6 +54,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
     private final AtomicInteger nextRead = new AtomicInteger();
     private volatile LoopbackForwarder readForwarder;
     private volatile LoopbackForwarder writerForwarder;
+    private final ClientPaths clientPaths = new ClientPaths();
     private volatile boolean closed;
     private K3sFaults faults;
     private volatile FollowerTuning tuning;
@@ -142,7 +144,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
         }
         String pod = spec.podName(ordinal);
         LoopbackForwarder forwarder = forwarders.computeIfAbsent(ordinal,
-                n -> new LoopbackForwarder(name + "-" + pod, () -> pod, spec.port(), connector));
+                n -> new LoopbackForwarder(name + "-" + pod, () -> pod, spec.port(), connector, clientPaths));
         return new PodEndpoint(ordinal, pod, forwarder.host(), forwarder.port(), ADMIN_USER);
     }
 
@@ -213,7 +215,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
             synchronized (this) {
                 if (readForwarder == null) {
                     readForwarder = new LoopbackForwarder(name + "-" + spec.readServiceName(), this::nextReadPod,
-                            spec.port(), connector);
+                            spec.port(), connector, clientPaths);
                 }
                 forwarder = readForwarder;
             }
@@ -233,7 +235,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
             synchronized (this) {
                 if (writerForwarder == null) {
                     writerForwarder = new LoopbackForwarder(name + "-writer", () -> spec.podName(0), spec.port(),
-                            connector);
+                            connector, clientPaths);
                 }
                 forwarder = writerForwarder;
             }
@@ -311,7 +313,8 @@ public final class K3sStatefulSet implements RunningStatefulSet {
     public synchronized K3sFaults faults() {
         checkOpen();
         if (faults == null) {
-            faults = new K3sFaults(name, spec, client, namespace, nodeShell, containerShell, settings.startupTimeout());
+            faults = new K3sFaults(name, spec, client, namespace, nodeShell, containerShell, settings.startupTimeout(),
+                    clientPaths);
         }
         return faults;
     }

@@ -1,5 +1,6 @@
 package dev.mysqlsts.local;
 
+import dev.mysqlsts.backend.ClientPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * a pod) also obeys the {@link ClientPaths} of the pod each connection was routed to: delay with jitter, bandwidth,
  * blackhole, reset, refuse.
  */
-final class LoopbackProxy implements AutoCloseable {
+final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackProxy.class);
     private static final int BUFFER_BYTES = 16 * 1024;
@@ -124,15 +125,15 @@ final class LoopbackProxy implements AutoCloseable {
         LOG.debug("proxy {} latency {}", name, d);
     }
 
-    /** The client paths changed: connections held by a blackhole look again. */
-    void wake() {
+    @Override
+    public void wake() {
         synchronized (lock) {
             lock.notifyAll();
         }
     }
 
-    /** Every open connection routed to the pod gets a TCP reset now (SO_LINGER 0, then close); new ones are not affected. */
-    void resetLinksTo(int ordinal) {
+    @Override
+    public void resetLinksTo(int ordinal) {
         links.stream().filter(link -> link.ordinal == ordinal).forEach(Link::reset);
     }
 

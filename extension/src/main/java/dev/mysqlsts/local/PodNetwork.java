@@ -1,5 +1,6 @@
 package dev.mysqlsts.local;
 
+import dev.mysqlsts.backend.ClientPaths;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
