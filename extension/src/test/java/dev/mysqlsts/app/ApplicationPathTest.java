@@ -11,6 +11,9 @@ import dev.mysqlsts.Faults;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.MySqlStatefulSet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -130,6 +133,15 @@ class ApplicationPathTest {
 
     @Test
     @Order(7)
+    void theBlackholeIsDrawnOnThePreviousTestsTimeline() throws IOException {
+        Path timeline = Path.of("target", "mysqlsts", ApplicationPathTest.class.getName(),
+                "aBlackholedLeaderFailsTheApplicationsQueryByItsSocketTimeoutNotAHang.html");
+        assertTrue(Files.readString(timeline).contains("data-kind=\"client-blackhole\" data-pod=\"mysql-0\""),
+                "the client-path fault is a band on mysql-0's lane of " + timeline.toAbsolutePath());
+    }
+
+    @Test
+    @Order(8)
     void resetBreaksTheOpenConnectionsToThePodAndNotNewOnes(MySqlCluster cluster, Faults faults) throws SQLException {
         try (Connection perPod = cluster.pod(0).connection();
              Connection viaWriter = DriverManager.getConnection(cluster.jdbcUrl());
@@ -148,7 +160,7 @@ class ApplicationPathTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void refuseRefusesNewConnectionsAndKeepsTheOpenOnes(MySqlCluster cluster, Faults faults) throws SQLException {
         try (Connection open = DriverManager.getConnection(cluster.jdbcUrl())) {
             faults.client(0).refuse();
@@ -161,7 +173,7 @@ class ApplicationPathTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aThinClientPathMakesAOneMegabyteReadTakeAtLeastThreeSeconds(MySqlCluster cluster, Faults faults)
             throws SQLException {
         try (Connection connection = cluster.pod(0).connection()) {
@@ -174,7 +186,7 @@ class ApplicationPathTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void leavesEveryClientPathFaulty(Faults faults) {
         for (int n = 0; n < 3; n++) {
             faults.client(n).bandwidth(10_000);
@@ -185,7 +197,7 @@ class ApplicationPathTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void theNextTestFindsEveryClientPathClear(MySqlCluster cluster, Faults faults) throws SQLException {
         assertEquals(List.of(), faults.history());
         List<String> urls = new ArrayList<>(List.of(cluster.jdbcUrl(), cluster.readJdbcUrl()));
