@@ -38,25 +38,10 @@ public interface FaultInjector {
     void breakReadiness(int ordinal, boolean broken);
 
     /**
-     * Delay each chunk on the connections from the test JVM to the pod by {@code delay} plus a uniform random
-     * {@code -jitter..+jitter}; zero and zero remove it. Never on replication's links.
+     * The faults on the connections from the test JVM to the pods ({@code faults.client(n)}), which the backend's
+     * carriers of those connections obey; never replication's links. {@link #restoreAll()} leaves them.
      */
-    void clientLatency(int ordinal, Duration delay, Duration jitter);
-
-    /** Limit each client connection to the pod to {@code bytesPerSecond} per direction; 0 removes the limit. */
-    void clientBandwidth(int ordinal, long bytesPerSecond);
-
-    /** Hold every byte of the client connections to the pod, both ways; new ones are accepted and held too. */
-    void clientBlackhole(int ordinal);
-
-    /** A TCP reset now to every open client connection to the pod; new ones are not affected. */
-    void clientReset(int ordinal);
-
-    /** Refuse new client connections to the pod; open ones keep working. */
-    void clientRefuse(int ordinal);
-
-    /** Undo every client-path fault ({@link #restoreAll()} leaves them). */
-    void restoreClientPaths();
+    ClientPaths clientPaths();
 
     /** Undo every cut and delay, resume paused pods, restore every probe; client-path faults stay. */
     void restoreAll();

@@ -192,7 +192,7 @@ public final class FaultsController implements Faults {
         }
         LOG.info("fault client-latency {} ms (jitter {} ms) on the connections to {} at {}", delay.toMillis(),
                 jitter.toMillis(), name(ordinal), now());
-        injector().clientLatency(ordinal, delay, jitter);
+        injector().clientPaths().latency(ordinal, delay, jitter);
     }
 
     synchronized void clientBandwidth(int ordinal, long bytesPerSecond) {
@@ -205,7 +205,7 @@ public final class FaultsController implements Faults {
         history.ended("client-bandwidth", pods -> pods.contains(ordinal));
         history.started("client-bandwidth", List.of(ordinal));
         LOG.info("fault client-bandwidth {} bytes/s on the connections to {} at {}", bytesPerSecond, name(ordinal), now());
-        injector().clientBandwidth(ordinal, bytesPerSecond);
+        injector().clientPaths().bandwidth(ordinal, bytesPerSecond);
     }
 
     /** {@code blackhole}, {@code reset} (one-shot: it ends as it starts) or {@code refuse} on the client path. */
@@ -217,10 +217,10 @@ public final class FaultsController implements Faults {
         history.started(kind, List.of(ordinal));
         LOG.info("fault {} on the connections to {} at {}", kind, name(ordinal), now());
         switch (fault) {
-            case "blackhole" -> injector().clientBlackhole(ordinal);
-            case "refuse" -> injector().clientRefuse(ordinal);
+            case "blackhole" -> injector().clientPaths().blackhole(ordinal);
+            case "refuse" -> injector().clientPaths().refuse(ordinal);
             case "reset" -> {
-                injector().clientReset(ordinal);
+                injector().clientPaths().reset(ordinal);
                 history.ended(kind, pods -> pods.contains(ordinal));
             }
             default -> throw new IllegalArgumentException("no client-path fault " + fault);
@@ -420,7 +420,7 @@ public final class FaultsController implements Faults {
     public synchronized void heal() {
         long started = System.nanoTime();
         injector().restoreAll();
-        injector().restoreClientPaths();
+        injector().clientPaths().clearClientFaults();
         paused.clear();
         latencies.clear();
         statefulSet.awaitReady(HEAL_READY_TIMEOUT);

@@ -191,33 +191,8 @@ final class K3sFaults implements FaultInjector {
     }
 
     @Override
-    public void clientLatency(int ordinal, Duration delay, Duration jitter) {
-        clientPaths.latency(ordinal, delay, jitter);
-    }
-
-    @Override
-    public void clientBandwidth(int ordinal, long bytesPerSecond) {
-        clientPaths.bandwidth(ordinal, bytesPerSecond);
-    }
-
-    @Override
-    public void clientBlackhole(int ordinal) {
-        clientPaths.blackhole(ordinal);
-    }
-
-    @Override
-    public void clientReset(int ordinal) {
-        clientPaths.reset(ordinal);
-    }
-
-    @Override
-    public void clientRefuse(int ordinal) {
-        clientPaths.refuse(ordinal);
-    }
-
-    @Override
-    public void restoreClientPaths() {
-        clientPaths.clearClientFaults();
+    public ClientPaths clientPaths() {
+        return clientPaths;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.mysqlsts.local;
 
+import dev.mysqlsts.backend.ClientPaths;
 import dev.mysqlsts.backend.FaultInjector;
 import java.time.Duration;
 import java.util.Set;
@@ -59,33 +60,8 @@ final class LocalFaults implements FaultInjector {
     }
 
     @Override
-    public void clientLatency(int ordinal, Duration delay, Duration jitter) {
-        network.clientPaths().latency(ordinal, delay, jitter);
-    }
-
-    @Override
-    public void clientBandwidth(int ordinal, long bytesPerSecond) {
-        network.clientPaths().bandwidth(ordinal, bytesPerSecond);
-    }
-
-    @Override
-    public void clientBlackhole(int ordinal) {
-        network.clientPaths().blackhole(ordinal);
-    }
-
-    @Override
-    public void clientReset(int ordinal) {
-        network.clientPaths().reset(ordinal);
-    }
-
-    @Override
-    public void clientRefuse(int ordinal) {
-        network.clientPaths().refuse(ordinal);
-    }
-
-    @Override
-    public void restoreClientPaths() {
-        network.clientPaths().clearClientFaults();
+    public ClientPaths clientPaths() {
+        return network.clientPaths();
     }
 
     @Override

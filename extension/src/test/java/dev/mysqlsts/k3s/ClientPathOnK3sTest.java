@@ -64,7 +64,7 @@ class ClientPathOnK3sTest {
     void latencyDelaysTheRoundTripToThatPodOnly() throws IOException {
         try (K3sStatefulSet running = cluster("mysqlsts-client-latency");
              Socket delayed = open(running.endpoint(1)); Socket other = open(running.endpoint(2))) {
-            running.faults().clientLatency(1, Duration.ofMillis(200), Duration.ofMillis(20));
+            running.faults().clientPaths().latency(1, Duration.ofMillis(200), Duration.ofMillis(20));
 
             assertTrue(roundTripMillis(delayed) >= 360, "each way delayed by at least 180 ms");
             assertTrue(roundTripMillis(other) < 360, "mysql-2's path has no delay");
@@ -76,12 +76,12 @@ class ClientPathOnK3sTest {
         try (K3sStatefulSet running = cluster("mysqlsts-client-blackhole");
              Socket open = open(running.writerEndpoint())) {
             roundTripMillis(open);
-            running.faults().clientBlackhole(0);
+            running.faults().clientPaths().blackhole(0);
             open.setSoTimeout(1000);
             open.getOutputStream().write('x');
 
             assertThrows(SocketTimeoutException.class, () -> open.getInputStream().read(), "no answer in a blackhole");
-            running.faults().restoreClientPaths();
+            running.faults().clientPaths().clearClientFaults();
             open.setSoTimeout(5000);
             assertEquals('x', open.getInputStream().read(), "the held byte arrives once the path is restored");
         }
@@ -93,13 +93,13 @@ class ClientPathOnK3sTest {
             PodEndpoint pod = running.endpoint(1);
             try (Socket open = open(pod); Socket other = open(running.endpoint(0))) {
                 roundTripMillis(open);
-                running.faults().clientReset(1);
+                running.faults().clientPaths().reset(1);
                 assertThrows(SocketException.class, () -> roundTripMillis(open), "a TCP reset");
                 roundTripMillis(other);
             }
             try (Socket fresh = open(pod)) {
                 roundTripMillis(fresh);
-                running.faults().clientRefuse(1);
+                running.faults().clientPaths().refuse(1);
                 roundTripMillis(fresh);
             }
             try (Socket refused = open(pod)) {
@@ -111,7 +111,7 @@ class ClientPathOnK3sTest {
     @Test
     void bandwidthPacesEachConnection() throws IOException {
         try (K3sStatefulSet running = cluster("mysqlsts-client-bandwidth"); Socket socket = open(running.endpoint(0))) {
-            running.faults().clientBandwidth(0, 100_000);
+            running.faults().clientPaths().bandwidth(0, 100_000);
             byte[] sent = new byte[100_000];
             Arrays.fill(sent, (byte) 7);
             long started = System.nanoTime();
