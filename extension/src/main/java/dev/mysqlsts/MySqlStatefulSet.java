@@ -1,5 +1,6 @@
 package dev.mysqlsts;
 
+import dev.mysqlsts.junit.ClusterLock;
 import dev.mysqlsts.junit.MySqlStatefulSetExtension;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -8,6 +9,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Runs a MySQL leader/follower cluster shaped like the Kubernetes StatefulSet of the manifests for the
@@ -24,12 +26,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * One cluster serves all test methods of the class (and its {@code @Nested} classes) and is closed after
  * the class. It may be used as a meta-annotation.
+ *
+ * <p>With JUnit's parallel mode on ({@code junit.jupiter.execution.parallel.enabled=true}) the annotated class holds a
+ * lock of its own cluster: its methods run one at a time, while other classes, with clusters of their own, run at
+ * the same time.
  */
 @Documented
 @Inherited
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @ExtendWith(MySqlStatefulSetExtension.class)
+@ResourceLock(providers = ClusterLock.class)
 public @interface MySqlStatefulSet {
 
     /** Number of pods; {@code -1} keeps the StatefulSet's {@code spec.replicas} from the manifests. */

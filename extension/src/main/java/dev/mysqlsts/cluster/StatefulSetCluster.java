@@ -41,6 +41,7 @@ public final class StatefulSetCluster implements MySqlCluster {
     private final FaultsController faults;
     private final PodConnector connector;
     private final GlobalVariables globals;
+    private final ClientTimeouts timeouts;
     private volatile int leader;
 
     public StatefulSetCluster(RunningStatefulSet statefulSet) {
@@ -52,6 +53,7 @@ public final class StatefulSetCluster implements MySqlCluster {
         this.faults = new FaultsController(statefulSet, this);
         this.connector = new PodConnector(timeouts, faults::faultsInForce);
         this.globals = new GlobalVariables(statefulSet);
+        this.timeouts = timeouts;
     }
 
     /** The backend's handle, for the JUnit glue. */
@@ -105,6 +107,22 @@ public final class StatefulSetCluster implements MySqlCluster {
     @Override
     public Connection readConnection() {
         return connector.connect(statefulSet.readEndpoint(), "root", "");
+    }
+
+    @Override
+    public String jdbcUrl() {
+        return ClientUrls.of(statefulSet.writerEndpoint(), timeouts);
+    }
+
+    @Override
+    public String readJdbcUrl() {
+        return ClientUrls.of(statefulSet.readServiceEndpoint(), timeouts);
+    }
+
+    @Override
+    public String replicationJdbcUrl() {
+        return ClientUrls.replication(statefulSet.writerEndpoint(),
+                followers().stream().map(pod -> ((Pod) pod).endpoint()).toList(), timeouts);
     }
 
     @Override

@@ -37,7 +37,8 @@ final class LocalStatefulSet implements RunningStatefulSet {
     LocalStatefulSet(PodEnvironment env, ExecutorService supervisor) {
         this.env = env;
         this.supervisor = supervisor;
-        this.network = new PodNetwork(env.clusterName(), ordinal -> pod(ordinal).serverAddress(), env.spec()::podName);
+        this.network = new PodNetwork(env.clusterName(), ordinal -> pod(ordinal).serverAddress(), env.spec()::podName,
+                this::leaderOrdinal, this::replicas, this::isReady);
         this.faults = new LocalFaults(this, network);
     }
 
@@ -324,6 +325,23 @@ final class LocalStatefulSet implements RunningStatefulSet {
                 + env.spec().statefulSetName() : "Service " + service) + " is Ready: "
                 + candidates.stream().map(LocalPod::name).sorted().collect(Collectors.joining(", "))
                 + " fail their readiness probe");
+    }
+
+    /** The writer endpoint: a proxy port of its own whose each new connection goes to the pod in the leader's role. */
+    @Override
+    public PodEndpoint writerEndpoint() {
+        PodEndpoint leader = endpoint(leaderOrdinal());
+        return new PodEndpoint(-1, env.spec().statefulSetName() + " writer endpoint", "127.0.0.1", network.writerPort(),
+                leader.adminUser(), leader.adminPassword());
+    }
+
+    /** The read Service: a proxy port of its own whose each new connection goes to the next Ready pod. */
+    @Override
+    public PodEndpoint readServiceEndpoint() {
+        PodEndpoint any = endpoint(0);
+        String service = env.spec().readServiceName();
+        return new PodEndpoint(-1, service == null ? env.spec().statefulSetName() + " read endpoint" : service,
+                "127.0.0.1", network.readerPort(), any.adminUser(), any.adminPassword());
     }
 
     @Override
