@@ -9,6 +9,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import dev.mysqlsts.MySqlCluster;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apiguardian.api.API;
@@ -18,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands a shared cluster from one test class to the next: the schemas the class created are dropped on the leader
  * (the drops replicate) and the followers catch up. Schemas of the server itself and the ledger's are never
- * touched; data in schemas that existed before the class is the class's own business.
+ * touched; data in schemas that existed before the class is the class's own business. Schemas an application
+ * context created as it started (a Spring context's Flyway migrations) are {@linkplain #hold held}: the context
+ * outlives the class in Spring's cache, and the next class uses it.
  *
  * <pre>{@code
  * SchemaHandOver handOver = SchemaHandOver.atStart(cluster);   // before the class's first test
@@ -34,12 +39,26 @@ public final class SchemaHandOver {
     private static final String USER_SCHEMAS = "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME "
             + "NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys', 'mysqlsts_ledger')";
 
+    private static final Map<MySqlCluster, Set<String>> HELD = new ConcurrentHashMap<>();
+
     private final StatefulSetCluster cluster;
     private final Set<String> atStart;
 
     private SchemaHandOver(StatefulSetCluster cluster, Set<String> atStart) {
         this.cluster = cluster;
         this.atStart = atStart;
+    }
+
+    /** Every user schema the cluster's leader holds now is kept from the drops, for {@code whose} sake. */
+    public static void hold(MySqlCluster cluster, String whose) {
+        Set<String> schemas = schemas((StatefulSetCluster) cluster);
+        HELD.computeIfAbsent(cluster, c -> ConcurrentHashMap.newKeySet()).addAll(schemas);
+        LOG.info("cluster {}: schemas {} are kept for {}", cluster, schemas, whose);
+    }
+
+    /** The cluster stopped: nothing is held for it any more. */
+    public static void release(MySqlCluster cluster) {
+        HELD.remove(cluster);
     }
 
     /** Notes the user schemas the leader holds now. */
@@ -56,6 +75,7 @@ public final class SchemaHandOver {
         try {
             List<String> dropped = new ArrayList<>(schemas(cluster));
             dropped.removeAll(atStart);
+            dropped.removeAll(HELD.getOrDefault(cluster, Set.of()));
             if (!dropped.isEmpty()) {
                 try (Connection connection = Sql.connect(leaderUrl(cluster), TIMEOUT);
                         Statement statement = connection.createStatement()) {

@@ -1,6 +1,7 @@
 package dev.mysqlsts.junit;
 
 import dev.mysqlsts.cluster.ClusterBrokenException;
+import dev.mysqlsts.cluster.SchemaHandOver;
 import dev.mysqlsts.cluster.StatefulSetCluster;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -64,6 +65,7 @@ final class ClusterResource implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             RunningClusters.stopped(key, cluster);
+            SchemaHandOver.release(cluster);
             cluster.statefulSet().close(failed && keepFailed);
         }
     }

@@ -1,6 +1,10 @@
 package dev.mysqlsts.spring;
 
+import dev.mysqlsts.MySqlCluster;
+import dev.mysqlsts.cluster.SchemaHandOver;
 import dev.mysqlsts.junit.ClusterKey;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextRefreshedEvent;
 import dev.mysqlsts.junit.RunningClusters;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.ContextCustomizer;
@@ -26,6 +30,20 @@ final class ClusterContextCustomizer implements ContextCustomizer {
                         + key + " runs: @MySqlStatefulSet starts its cluster before the class's first test instance; "
                         + "is the context loaded from a static initializer or another extension's beforeAll?"));
         context.getEnvironment().getPropertySources().addFirst(new ClusterPropertySource(key, running));
+        if (key.shared()) {
+            context.addApplicationListener(new HoldSchemasOnStart(running.cluster(), mergedConfig.getTestClass()));
+        }
+    }
+
+    /**
+     * A shared cluster keeps the schemas that exist once the context has started (its migrations): the context
+     * outlives the class in Spring's cache, and so must they.
+     */
+    private record HoldSchemasOnStart(MySqlCluster cluster, Class<?> testClass) implements ApplicationListener<ContextRefreshedEvent> {
+        @Override
+        public void onApplicationEvent(ContextRefreshedEvent event) {
+            SchemaHandOver.hold(cluster, "the Spring context first started for " + testClass.getSimpleName());
+        }
     }
 
     @Override
