@@ -25,11 +25,18 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * }</pre>
  *
  * One cluster serves all test methods of the class (and its {@code @Nested} classes) and is closed after
- * the class. It may be used as a meta-annotation.
+ * the class, unless {@link #shared()} keeps it for the next class. It may be used as a meta-annotation: a team
+ * declares its cluster once and every class that carries it shares one cluster:
+ *
+ * <pre>{@code
+ * @Retention(RetentionPolicy.RUNTIME)
+ * @MySqlStatefulSet(manifests = "classpath:k8s/orders-db", shared = true)
+ * public @interface OrdersCluster {}
+ * }</pre>
  *
  * <p>With JUnit's parallel mode on ({@code junit.jupiter.execution.parallel.enabled=true}) the annotated class holds a
  * lock of its own cluster: its methods run one at a time, while other classes, with clusters of their own, run at
- * the same time.
+ * the same time; classes that share a cluster run one after another.
  */
 @Documented
 @Inherited
@@ -51,4 +58,17 @@ public @interface MySqlStatefulSet {
      * directory or a single file. Every {@code .yaml}/{@code .yml} file of a directory is read.
      */
     String manifests() default "";
+
+    /**
+     * Keep the cluster for the test JVM's life and hand it to every class that declares the same cluster
+     * ({@link #manifests()}, {@link #replicas()}, {@link #backend()}) with {@code shared = true}. Between two
+     * classes it is repaired as between two tests (faults undone, replication caught up, leader back on
+     * ordinal 0, diverged followers rebuilt, global variables put back) and the schemas the class created are
+     * dropped, unless {@link #keepSchemas()}. Its ports stay the same, so Spring's test-context cache hits across
+     * those classes. A class that breaks it beyond repair fails by itself; the next class gets a new cluster.
+     */
+    boolean shared() default false;
+
+    /** With {@link #shared()}: leave the schemas this class created for the classes after it. */
+    boolean keepSchemas() default false;
 }
