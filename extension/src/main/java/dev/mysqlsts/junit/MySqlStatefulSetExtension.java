@@ -53,9 +53,10 @@ public final class MySqlStatefulSetExtension
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        if (context.getStore(NAMESPACE).put(context.getUniqueId(), Boolean.TRUE) != null) {
+        if (context.getStore(NAMESPACE).getOrDefault(context.getUniqueId(), Boolean.class, false)) {
             return; // started before the class's test instance was made
         }
+        context.getStore(NAMESPACE).put(context.getUniqueId(), true);
         Class<?> testClass = context.getRequiredTestClass();
         Optional<MySqlStatefulSet> annotation = AnnotationSupport.findAnnotation(testClass, MySqlStatefulSet.class);
         if (annotation.isEmpty() && resource(context).isPresent()) {

@@ -10,7 +10,7 @@ import java.sql.SQLException;
  */
 public class EvictConnectionsOnReadOnly implements SQLExceptionOverride {
 
-    @Override
+    @java.lang.Override // SQLExceptionOverride.Override, the verdict's type, hides the annotation's simple name
     public Override adjudicate(SQLException e) {
         return e.getErrorCode() == 1290 ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
     }
