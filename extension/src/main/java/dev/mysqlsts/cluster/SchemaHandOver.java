@@ -2,6 +2,7 @@ package dev.mysqlsts.cluster;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.replication.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -10,10 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import dev.mysqlsts.MySqlCluster;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +53,9 @@ public final class SchemaHandOver {
     public static void hold(MySqlCluster cluster, String whose) {
         Set<String> schemas = schemas((StatefulSetCluster) cluster);
         HELD.computeIfAbsent(cluster, c -> ConcurrentHashMap.newKeySet()).addAll(schemas);
-        LOG.info("cluster {}: schemas {} are kept for {}", cluster, schemas, whose);
+        if (!schemas.isEmpty()) {
+            LOG.info("cluster {}: schemas {} are kept for {}", cluster, String.join(", ", schemas), whose);
+        }
     }
 
     /** The cluster stopped: nothing is held for it any more. */

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * A fail-over the application does not notice: the writer endpoint sends new connections to the new leader, and the
- * pool's connections still on the old one (read-only now: error 1290) are evicted and the write retried
- * ({@link EvictConnectionsOnReadOnly}). After the test the harness hands the leader role back to mysql-0.
+ * A fail-over the application does not notice: the writer endpoint sends new connections to the new leader; a write
+ * on a pooled connection still on the old one (read-only now: error 1290) is retried on new connections
+ * ({@link OrderService#placeOrder}). After the test the harness hands the leader role back to mysql-0.
  */
 @OrdersServiceTest
 class OrderFailoverTest {

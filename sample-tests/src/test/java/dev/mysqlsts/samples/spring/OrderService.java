@@ -1,11 +1,13 @@
 package dev.mysqlsts.samples.spring;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
@@ -17,27 +19,30 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The service under test. {@link #placeOrder} retries, for up to 30 s, a write whose connection broke (a reset, a
- * leader that stopped answering within the pool's socket timeout, a pooled connection still on an old leader after a
- * fail-over: error 1290, read-only): each attempt is a transaction of its own on a connection the pool checks, so a
- * retried write is applied twice only when the broken commit had happened on the same leader (the ledger samples
- * show when that is).
+ * The service under test. {@link #placeOrder} retries, for up to a minute, a write whose connection broke (a reset,
+ * a leader that stopped answering within the pool's socket timeout) or that reached a leader that is one no more
+ * (error 1290, read-only, after a fail-over). Before it retries it lets go of every pooled connection: they all lead
+ * where the broken one did, and a new one goes through the writer endpoint to the leader of that moment. Each attempt
+ * is a transaction of its own, so a retried write is applied twice only when the broken commit had happened on the
+ * same leader (the ledger samples show when that is).
  */
 @Service
 public class OrderService {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderService.class);
-    /** How long a write is retried: a fail-over takes seconds, a lost connection is back at once. */
-    private static final long RETRY_FOR_MILLIS = 30_000;
+    /** How long a write is retried: a lost connection is back at once, a fail-over takes seconds to half a minute. */
+    private static final long RETRY_FOR_MILLIS = 60_000;
     private static final long BACK_OFF_MILLIS = 500;
     private static final int READ_ONLY = 1290;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private final HikariDataSource writePool;
 
-    OrderService(JdbcTemplate jdbc, TransactionTemplate transactions) {
+    OrderService(JdbcTemplate jdbc, TransactionTemplate transactions, @Qualifier("writePool") HikariDataSource writePool) {
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.writePool = writePool;
     }
 
     /** Stores an order on the leader and returns its id; retries a write whose connection broke. */
@@ -50,7 +55,9 @@ public class OrderService {
                 if (System.currentTimeMillis() > deadline || !retryable(e)) {
                     throw e;
                 }
-                LOG.info("order for {}: attempt {} failed ({}), retrying", customer, attempt, e.getMostSpecificCause().getMessage());
+                LOG.info("order for {}: attempt {} failed ({}), retrying on new connections", customer, attempt,
+                        e.getMostSpecificCause().getMessage());
+                writePool.getHikariPoolMXBean().softEvictConnections();
                 backOff();
             }
         }

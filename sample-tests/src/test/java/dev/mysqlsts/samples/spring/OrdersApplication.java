@@ -34,9 +34,7 @@ public class OrdersApplication {
     @Bean
     HikariDataSource writePool(@Value("${spring.datasource.url}") String url, @Value("${spring.datasource.username}") String user,
             @Value("${spring.datasource.password:}") String password) {
-        HikariDataSource pool = pool("orders-write", url, user, password);
-        pool.setExceptionOverrideClassName(EvictConnectionsOnReadOnly.class.getName());
-        return pool;
+        return pool("orders-write", url, user, password);
     }
 
     @Bean

@@ -31,7 +31,8 @@ class ReadYourWritesTest {
 
     @Test
     void aReadRightAfterTheWriteMissesItWhileTheFollowersLag(MySqlCluster cluster, Faults faults) {
-        orders.placeOrder("warm-up", BigDecimal.ONE); // the write pool holds a connection to the leader
+        long warmUp = orders.placeOrder("warm-up", BigDecimal.ONE); // the write pool holds a connection to the leader
+        orders.findOrder(warmUp);                                     // and the read pool has started
         cluster.awaitReplicationCaughtUp();
         faults.delayReplication(1, Duration.ofSeconds(5));
         faults.delayReplication(2, Duration.ofSeconds(5));

@@ -22,10 +22,13 @@ import org.springframework.boot.test.context.SpringBootTest;
  * The same fail-over as {@link AsynchronousFailoverLosesOrdersTest}, with semi-synchronous replication
  * ({@code manifests/semi-sync}): once the leader is cut off, an order's commit waits for a follower's
  * acknowledgement and never returns, so the customer is never told "placed" for an order the new leader lacks. The
- * promotion breaks the waiting connection; the service retries through the writer endpoint, now on mysql-1. Every
- * acknowledged order is on the new leader. Its own cluster (another ConfigMap), so its own Spring context.
+ * service gives up on such a commit after its socket timeout (5 s) and retries, on mysql-0 again until the promotion
+ * is done (the hanging commits even keep the promotion from fencing it), then through the writer endpoint on mysql-1.
+ * Every acknowledged order is on the new leader. Three pods, not two: the new leader's commits wait for a follower's
+ * acknowledgement too, and with two pods its only follower would be the cut-off old leader (every write would hang
+ * until the fault is healed). Its own cluster (another ConfigMap), so its own Spring context.
  */
-@MySqlStatefulSet(replicas = 2, manifests = "classpath:manifests/semi-sync", backend = Backend.LOCAL)
+@MySqlStatefulSet(replicas = 3, manifests = "classpath:manifests/semi-sync", backend = Backend.LOCAL)
 @SpringBootTest
 class SemiSynchronousFailoverKeepsOrdersTest {
 
@@ -48,7 +51,7 @@ class SemiSynchronousFailoverKeepsOrdersTest {
             assertTrue(!waiting.isDone(), "the commit on the cut-off leader waits for a follower's acknowledgement");
 
             cluster.promote(1);
-            acknowledged.add(waiting.get(60, TimeUnit.SECONDS)); // retried on the new leader after the promotion
+            acknowledged.add(waiting.get(90, TimeUnit.SECONDS)); // retried until the writer endpoint leads to mysql-1
         } finally {
             customer.shutdownNow();
         }
