@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -195,7 +194,7 @@ final class LocalPod {
             // A restored pod's successor clones nothing from it, so its sidecar runs beside the next start.
             sidecar = java.util.concurrent.CompletableFuture.supplyAsync(() -> phases.measure(PodPhases.SIDECAR,
                     () -> ReplicationSidecar.run(name, dir.data(), serverEndpoint().adminJdbcUrl(), source,
-                            env.spec().changeMasterOptions())), env.supervisor());
+                            env.spec().changeMasterOptions())), env.threads());
             replication = ", its sidecar starts replication from " + source.name() + " meanwhile";
         } else if (source != null) {
             Optional<String> from = phases.measure(PodPhases.SIDECAR, () -> ReplicationSidecar.run(name, dir.data(),
@@ -487,8 +486,7 @@ final class LocalPod {
             try {
                 awaitStarted(started, env.startupTimeout());
                 serving = started;
-                started.onExit().thenRunAsync(() -> onExit(started),
-                        CompletableFuture.delayedExecutor(RESTART_DELAY.toMillis(), TimeUnit.MILLISECONDS, env.supervisor()));
+                started.exited().thenRun(() -> env.threads().after(RESTART_DELAY, () -> onExit(started)));
                 return;
             } catch (LocalBackendException e) {
                 started.kill();

@@ -181,7 +181,7 @@ final class LoopbackProxy implements AutoCloseable {
                 } finally {
                     threads.remove(Thread.currentThread());
                 }
-            }, "proxy-" + name + "-" + role);
+            }, "mysqlsts-proxy-" + name + "-" + role);
             thread.setDaemon(true);
             threads.add(thread);
             thread.start();
