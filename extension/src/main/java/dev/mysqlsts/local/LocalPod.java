@@ -328,9 +328,15 @@ final class LocalPod {
     void signal(String signal) {
         ServerProcess current = process;
         if (current != null && current.isAlive()) {
-            // the shell's own kill: slim images have no kill binary, and Java cannot send STOP or CONT
-            Commands.run(List.of("sh", "-c", "kill -s \"$0\" \"$1\"", signal, Long.toString(current.pid())),
-                    dir.consoleLog(), Duration.ofSeconds(10));
+            try {
+                // the shell's own kill: slim images have no kill binary, and Java cannot send STOP or CONT
+                Commands.run(List.of("sh", "-c", "kill -s \"$0\" \"$1\"", signal, Long.toString(current.pid())),
+                        dir.consoleLog(), Duration.ofSeconds(10));
+            } catch (LocalBackendException e) {
+                if (!current.awaitExit(Duration.ofSeconds(1))) {
+                    throw e;
+                } // it ended between the check and the signal (a crash the supervisor restarts): nothing to signal
+            }
         }
     }
 

@@ -118,7 +118,8 @@ final class ServerProcess {
         awaitExit(Duration.ofSeconds(30));
     }
 
-    private boolean awaitExit(Duration timeout) {
+    /** Whether the process ended within {@code timeout}. */
+    boolean awaitExit(Duration timeout) {
         try {
             return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
