@@ -63,8 +63,8 @@ final class ClusterThreads implements Executor, AutoCloseable {
     }
 
     /**
-     * Stops every thread of the cluster: running tasks are interrupted, and this waits at most {@value #CLOSE_WAIT_SECONDS}
-     * seconds for them (a task stuck in I/O a test left behind does not keep the cluster from closing).
+     * Stops every thread of the cluster: running tasks are interrupted, and this waits at most
+     * {@value #CLOSE_WAIT_SECONDS} seconds for them (a task stuck in I/O does not keep the cluster from closing).
      */
     @Override
     public void close() {

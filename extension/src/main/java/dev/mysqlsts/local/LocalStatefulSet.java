@@ -400,7 +400,8 @@ final class LocalStatefulSet implements RunningStatefulSet {
         }
         List<LocalPod> all = snapshot();
         try {
-            // on the cluster's own threads, never a pool a test may keep busy; each stop is bounded (SIGKILL after its grace)
+            // on the cluster's own threads, never on a pool a test may keep busy; each stop is bounded (SIGKILL after
+            // its grace period)
             CompletableFuture.allOf(all.stream().map(pod -> CompletableFuture.runAsync(pod::stop, env.threads()))
                     .toArray(CompletableFuture[]::new)).join();
             network.close();

@@ -132,7 +132,8 @@ final class ProcessReaper {
             servers.forEach(ProcessHandle::destroyForcibly);
             // polled: ProcessHandle.onExit() completes on the common pool, which a test may keep busy (ClusterThreads)
             Awaitility.await("the servers on " + dir + " to exit").atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(50)).until(() -> servers.stream().noneMatch(ProcessHandle::isAlive));
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> servers.stream().noneMatch(ProcessHandle::isAlive));
             Directories.deleteRecursively(dir);
             LOG.info("removed {}, the run directory of a JVM that ended without its clean-up{}", dir,
                     servers.isEmpty() ? "" : ", and killed the " + servers.size() + " server(s) still running on it");
