@@ -272,7 +272,7 @@ final class ClusterSnapshots {
                 List<CompletableFuture<Void>> starts = new ArrayList<>();
                 for (int ordinal = 1; ordinal < env.spec().replicas(); ordinal++) {
                     int follower = ordinal;
-                    starts.add(CompletableFuture.runAsync(() -> startOnce(follower)));
+                    starts.add(CompletableFuture.runAsync(() -> startOnce(follower), env.threads()));
                 }
                 CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
                 try {

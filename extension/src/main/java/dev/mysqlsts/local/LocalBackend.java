@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.apiguardian.api.API;
@@ -55,11 +54,11 @@ public final class LocalBackend implements StatefulSetBackend {
         Duration startupTimeout = settings.duration(STARTUP_TIMEOUT, Duration.ofSeconds(60));
         Path template = DataDirTemplate.ensure(binaries, stores.cacheDir());
 
-        ExecutorService supervisor = LocalStatefulSet.newSupervisor(clusterName);
+        ClusterThreads threads = new ClusterThreads(clusterName);
         PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, template, createClusterDirectory(spec),
                 leader.text(), follower.text(), new ReadinessProbe(spec.readiness()), physicalClone, startupTimeout,
-                supervisor, ClusterSnapshots.of(settings, stores.cacheDir()), stores.spareVolumes(), stores);
-        LocalStatefulSet cluster = new LocalStatefulSet(env, supervisor);
+                threads, ClusterSnapshots.of(settings, stores.cacheDir()), stores.spareVolumes(), stores);
+        LocalStatefulSet cluster = new LocalStatefulSet(env);
         try {
             cluster.startAll();
             return cluster;

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -195,7 +194,7 @@ final class LocalPod {
             // A restored pod's successor clones nothing from it, so its sidecar runs beside the next start.
             sidecar = java.util.concurrent.CompletableFuture.supplyAsync(() -> phases.measure(PodPhases.SIDECAR,
                     () -> ReplicationSidecar.run(name, dir.data(), serverEndpoint().adminJdbcUrl(), source,
-                            env.spec().changeMasterOptions())), env.supervisor());
+                            env.spec().changeMasterOptions())), env.threads());
             replication = ", its sidecar starts replication from " + source.name() + " meanwhile";
         } else if (source != null) {
             Optional<String> from = phases.measure(PodPhases.SIDECAR, () -> ReplicationSidecar.run(name, dir.data(),
@@ -329,9 +328,15 @@ final class LocalPod {
     void signal(String signal) {
         ServerProcess current = process;
         if (current != null && current.isAlive()) {
-            // the shell's own kill: slim images have no kill binary, and Java cannot send STOP or CONT
-            Commands.run(List.of("sh", "-c", "kill -s \"$0\" \"$1\"", signal, Long.toString(current.pid())),
-                    dir.consoleLog(), Duration.ofSeconds(10));
+            try {
+                // the shell's own kill: slim images have no kill binary, and Java cannot send STOP or CONT
+                Commands.run(List.of("sh", "-c", "kill -s \"$0\" \"$1\"", signal, Long.toString(current.pid())),
+                        dir.consoleLog(), Duration.ofSeconds(10));
+            } catch (LocalBackendException e) {
+                if (!current.awaitExit(Duration.ofSeconds(1))) {
+                    throw e;
+                } // it ended between the check and the signal (a crash the supervisor restarts): nothing to signal
+            }
         }
     }
 
@@ -487,8 +492,7 @@ final class LocalPod {
             try {
                 awaitStarted(started, env.startupTimeout());
                 serving = started;
-                started.onExit().thenRunAsync(() -> onExit(started),
-                        CompletableFuture.delayedExecutor(RESTART_DELAY.toMillis(), TimeUnit.MILLISECONDS, env.supervisor()));
+                started.exited().thenRun(() -> env.threads().after(RESTART_DELAY, () -> onExit(started)));
                 return;
             } catch (LocalBackendException e) {
                 started.kill();

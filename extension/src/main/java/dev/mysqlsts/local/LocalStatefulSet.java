@@ -25,7 +25,6 @@ final class LocalStatefulSet implements RunningStatefulSet {
 
     private final PodEnvironment env;
     private final List<LocalPod> pods = new ArrayList<>();
-    private final ExecutorService supervisor;
     private final PodNetwork network;
     private final LocalFaults faults;
     private boolean closed;
@@ -34,9 +33,8 @@ final class LocalStatefulSet implements RunningStatefulSet {
     /** The snapshot taken of the cluster's start, stored when the cluster stops. */
     private ClusterSnapshots.Capture unstored;
 
-    LocalStatefulSet(PodEnvironment env, ExecutorService supervisor) {
+    LocalStatefulSet(PodEnvironment env) {
         this.env = env;
-        this.supervisor = supervisor;
         this.network = new PodNetwork(env.clusterName(), ordinal -> pod(ordinal).serverAddress(), env.spec()::podName,
                 this::leaderOrdinal, this::replicas, this::isReady);
         this.faults = new LocalFaults(this, network);
@@ -118,7 +116,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
                 leader.start(null, null, new PodPhases());
                 // read beside the followers' starts, which do not change it (they write nothing to the leader)
                 leaderEnd = CompletableFuture.supplyAsync(() -> ClusterSnapshots.BinlogEnd.of(leader.serverEndpoint()),
-                        env.supervisor());
+                        env.threads());
                 restored.addAll(join(followers));
                 // each start returns once the pod's readiness probe passed: the next one starts only then
                 for (LocalPod pod : restored.subList(1, replicas)) {
@@ -203,7 +201,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
             int ordinal = pod.ordinal();
             LocalPod previous = ordinal == 0 ? null : pod(ordinal - 1);
             PodEndpoint source = ordinal == 0 ? null : replicationAddress(ordinal, 0);
-            starts.add(CompletableFuture.runAsync(() -> pod.start(previous, source, new PodPhases()), supervisor)
+            starts.add(CompletableFuture.runAsync(() -> pod.start(previous, source, new PodPhases()), env.threads())
                     .whenComplete((done, failure) -> {
                         if (failure != null) {
                             pod.failServing(failure);
@@ -246,7 +244,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
             if (ordinal + 1 < replicas) {
                 // the next pod's volume can be filled while this one starts: that copy depends on no pod's readiness
                 next = newPod(ordinal + 1);
-                next.prefetchTemplate(supervisor);
+                next.prefetchTemplate(env.threads());
             }
             // as the manifests' sidecar does, every follower replicates from the leader (ordinal 0 unless promoted)
             pod.start(ordinal == 0 ? null : pods.get(ordinal - 1),
@@ -419,12 +417,17 @@ final class LocalStatefulSet implements RunningStatefulSet {
             closed = true;
         }
         List<LocalPod> all = snapshot();
-        CompletableFuture.allOf(all.stream().map(pod -> CompletableFuture.runAsync(pod::stop))
-                .toArray(CompletableFuture[]::new)).join();
-        supervisor.shutdownNow();
-        network.close();
-        if (unstored != null) {
-            LOG.info("cluster {}: {}", name(), unstored.store());
+        try {
+            // on the cluster's own threads, never on a pool a test may keep busy; each stop is bounded (SIGKILL after
+            // its grace period)
+            CompletableFuture.allOf(all.stream().map(pod -> CompletableFuture.runAsync(pod::stop, env.threads()))
+                    .toArray(CompletableFuture[]::new)).join();
+            network.close();
+            if (unstored != null) {
+                LOG.info("cluster {}: {}", name(), unstored.store());
+            }
+        } finally {
+            env.threads().close();
         }
         if (keepForDebugging) {
             LOG.warn("cluster {} stopped; its data directories and logs are kept for debugging in {}", name(),
@@ -447,13 +450,5 @@ final class LocalStatefulSet implements RunningStatefulSet {
                     + pods.stream().map(LocalPod::name).collect(Collectors.joining(", ")));
         }
         return pods.get(ordinal);
-    }
-
-    static ExecutorService newSupervisor(String clusterName) {
-        return Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "mysqlsts-supervisor-" + clusterName);
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 }

@@ -223,7 +223,7 @@ final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
                 } finally {
                     threads.remove(Thread.currentThread());
                 }
-            }, "proxy-" + name + "-" + role);
+            }, "mysqlsts-proxy-" + name + "-" + role);
             thread.setDaemon(true);
             threads.add(thread);
             thread.start();

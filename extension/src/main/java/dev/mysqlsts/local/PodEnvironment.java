@@ -4,7 +4,6 @@ import dev.mysqlsts.manifest.ClusterSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executor;
 
 /**
  * What every pod of one LOCAL cluster shares.
@@ -19,14 +18,14 @@ import java.util.concurrent.Executor;
  * @param probe          the readiness probe
  * @param physicalClone  clone with mariabackup (else with a logical dump)
  * @param startupTimeout how long a pod may take to become Ready
- * @param supervisor     where crash restarts run
+ * @param threads        the cluster's threads: crash restarts and every other background task
  * @param snapshots      where snapshots of cloned starts are kept, or null when they are off
  * @param volumes        makes the pods' volumes from pristine data directories, with spares made ahead
  * @param stores         what is kept across runs, where failed clusters are kept among them
  */
 record PodEnvironment(String clusterName, ClusterSpec spec, ServerBinaries binaries, Path template, Path clusterDir,
                       String leaderConfig, String followerConfig, ReadinessProbe probe, boolean physicalClone,
-                      Duration startupTimeout, Executor supervisor, ClusterSnapshots snapshots,
+                      Duration startupTimeout, ClusterThreads threads, ClusterSnapshots snapshots,
                       SpareVolumes volumes, Stores stores) {
 
     /**

@@ -14,11 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,20 +147,18 @@ final class ProcessReaper {
             }
             List<ProcessHandle> servers = serversUnder(dir);
             servers.forEach(ProcessHandle::destroyForcibly);
-            for (ProcessHandle server : servers) {
-                server.onExit().get(10, TimeUnit.SECONDS);
-            }
+            // polled: ProcessHandle.onExit() completes on the common pool, which a test may keep busy (ClusterThreads)
+            Awaitility.await("the servers on " + dir + " to exit").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> servers.stream().noneMatch(ProcessHandle::isAlive));
             Directories.deleteRecursively(dir);
             LOG.info("removed {}, the run directory of a JVM that ended without its clean-up{}", dir,
                     servers.isEmpty() ? "" : ", and killed the " + servers.size() + " server(s) still running on it");
             return true;
         } catch (OverlappingFileLockException e) {
             return false; // held by this JVM
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             LOG.warn("a server on the abandoned run directory {} did not exit; the directory is left", dir);
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return false;
         }
     }

@@ -6,9 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One run of a server program on a pod's files; its pid file (written by the process itself before the server
@@ -19,9 +17,33 @@ final class ServerProcess {
     private final Process process;
     private final String id;
 
+    private final CompletableFuture<Void> exited = new CompletableFuture<>();
+
     private ServerProcess(Process process, String id) {
         this.process = process;
         this.id = id;
+    }
+
+    /**
+     * A thread of our own waits for the process's end, not {@code Process.onExit()}, which completes on the common
+     * pool that a test may keep busy (see {@link ClusterThreads}); the thread lives as long as the process.
+     */
+    private void watchExit(ProcessReaper reaper) {
+        long pid = process.pid();
+        Thread watcher = new Thread(() -> {
+            while (true) {
+                try {
+                    process.waitFor();
+                    break;
+                } catch (InterruptedException e) {
+                    // only the end of the process ends this watch
+                }
+            }
+            reaper.unregister(id, pid);
+            exited.complete(null);
+        }, "mysqlsts-exit-" + id + "-" + pid);
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     static boolean runningAsRoot() {
@@ -56,9 +78,9 @@ final class ServerProcess {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(pod.consoleLog().toFile()))
                     .start();
             process.getOutputStream().close();
-            long pid = process.pid();
-            process.onExit().thenRun(() -> reaper.unregister(id, pid));
-            return new ServerProcess(process, id);
+            ServerProcess server = new ServerProcess(process, id);
+            server.watchExit(reaper);
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + binaries.server(), e);
         }
@@ -72,8 +94,9 @@ final class ServerProcess {
         return process.isAlive();
     }
 
-    CompletableFuture<Process> onExit() {
-        return process.onExit();
+    /** Completes (on the process's own watcher thread) once the process has ended and its pid file is removed. */
+    CompletableFuture<Void> exited() {
+        return exited;
     }
 
     /** The exit code, or -1 while it runs. */
@@ -95,17 +118,13 @@ final class ServerProcess {
         awaitExit(Duration.ofSeconds(30));
     }
 
-    private boolean awaitExit(Duration timeout) {
+    /** Whether the process ended within {@code timeout}. */
+    boolean awaitExit(Duration timeout) {
         try {
-            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (ExecutionException e) {
-            return !process.isAlive();
         }
     }
 
