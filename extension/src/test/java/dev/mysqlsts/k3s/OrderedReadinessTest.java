@@ -101,6 +101,8 @@ class OrderedReadinessTest {
         assertAll(
                 () -> assertTrue(message.contains("pod mysql-1 (StatefulSet mysql, namespace " + ns + ") cannot become Ready: "
                         + "init container clone-mysql is waiting CrashLoopBackOff"), message),
+                () -> assertTrue(message.contains("after exiting with code 1 (image gcr.io/google-samples/xtrabackup:1.0, "
+                        + "restarts 1)\nLast lines of clone-mysql's log:\n  Ncat: Connection refused.\n"), message),
                 () -> assertTrue(message.contains("Warning BackOff: Back-off restarting failed container clone-mysql"), message),
                 () -> assertTrue(message.contains("--- mysql-1/clone-mysql (previous run) ---\nNcat: Connection refused.\n"
                         + "xbstream: empty stream\n"), message),
@@ -108,6 +110,30 @@ class OrderedReadinessTest {
                         "init containers' logs too: " + message),
                 () -> assertTrue(message.contains("--- mysql-1/mysql ---\n(empty)\n--- mysql-1/xtrabackup ---\n(empty)\n"),
                         message),
+                () -> assertNull(client.namespaces().withName(ns).get(), "a failed start leaves no namespace behind"));
+    }
+
+    @Test
+    void anInitScriptCallingAProgramItsImageLacksFailsAtOnceWithItsExitCodeAndLogTail() {
+        String ns = "mysqlsts-init-error";
+        CompletableFuture<K3sStatefulSet> deployment = MockCluster.deployAsync(deployer(MockCluster.PATIENCE), spec, ns);
+        FakeKubelet kubelet = cluster.kubelet(ns);
+        StatefulSet sts = kubelet.awaitStatefulSet("mysql");
+        kubelet.createPod(sts, 0);
+        // what mysql:5.7's init-mysql printed with the seed's script (kubernetes/website#35432)
+        kubelet.log("mysql-0", "init-mysql", "++ hostname\nbash: line 2: hostname: command not found\n"
+                + "+ [[ '' =~ -([0-9]+)$ ]]\n+ exit 1\n", false);
+        kubelet.emptyLogsForTheRest("mysql-0");
+
+        kubelet.initContainerFails("mysql-0", "init-mysql", 1);
+
+        K3sBackendException failure = assertThrows(K3sBackendException.class, () -> MockCluster.outcome(deployment));
+        String message = failure.getMessage();
+        assertAll(
+                () -> assertTrue(message.startsWith("K3S: pod mysql-0 (StatefulSet mysql, namespace " + ns + ") cannot "
+                        + "become Ready: init container init-mysql is terminated Error exit code 1 (image mysql:5.7.44, "
+                        + "restarts 0)\nLast lines of init-mysql's log:\n  ++ hostname\n"
+                        + "  bash: line 2: hostname: command not found\n"), message),
                 () -> assertNull(client.namespaces().withName(ns).get(), "a failed start leaves no namespace behind"));
     }
 
