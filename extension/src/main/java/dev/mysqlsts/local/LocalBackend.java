@@ -54,10 +54,15 @@ public final class LocalBackend implements StatefulSetBackend {
         Duration startupTimeout = settings.duration(STARTUP_TIMEOUT, Duration.ofSeconds(60));
         Path template = DataDirTemplate.ensure(binaries, CacheDirectory.of(settings));
 
+        Path clusterDir = createClusterDirectory(spec);
+        ConfigInitRunner init = ConfigInitRunner.of(spec, clusterDir, translator, leader.text(), follower.text(),
+                startupTimeout);
+        LOG.info("cluster {}: {}", clusterName, init.describe());
         ExecutorService supervisor = LocalStatefulSet.newSupervisor(clusterName);
-        PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, template, createClusterDirectory(spec),
-                leader.text(), follower.text(), new ReadinessProbe(spec.readiness()), physicalClone, startupTimeout,
-                supervisor, ClusterSnapshots.of(settings, CacheDirectory.of(settings)), SpareVolumes.forUser());
+        PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, template, clusterDir,
+                leader.text(), follower.text(), init, new ReadinessProbe(spec.readiness()), physicalClone,
+                startupTimeout, supervisor, ClusterSnapshots.of(settings, CacheDirectory.of(settings)),
+                SpareVolumes.forUser());
         LocalStatefulSet cluster = new LocalStatefulSet(env, supervisor);
         try {
             cluster.startAll();

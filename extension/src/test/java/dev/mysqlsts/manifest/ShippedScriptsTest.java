@@ -22,7 +22,7 @@ class ShippedScriptsTest {
             "../sample-tests/src/test/resources/manifests/semi-sync",
             "../sample-tests/src/test/resources/manifests/orders-db",
             "fixture:gtid-sidecar", "fixture:semi-sync", "fixture:parallel-server-id", "fixture:unknown-option",
-            "fixture:property-keys", "fixture:init-script-keys", "fixture:single-file"})
+            "fixture:property-keys", "fixture:init-script-keys", "fixture:single-file", "fixture:team-init-script"})
     void everyProgramAShippedScriptCallsIsInItsImage(String location) {
         assertEquals(List.of(), missing(location), location.isEmpty() ? "the bundled manifests" : location);
     }
