@@ -387,7 +387,10 @@ final class ReadinessWaiter {
         Integer exitCode = exit == null ? null : exit.getExitCode();
         return Optional.of(new Problem(what + status.getName() + " is " + PodReports.state(status.getState())
                 + (exitCode == null || !previousRun ? "" : " after exiting with code " + exitCode)
-                + " (image " + status.getImage() + ", restarts " + restarts + ")",
+                + " (image " + status.getImage() + ", restarts " + restarts + ")"
+                + (CRASHES.contains(reason) && restarts > 0 ? ": a crash loop, not a transient failure: it crashed "
+                        + (restarts + 1) + " times, the kubelet restarting it in between (" + K3sSettings.TOLERATED_RESTARTS
+                        + "=" + toleratedRestarts + ")" : ""),
                 status.getName(), exitCode, previousRun));
     }
 

@@ -114,11 +114,16 @@ final class FakeKubelet {
      * init containers before it completed, the app containers wait.
      */
     Pod initContainerCrashLoops(String podName, String failing) {
+        return initContainerCrashLoops(podName, failing, 1);
+    }
+
+    /** The same after {@code restarts} restarts. */
+    Pod initContainerCrashLoops(String podName, String failing, int restarts) {
         Pod pod = get(podName);
         List<ContainerStatus> inits = pod.getSpec().getInitContainers().stream()
                 .map(c -> c.getName().equals(failing)
                         ? new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withReady(false)
-                                .withRestartCount(1)
+                                .withRestartCount(restarts)
                                 .withNewState().withNewWaiting().withReason("CrashLoopBackOff")
                                 .withMessage("back-off 10s restarting failed container=" + failing)
                                 .endWaiting().endState()
