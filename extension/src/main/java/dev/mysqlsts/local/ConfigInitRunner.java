@@ -6,8 +6,10 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -130,11 +132,10 @@ final class ConfigInitRunner {
     String describe() {
         Container init = spec.configInit() == null ? null : spec.configInit().container();
         List<String> emulated = new ArrayList<>();
-        spec.objects().stream().filter(io.fabric8.kubernetes.api.model.apps.StatefulSet.class::isInstance)
-                .map(io.fabric8.kubernetes.api.model.apps.StatefulSet.class::cast)
+        spec.objects().stream().filter(StatefulSet.class::isInstance).map(StatefulSet.class::cast)
                 .filter(s -> spec.statefulSetName().equals(s.getMetadata().getName()))
                 .flatMap(s -> {
-                    var pod = s.getSpec().getTemplate().getSpec();
+                    PodSpec pod = s.getSpec().getTemplate().getSpec();
                     List<Container> all = new ArrayList<>(pod.getInitContainers() == null ? List.of()
                             : pod.getInitContainers());
                     all.addAll(pod.getContainers());

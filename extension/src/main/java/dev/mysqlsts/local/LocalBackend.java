@@ -55,8 +55,13 @@ public final class LocalBackend implements StatefulSetBackend {
         Path template = DataDirTemplate.ensure(binaries, CacheDirectory.of(settings));
 
         Path clusterDir = createClusterDirectory(spec);
-        ConfigInitRunner init = ConfigInitRunner.of(spec, clusterDir, translator, leader.text(), follower.text(),
-                startupTimeout);
+        ConfigInitRunner init;
+        try {
+            init = ConfigInitRunner.of(spec, clusterDir, translator, leader.text(), follower.text(), startupTimeout);
+        } catch (RuntimeException e) {
+            Directories.deleteRecursively(clusterDir);
+            throw e;
+        }
         LOG.info("cluster {}: {}", clusterName, init.describe());
         ExecutorService supervisor = LocalStatefulSet.newSupervisor(clusterName);
         PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, template, clusterDir,

@@ -69,6 +69,21 @@ class InitContainerRunTest {
         assertTrue(message.contains("no server-id for mysql-0"), message);
     }
 
+    @Test
+    void aVolumeLocalCannotGiveIsRefusedBeforeAnyPodStarts(@TempDir Path dir) throws IOException {
+        copyFixture(dir, "        - name: config-map\n          mountPath: /etc/team-config\n",
+                "        - name: config-map\n          mountPath: /etc/team-config\n"
+                        + "        - name: creds\n          mountPath: /etc/creds\n");
+        Path statefulSet = dir.resolve("mysql-statefulset.yaml");
+        Files.writeString(statefulSet, Files.readString(statefulSet).replace("      volumes:\n",
+                "      volumes:\n      - name: creds\n        secret:\n          secretName: team-creds\n"));
+
+        LocalBackendException failure = assertThrows(LocalBackendException.class, () -> start(dir.toString()).close());
+
+        assertTrue(failure.getMessage().contains("init container write-config mounts volume creds")
+                && failure.getMessage().contains("which the LOCAL backend cannot give it"), failure.getMessage());
+    }
+
     private static LocalStatefulSet start(String manifests) {
         Settings settings = Settings.from(key -> key.equals("mysqlsts.snapshot") ? Optional.of("false")
                 : Optional.ofNullable(System.getProperty(key)));
