@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -207,6 +208,16 @@ final class ConfigInitRunner {
         }
         LOG.debug("pod {}: init container {} ran in {} ms", podName, container.getName(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        // its output joins the pod's console log; its other emptyDirs were its alone (no other container runs here)
+        try {
+            Files.writeString(pod.consoleLog(), "--- init container " + container.getName() + " ---\n"
+                    + Files.readString(output, StandardCharsets.ISO_8859_1), StandardCharsets.ISO_8859_1,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.delete(output);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not append " + output + " to " + pod.consoleLog(), e);
+        }
+        Directories.deleteRecursively(pod.root().resolve("volumes"));
     }
 
     private int execute(List<String> command, Path output, String podName, String container) {
