@@ -31,7 +31,7 @@ final class Pod implements MySqlPod {
 
     @Override
     public String jdbcUrl() {
-        return endpoint().jdbcUrl();
+        return connector.jdbcUrl(endpoint());
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.function.IntFunction;
  * Opens the connections the harness hands out, bounded by {@link ClientTimeouts}. Connector/J's
  * {@code connectTimeout} bounds only the TCP connect; a frozen server behind a proxy accepts that and never sends
  * its greeting, so the handshake runs under a socket timeout equal to the connect timeout, and the user's socket
- * timeout (none by default) is set once the connection is open.
+ * timeout (5 minutes by default) is set once the connection is open.
  */
 final class PodConnector {
 
@@ -24,6 +24,11 @@ final class PodConnector {
     PodConnector(ClientTimeouts timeouts, IntFunction<Optional<String>> faultsInForce) {
         this.timeouts = timeouts;
         this.faultsInForce = faultsInForce;
+    }
+
+    /** The pod's JDBC URL with the connect and socket bounds, so that a {@code DriverManager} connection is bounded too. */
+    String jdbcUrl(PodEndpoint endpoint) {
+        return endpoint.jdbcUrl() + timeouts.urlParameters();
     }
 
     Connection connect(PodEndpoint endpoint, String user, String password) {

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * and connect retry that LOCAL followers have (4 s, 2 s, 1 s), and restarts its IO thread so they apply. The
  * seed's mysql:5.7 keeps its defaults otherwise ({@code slave_net_timeout} 60 s, heartbeat 30 s, the sidecar's
  * retry 10 s), so a cut link would show only after a minute. {@code slave_net_timeout} is a global variable,
- * lost when the container restarts: each run of a container (its containerd id) is tuned once.
+ * lost when the container restarts: each run of a container (its containerd id) is tuned once, whenever it appears
+ * (the cluster's pod informer reports a restarted container: a kill, a liveness probe's restart).
  */
 final class FollowerTuning {
 
@@ -63,8 +64,8 @@ final class FollowerTuning {
      *
      * @param runId the mysql container's id now
      */
-    void tune(int ordinal, String podName, String runId, String adminUrl) {
-        if (runId.isEmpty() || runId.equals(tuned.get(ordinal))) {
+    synchronized void tune(int ordinal, String podName, String runId, String adminUrl) {
+        if (!needs(ordinal, runId)) {
             return;
         }
         try {
@@ -78,6 +79,11 @@ final class FollowerTuning {
             LOG.warn("K3S {}: could not shorten the replication net timeout of {} (a cut link shows there only after"
                     + " 60 s): {}", clusterName, podName, e.getMessage());
         }
+    }
+
+    /** Whether this run of the follower's container is not tuned yet. */
+    boolean needs(int ordinal, String runId) {
+        return !runId.isEmpty() && !runId.equals(tuned.get(ordinal));
     }
 
     /** A pod at or above this ordinal is gone (scaled down): forget its runs. */

@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param imageOverrides    images replaced in the pod templates ({@value #IMAGE_OVERRIDES})
  * @param loadImages        copy images the host's Docker holds into k3s instead of pulling ({@value #LOAD_IMAGES})
  * @param toleratedRestarts a crashing container fails the start once its restart count reaches this; 0 fails at
- *                          its first crash ({@value #TOLERATED_RESTARTS})
+ *                          its first crash ({@value #TOLERATED_RESTARTS}, default {@value #DEFAULT_TOLERATED_RESTARTS})
  * @param diagnosticsDir    where diagnostics go ({@value #DIAGNOSTICS_DIR})
  * @param kubeconfig        an existing cluster's kubeconfig file instead of k3s ({@value #KUBECONFIG}); null: k3s
  * @param context           the kubeconfig's context to use ({@value #CONTEXT}); null: its current context
@@ -47,6 +47,13 @@ record K3sSettings(
     /** The seed asks 600m CPU per pod; a quarter lets 3 pods and k3s itself fit a 2-CPU runner. */
     static final double DEFAULT_REQUESTS_FACTOR = 0.25;
     static final Path DEFAULT_DIAGNOSTICS_DIR = Path.of("target", "mysqlsts-diagnostics");
+    /**
+     * As patient as the kubelet, which restarts a crashed container at once and then after a back-off of 10 s, 20 s...
+     * (kubelet's crash back-off): a container that crashes a third time, about 12 s after its first crash, is in a
+     * crash loop (a script calling a program its image lacks fails the same way each time); one that crashed once or
+     * twice because a peer was not up yet (the previous pod's sidecar not listening yet) is given its retries.
+     */
+    static final int DEFAULT_TOLERATED_RESTARTS = 2;
 
     K3sSettings {
         if (!(requestsFactor > 0) || Double.isInfinite(requestsFactor)) {
@@ -70,7 +77,7 @@ record K3sSettings(
                 settings.get(REQUESTS_FACTOR).map(K3sSettings::parseFactor).orElse(DEFAULT_REQUESTS_FACTOR),
                 ImageOverrides.parse(IMAGE_OVERRIDES, settings.get(IMAGE_OVERRIDES).orElse("")),
                 settings.get(LOAD_IMAGES).map(Boolean::parseBoolean).orElse(true),
-                settings.get(TOLERATED_RESTARTS).map(K3sSettings::parseRestarts).orElse(0),
+                settings.get(TOLERATED_RESTARTS).map(K3sSettings::parseRestarts).orElse(DEFAULT_TOLERATED_RESTARTS),
                 settings.get(DIAGNOSTICS_DIR).map(Path::of).orElse(DEFAULT_DIAGNOSTICS_DIR),
                 settings.get(KUBECONFIG).map(Path::of).orElse(null),
                 settings.get(CONTEXT).orElse(null));

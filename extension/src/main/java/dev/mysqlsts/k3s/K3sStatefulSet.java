@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Path;
@@ -19,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apiguardian.api.API;
 import org.slf4j.Logger;
@@ -58,6 +62,9 @@ public final class K3sStatefulSet implements RunningStatefulSet {
     private volatile boolean closed;
     private K3sFaults faults;
     private volatile FollowerTuning tuning;
+    /** Tunes followers whose container changed, off the informer's thread (a tuning waits for the sidecar). */
+    private final ExecutorService retuner;
+    private volatile SharedIndexInformer<Pod> restarts;
 
     /** Without access to the node: the faults made there (kill, pause, network) are unsupported. */
     K3sStatefulSet(String name, ClusterSpec spec, KubernetesClient client, String namespace,
@@ -83,6 +90,11 @@ public final class K3sStatefulSet implements RunningStatefulSet {
         this.nodeShell = nodeShell;
         this.containerShell = containerShell;
         this.tuning = new FollowerTuning(name, FollowerTuning.JDBC);
+        this.retuner = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "mysqlsts-retune-" + name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** The same cluster with another way to tune followers (tests record it instead of using JDBC). */
@@ -97,18 +109,66 @@ public final class K3sStatefulSet implements RunningStatefulSet {
      */
     void tuneFollowers() {
         int replicas = replicas();
-        String mysqlContainer = K3sFaults.mysqlContainerName(spec);
         for (int ordinal = 1; ordinal < replicas; ordinal++) {
             Pod pod = client.pods().inNamespace(namespace).withName(spec.podName(ordinal)).get();
-            if (pod == null || !ReadinessWaiter.isReady(pod) || pod.getStatus() == null) {
-                continue;
+            if (pod != null && ReadinessWaiter.isReady(pod)) {
+                tuning.tune(ordinal, spec.podName(ordinal), mysqlRun(pod), endpoint(ordinal).adminJdbcUrl());
             }
-            String run = PodReports.list(pod.getStatus().getContainerStatuses()).stream()
-                    .filter(c -> mysqlContainer.equals(c.getName()) && c.getContainerID() != null)
-                    .map(c -> ContainerTasks.stripRuntime(c.getContainerID()))
-                    .findFirst().orElse("");
-            tuning.tune(ordinal, spec.podName(ordinal), run, endpoint(ordinal).adminJdbcUrl());
         }
+    }
+
+    /**
+     * From now on, a follower whose mysql container changes while the cluster runs (killed, restarted by its
+     * liveness probe) is tuned again as soon as it is Ready, not only at the next {@code awaitReady}.
+     */
+    void watchFollowerRestarts() {
+        restarts = client.pods().inNamespace(namespace).withLabels(podLabels).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                retuneIfRestarted(pod);
+            }
+
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+                retuneIfRestarted(pod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean unknownFinalState) {
+                // a new pod of that ordinal is added, and tuned, when it is Ready
+            }
+        });
+    }
+
+    private void retuneIfRestarted(Pod pod) {
+        String podName = pod.getMetadata().getName();
+        String prefix = spec.statefulSetName() + "-";
+        if (closed || !podName.startsWith(prefix) || !ReadinessWaiter.isReady(pod)) {
+            return;
+        }
+        int ordinal;
+        try {
+            ordinal = Integer.parseInt(podName.substring(prefix.length()));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        String run = mysqlRun(pod);
+        if (ordinal > 0 && tuning.needs(ordinal, run)) {
+            retuner.execute(() -> {
+                if (!closed) {
+                    tuning.tune(ordinal, podName, run, endpoint(ordinal).adminJdbcUrl());
+                }
+            });
+        }
+    }
+
+    /** The mysql container's containerd id in the pod's status, or "" before it runs. */
+    private String mysqlRun(Pod pod) {
+        String mysqlContainer = K3sFaults.mysqlContainerName(spec);
+        return pod.getStatus() == null ? "" : PodReports.list(pod.getStatus().getContainerStatuses()).stream()
+                .filter(c -> mysqlContainer.equals(c.getName()) && c.getContainerID() != null)
+                .map(c -> ContainerTasks.stripRuntime(c.getContainerID()))
+                .findFirst().orElse("");
     }
 
     @Override
@@ -435,6 +495,10 @@ public final class K3sStatefulSet implements RunningStatefulSet {
             collectDiagnostics("at-close");
         }
         closed = true;
+        if (restarts != null) {
+            restarts.close();
+        }
+        retuner.shutdownNow();
         forwarders.values().forEach(LoopbackForwarder::close);
         forwarders.clear();
         if (writerForwarder != null) {

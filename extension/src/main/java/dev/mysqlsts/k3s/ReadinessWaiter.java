@@ -1,5 +1,6 @@
 package dev.mysqlsts.k3s;
 
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -29,8 +30,10 @@ import java.util.stream.Stream;
  * Waits, from an informer on the StatefulSet's pods, until pods {@code 0..replicas-1} are Ready, and checks
  * on the way what the StatefulSet promises: pod N+1 is created only once pod N is Ready. It fails at once,
  * not at the timeout, when a container or init container of a pod cannot start (CrashLoopBackOff,
- * ImagePullBackOff, ErrImagePull, Error, ...): the message carries the pod's status, its events and the
- * last {@value PodReports#LOG_TAIL_LINES} lines of each container's log. On timeout it lists the pods and
+ * ImagePullBackOff, ErrImagePull, Error, ...): the message's first line names the pod, the container and, for a
+ * crash, its exit code; the last {@value #CRASH_TAIL_LINES} lines of that container's log follow ("hostname: command
+ * not found"), then the pod's status, its events and the last {@value PodReports#LOG_TAIL_LINES} lines of each
+ * container's log. On timeout it lists the pods and
  * their conditions.
  *
  * <pre>{@code
@@ -46,6 +49,8 @@ final class ReadinessWaiter {
     private static final Set<String> IMAGE_OR_CONFIG_FAILURES = Set.of(
             "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull", "CreateContainerConfigError");
     /** States of a container that crashed; fatal once it restarted {@code toleratedRestarts} times. */
+    /** Lines of a crashed container's own log put right under the message's first line. */
+    private static final int CRASH_TAIL_LINES = 10;
     private static final Set<String> CRASHES = Set.of(
             "CrashLoopBackOff", "Error", "OOMKilled", "RunContainerError", "CreateContainerError");
 
@@ -216,7 +221,7 @@ final class ReadinessWaiter {
                 return;
             }
             for (Pod pod : pods.values()) {
-                Optional<String> problem = fatalProblem(pod, crashesAreFatal);
+                Optional<Problem> problem = fatalProblem(pod, crashesAreFatal);
                 if (problem.isPresent()) {
                     outcome.completeExceptionally(new PodFailure(pod, problem.get()));
                     return;
@@ -322,16 +327,31 @@ final class ReadinessWaiter {
         String name = failure.pod.getMetadata().getName();
         PodReports reports = new PodReports(client, namespace);
         Pod latest = Optional.ofNullable(client.pods().inNamespace(namespace).withName(name).get()).orElse(failure.pod);
+        Problem problem = failure.problem;
         return "K3S: pod " + name + " (StatefulSet " + statefulSetName + ", namespace " + namespace
-                + ") cannot become Ready: " + failure.problem + "\n"
+                + ") cannot become Ready: " + problem.text() + "\n"
+                + (problem.exitCode() == null ? "" : "Last lines of " + problem.container() + "'s log:\n"
+                        + lastLines(reports.log(latest, problem.container(), PodReports.LOG_TAIL_LINES,
+                                problem.previousRun()), CRASH_TAIL_LINES).indent(2))
                 + "Status: " + PodReports.status(latest) + "\n"
                 + "Events of " + name + ":\n" + reports.events(name)
                 + "Logs (last " + PodReports.LOG_TAIL_LINES + " lines of each container):\n"
                 + reports.logs(latest, PodReports.LOG_TAIL_LINES);
     }
 
+    private static String lastLines(String log, int lines) {
+        List<String> all = log.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n";
+    }
+
+    /**
+     * Why a pod will not become Ready, naming the container; for a crash, its exit code and whether its log is that
+     * of the previous run (the container waits to restart) or of the current one (it has just terminated).
+     */
+    private record Problem(String text, String container, Integer exitCode, boolean previousRun) {}
+
     /** Why the pod will not become Ready without someone's help, if that is so. */
-    private Optional<String> fatalProblem(Pod pod, boolean crashesAreFatal) {
+    private Optional<Problem> fatalProblem(Pod pod, boolean crashesAreFatal) {
         if (pod.getStatus() == null || pod.getMetadata().getDeletionTimestamp() != null) {
             return Optional.empty();
         }
@@ -344,7 +364,7 @@ final class ReadinessWaiter {
                 .findFirst();
     }
 
-    private Optional<String> problem(String what, ContainerStatus status, boolean crashesAreFatal) {
+    private Optional<Problem> problem(String what, ContainerStatus status, boolean crashesAreFatal) {
         if (status.getState() == null) {
             return Optional.empty();
         }
@@ -360,8 +380,18 @@ final class ReadinessWaiter {
         if (!fatal) {
             return Optional.empty();
         }
-        return Optional.of(what + status.getName() + " is " + PodReports.state(status.getState())
-                + " (image " + status.getImage() + ", restarts " + restarts + ")");
+        boolean previousRun = status.getState().getTerminated() == null;
+        ContainerStateTerminated exit = previousRun
+                ? status.getLastState() == null ? null : status.getLastState().getTerminated()
+                : status.getState().getTerminated();
+        Integer exitCode = exit == null ? null : exit.getExitCode();
+        return Optional.of(new Problem(what + status.getName() + " is " + PodReports.state(status.getState())
+                + (exitCode == null || !previousRun ? "" : " after exiting with code " + exitCode)
+                + " (image " + status.getImage() + ", restarts " + restarts + ")"
+                + (CRASHES.contains(reason) && restarts > 0 ? ": a crash loop, not a transient failure: it crashed "
+                        + (restarts + 1) + " times, the kubelet restarting it in between (" + K3sSettings.TOLERATED_RESTARTS
+                        + "=" + toleratedRestarts + ")" : ""),
+                status.getName(), exitCode, previousRun));
     }
 
     private Optional<Integer> ordinal(Pod pod) {
@@ -379,10 +409,10 @@ final class ReadinessWaiter {
     private static final class PodFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final transient Pod pod;
-        private final String problem;
+        private final transient Problem problem;
 
-        PodFailure(Pod pod, String problem) {
-            super(problem, null, false, false);
+        PodFailure(Pod pod, Problem problem) {
+            super(problem.text(), null, false, false);
             this.pod = pod;
             this.problem = problem;
         }

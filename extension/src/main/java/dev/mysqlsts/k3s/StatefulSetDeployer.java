@@ -147,6 +147,7 @@ public final class StatefulSetDeployer {
             K3sStatefulSet running = new K3sStatefulSet(name, spec, client, namespace, podLabels, settings,
                     connectors.apply(namespace), nodeShell, containerShells.apply(namespace)).withTuner(tuner);
             running.tuneFollowers();
+            running.watchFollowerRestarts();
             return running;
         } catch (RuntimeException e) {
             writeStartupDiagnostics(spec, name, namespace);

@@ -157,7 +157,7 @@ final class ClusterSnapshots {
         String shape = String.join("\n", FORMAT, env.binaries().version(), env.binaries().server().toString(),
                 env.physicalClone() ? "physical" : "logical", env.spec().statefulSetName(), Integer.toString(replicas),
                 env.spec().leaderConfig().key(), env.leaderConfig(), env.spec().followerConfig().key(),
-                env.followerConfig(), Integer.toString(env.spec().serverIdOffset()),
+                env.followerConfig(), env.init().fingerprint(),
                 env.spec().changeMasterOptions().toString(), String.join(",", PodEnvironment.HARNESS_OPTIONS));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(shape.getBytes(StandardCharsets.UTF_8));
@@ -318,8 +318,7 @@ final class ClusterSnapshots {
                 }
             }
             int port = Ports.free();
-            ServerConfig.writeConfD(kept, env.spec().serverId(ordinal), env.spec().followerConfig().key(),
-                    env.followerConfig());
+            env.init().fill(kept, ordinal, false);
             ServerConfig.write(kept, env.binaries(), name, port, PodEnvironment.HARNESS_OPTIONS);
             ServerProcess server = ServerProcess.start(env.binaries(), kept, env.clusterName() + "-snapshot-" + name,
                     List.of());

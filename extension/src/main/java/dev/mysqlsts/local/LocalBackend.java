@@ -54,10 +54,19 @@ public final class LocalBackend implements StatefulSetBackend {
         Duration startupTimeout = settings.duration(STARTUP_TIMEOUT, Duration.ofSeconds(60));
         Path template = DataDirTemplate.ensure(binaries, stores.cacheDir());
 
+        Path clusterDir = createClusterDirectory(spec);
+        ConfigInitRunner init;
+        try {
+            init = ConfigInitRunner.of(spec, clusterDir, translator, leader.text(), follower.text(), startupTimeout);
+        } catch (RuntimeException e) {
+            Directories.deleteRecursively(clusterDir);
+            throw e;
+        }
+        LOG.info("cluster {}: {}", clusterName, init.describe());
         ClusterThreads threads = new ClusterThreads(clusterName);
-        PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, template, createClusterDirectory(spec),
-                leader.text(), follower.text(), new ReadinessProbe(spec.readiness()), physicalClone, startupTimeout,
-                threads, ClusterSnapshots.of(settings, stores.cacheDir()), stores.spareVolumes(), stores);
+        PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, template, clusterDir,
+                leader.text(), follower.text(), init, new ReadinessProbe(spec.readiness()), physicalClone,
+                startupTimeout, threads, ClusterSnapshots.of(settings, stores.cacheDir()), stores.spareVolumes(), stores);
         LocalStatefulSet cluster = new LocalStatefulSet(env);
         try {
             cluster.startAll();

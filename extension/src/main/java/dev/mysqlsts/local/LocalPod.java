@@ -358,11 +358,9 @@ final class LocalPod {
         writeInitConfig();
     }
 
-    /** What the init container writes into conf.d: the server-id and the config of the pod's role. */
+    /** What the init container writes into conf.d (it runs), with the config of the pod's role. */
     private void writeInitConfig() {
-        ServerConfig.writeConfD(dir, env.spec().serverId(ordinal),
-                leaderRole ? env.spec().leaderConfig().key() : env.spec().followerConfig().key(),
-                leaderRole ? env.leaderConfig() : env.followerConfig());
+        env.init().fill(dir, ordinal, leaderRole);
     }
 
     synchronized boolean isLeaderRole() {

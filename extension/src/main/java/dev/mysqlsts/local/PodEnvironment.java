@@ -15,6 +15,7 @@ import java.util.List;
  * @param clusterDir     the directory that holds one directory per pod
  * @param leaderConfig   the leader's config file, translated for this server
  * @param followerConfig the followers' config file, translated for this server
+ * @param init           fills a pod's conf.d: runs the pod template's init container that writes it
  * @param probe          the readiness probe
  * @param physicalClone  clone with mariabackup (else with a logical dump)
  * @param startupTimeout how long a pod may take to become Ready
@@ -24,8 +25,8 @@ import java.util.List;
  * @param stores         what is kept across runs, where failed clusters are kept among them
  */
 record PodEnvironment(String clusterName, ClusterSpec spec, ServerBinaries binaries, Path template, Path clusterDir,
-                      String leaderConfig, String followerConfig, ReadinessProbe probe, boolean physicalClone,
-                      Duration startupTimeout, ClusterThreads threads, ClusterSnapshots snapshots,
+                      String leaderConfig, String followerConfig, ConfigInitRunner init, ReadinessProbe probe,
+                      boolean physicalClone, Duration startupTimeout, ClusterThreads threads, ClusterSnapshots snapshots,
                       SpareVolumes volumes, Stores stores) {
 
     /**

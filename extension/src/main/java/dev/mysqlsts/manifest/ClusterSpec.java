@@ -2,7 +2,9 @@ package dev.mysqlsts.manifest;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Volume;
 import java.util.List;
 import java.util.Objects;
 import org.apiguardian.api.API;
@@ -25,7 +27,8 @@ import org.apiguardian.api.API;
  * @param objects           every object of the manifests, unchanged
  * @param podManagementPolicy the StatefulSet's {@code spec.podManagementPolicy}: {@code OrderedReady} (the
  *                          default: each pod only once the previous one is Ready) or {@code Parallel}
- * @param serverIdOffset    what the init script adds to the ordinal for server-id (the seed: 100)
+ * @param configInit        the init container that writes the server's config into the conf.d volume (the seed's
+ *                          {@code init-mysql}), or null when the pod template has none
  * @param changeMasterOptions the literal options of the sidecar's {@code CHANGE MASTER TO}, as written
  */
 @API(status = INTERNAL)
@@ -42,7 +45,7 @@ public record ClusterSpec(
         ProbeSpec liveness,
         List<HasMetadata> objects,
         String podManagementPolicy,
-        int serverIdOffset,
+        ConfigInit configInit,
         List<ChangeMasterOption> changeMasterOptions) {
 
     public static final String ORDERED_READY = "OrderedReady";
@@ -59,22 +62,17 @@ public record ClusterSpec(
         changeMasterOptions = List.copyOf(changeMasterOptions);
     }
 
-    /** A spec with the seed's defaults for the pod scripts: OrderedReady, server-id 100 + ordinal, no options. */
+    /** A spec without pod scripts: OrderedReady, no init container, no sidecar options. */
     public ClusterSpec(String source, String statefulSetName, String serviceName, String readServiceName, int replicas,
                        int port, ConfigFile leaderConfig, ConfigFile followerConfig, ProbeSpec readiness,
                        ProbeSpec liveness, List<HasMetadata> objects) {
         this(source, statefulSetName, serviceName, readServiceName, replicas, port, leaderConfig, followerConfig,
-                readiness, liveness, objects, ORDERED_READY, 100, List.of());
+                readiness, liveness, objects, ORDERED_READY, null, List.of());
     }
 
     /** Whether pods start without waiting for each other ({@code podManagementPolicy: Parallel}). */
     public boolean parallel() {
         return PARALLEL.equals(podManagementPolicy);
-    }
-
-    /** The server-id of an ordinal, as the init script computes it. */
-    public int serverId(int ordinal) {
-        return serverIdOffset + ordinal;
     }
 
     /** The pod name of an ordinal, for example {@code mysql-2}. */
@@ -90,7 +88,7 @@ public record ClusterSpec(
     /** The same spec with another number of pods. */
     public ClusterSpec withReplicas(int newReplicas) {
         return new ClusterSpec(source, statefulSetName, serviceName, readServiceName, newReplicas, port,
-                leaderConfig, followerConfig, readiness, liveness, objects, podManagementPolicy, serverIdOffset,
+                leaderConfig, followerConfig, readiness, liveness, objects, podManagementPolicy, configInit,
                 changeMasterOptions);
     }
 
@@ -104,6 +102,22 @@ public record ClusterSpec(
         @Override
         public String toString() {
             return name + "=" + value;
+        }
+    }
+
+    /**
+     * The init container that writes the server's config, as the pod template gives it: the LOCAL backend runs its
+     * command with the pod's name, environment and mounts.
+     *
+     * @param container  the init container, unchanged
+     * @param volumes    the pod template's volumes, unchanged
+     * @param confVolume the emptyDir volume it shares with the server container, which reads it as its conf.d
+     */
+    public record ConfigInit(Container container, List<Volume> volumes, String confVolume) {
+        public ConfigInit {
+            Objects.requireNonNull(container, "container");
+            Objects.requireNonNull(confVolume, "confVolume");
+            volumes = List.copyOf(volumes);
         }
     }
 

@@ -58,7 +58,7 @@ final class ClusterSpecReader {
                 Probes.liveness(mysql.getLivenessProbe()),
                 manifests.objects(),
                 podManagementPolicy(statefulSet),
-                PodScripts.serverIdOffset(pod),
+                ConfigInitContainer.find(pod, mysql, spec.getVolumeClaimTemplates()).orElse(null),
                 PodScripts.changeMasterOptions(pod));
     }
 

@@ -9,35 +9,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads what the pod template's shell scripts decide that the LOCAL backend must follow: the init script's
- * server-id formula ({@code echo server-id=$((100 + $ordinal))}) and the options of the sidecar's
- * {@code CHANGE MASTER TO} ({@code MASTER_USE_GTID=slave_pos}, {@code MASTER_CONNECT_RETRY=10},
- * {@code MASTER_HEARTBEAT_PERIOD=2}, {@code MASTER_DELAY=5}...). Options whose value the script computes
+ * Reads what the sidecar's script decides that the LOCAL backend must follow, as it emulates the sidecar (the init
+ * container that writes the config it runs itself): the options of its {@code CHANGE MASTER TO}
+ * ({@code MASTER_USE_GTID=slave_pos}, {@code MASTER_CONNECT_RETRY=10}, {@code MASTER_HEARTBEAT_PERIOD=2},
+ * {@code MASTER_DELAY=5}...). Options whose value the script computes
  * ({@code MASTER_LOG_FILE='${BASH_REMATCH[1]}'}) come from the clone and are not listed.
  */
 final class PodScripts {
 
-    /** The seed's offset: server-id 0 is reserved, so its init script writes 100 + ordinal. */
-    static final int DEFAULT_SERVER_ID_OFFSET = 100;
-
-    private static final Pattern SERVER_ID = Pattern.compile(
-            "server[-_]id\\s*=\\s*\\$\\(\\(\\s*(?:(\\d+)\\s*\\+\\s*\\$?\\{?\\w+}?|\\$?\\{?\\w+}?\\s*\\+\\s*(\\d+))\\s*\\)\\)");
     private static final Pattern CHANGE_MASTER = Pattern.compile("CHANGE\\s+MASTER\\s+TO\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern OPTION = Pattern.compile(
             "\\b(MASTER_[A-Z_]+|SOURCE_[A-Z_]+)\\s*=\\s*('(?:[^']|'')*'|[^,;\\s\"'()]+)", Pattern.CASE_INSENSITIVE);
 
     private PodScripts() {
-    }
-
-    /** The number the init script adds to the ordinal for server-id, or the seed's 100 when no script says. */
-    static int serverIdOffset(PodSpec pod) {
-        for (Container container : containers(pod)) {
-            Matcher matcher = SERVER_ID.matcher(script(container));
-            if (matcher.find()) {
-                return Integer.parseInt(matcher.group(1) != null ? matcher.group(1) : matcher.group(2));
-            }
-        }
-        return DEFAULT_SERVER_ID_OFFSET;
     }
 
     /**

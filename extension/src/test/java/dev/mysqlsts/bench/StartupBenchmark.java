@@ -53,7 +53,7 @@ class StartupBenchmark {
         return new ClusterSpec(spec.source(), spec.statefulSetName(), spec.serviceName(), spec.readServiceName(),
                 spec.replicas(), spec.port(), new ClusterSpec.ConfigFile(leader.key(), leader.content()
                         + "\n# startup benchmark: a new shape " + UUID.randomUUID() + "\n"), spec.followerConfig(),
-                spec.readiness(), spec.liveness(), spec.objects(), spec.podManagementPolicy(), spec.serverIdOffset(),
+                spec.readiness(), spec.liveness(), spec.objects(), spec.podManagementPolicy(), spec.configInit(),
                 spec.changeMasterOptions());
     }
 

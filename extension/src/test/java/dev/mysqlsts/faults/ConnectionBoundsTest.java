@@ -11,6 +11,7 @@ import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlStatefulSet;
 import dev.mysqlsts.Ordinal;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,43 @@ class ConnectionBoundsTest {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /** Run with mysqlsts.connectTimeout=1 and mysqlsts.socketTimeout=3 (seconds). */
+    @MySqlStatefulSet(replicas = 2)
+    static class WithAThreeSecondSocketTimeout {
+
+        @Test
+        void driverManagerConnectionsFromJdbcUrlAreBoundedOnAPausedPod(MySqlCluster cluster, Faults faults)
+                throws java.sql.SQLException {
+            String url = cluster.pod(1).jdbcUrl();
+            assertTrue(url.contains("connectTimeout=1000") && url.contains("socketTimeout=3000"), url);
+            try (Connection open = DriverManager.getConnection(url)) {
+                faults.pause(1);
+                long started = System.nanoTime();
+                assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(java.sql.SQLException.class,
+                        () -> open.createStatement().executeQuery("SELECT 1")), "a read on an open connection");
+                assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(3)) >= 0,
+                        "it waited the socket timeout, not less");
+                assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThrows(java.sql.SQLException.class,
+                        () -> DriverManager.getConnection(url)), "a new connection: the handshake never comes");
+            } finally {
+                faults.resume(1);
+            }
+        }
+    }
+
+    @Test
+    void aJdbcUrlConnectionToAPausedPodFailsWithinTheSocketTimeout() {
+        var results = EngineTestKit.engine("junit-jupiter").selectors(selectClass(WithAThreeSecondSocketTimeout.class))
+                .configurationParameter("mysqlsts.backend", "local")
+                .configurationParameter("mysqlsts.connectTimeout", "1")
+                .configurationParameter("mysqlsts.socketTimeout", "3")
+                .configurationParameter("mysqlsts.keepFailedClusters", "false")
+                .execute().testEvents();
+        results.failed().stream().forEach(event -> event.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).ifPresent(Throwable::printStackTrace));
+        results.assertStatistics(stats -> stats.started(1).succeeded(1));
     }
 
     @Test

@@ -114,16 +114,46 @@ final class FakeKubelet {
      * init containers before it completed, the app containers wait.
      */
     Pod initContainerCrashLoops(String podName, String failing) {
+        return initContainerCrashLoops(podName, failing, 1);
+    }
+
+    /** The same after {@code restarts} restarts. */
+    Pod initContainerCrashLoops(String podName, String failing, int restarts) {
         Pod pod = get(podName);
         List<ContainerStatus> inits = pod.getSpec().getInitContainers().stream()
                 .map(c -> c.getName().equals(failing)
                         ? new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withReady(false)
-                                .withRestartCount(1)
+                                .withRestartCount(restarts)
                                 .withNewState().withNewWaiting().withReason("CrashLoopBackOff")
                                 .withMessage("back-off 10s restarting failed container=" + failing)
                                 .endWaiting().endState()
                                 .withNewLastState().withNewTerminated().withReason("Error").withExitCode(1)
                                 .endTerminated().endLastState()
+                                .build()
+                        : completed(c.getName(), c.getImage()))
+                .toList();
+        List<ContainerStatus> containers = pod.getSpec().getContainers().stream()
+                .map(c -> new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withReady(false)
+                        .withRestartCount(0).withNewState().withNewWaiting().withReason("PodInitializing")
+                        .endWaiting().endState().build())
+                .toList();
+        return setStatus(pod, "Pending", List.of(
+                condition("Initialized", "False", "ContainersNotInitialized", "containers with incomplete status: [" + failing + "]"),
+                condition("Ready", "False", "ContainersNotReady", null)), inits, containers);
+    }
+
+    /**
+     * The init container {@code failing} has just exited with {@code exitCode} at its first run (Init:Error, before
+     * the kubelet restarts it); the init containers before it completed, the app containers wait.
+     */
+    Pod initContainerFails(String podName, String failing, int exitCode) {
+        Pod pod = get(podName);
+        List<ContainerStatus> inits = pod.getSpec().getInitContainers().stream()
+                .map(c -> c.getName().equals(failing)
+                        ? new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withReady(false)
+                                .withRestartCount(0)
+                                .withNewState().withNewTerminated().withReason("Error").withExitCode(exitCode)
+                                .endTerminated().endState()
                                 .build()
                         : completed(c.getName(), c.getImage()))
                 .toList();

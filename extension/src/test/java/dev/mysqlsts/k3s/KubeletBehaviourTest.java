@@ -82,7 +82,7 @@ class KubeletBehaviourTest {
     @Test
     void pauseMakesTheProbesTimeOutAndThePodNotReadyAndResumeThawsIt() {
         faults.pause(2);
-        kubelet.advance(2 * spec.readiness().failureThreshold());
+        kubelet.advance(2 * spec.readiness().failureThreshold() + spec.readiness().timeoutSeconds());
 
         assertFalse(ready(2), "the probes start, mysqld never answers: they time out and fail");
         assertTrue(kubelet.ran("ctr -n k8s.io task kill -s SIGSTOP c0de02"), kubelet.take().toString());
@@ -91,6 +91,27 @@ class KubeletBehaviourTest {
         kubelet.advance(2);
         assertTrue(ready(2));
         assertEquals(0, mysqlStatus(2).getRestartCount());
+    }
+
+    @Test
+    void aFrozenServersProbesFailOnlyOnceTheirTimeoutHasPassed() {
+        faults.pause(2);
+        // the readiness probe (every 2 s, timeout 1 s) fails each time 1 s after it started: three failures take
+        // a period per probe plus the last one's timeout
+        kubelet.advance(2 * (spec.readiness().failureThreshold() - 1) + 1);
+        assertTrue(ready(2), "two failures so far, the third probe still waits for its timeout");
+        kubelet.advance(spec.readiness().timeoutSeconds() + 1);
+        assertFalse(ready(2), "the third timeout: NotReady");
+    }
+
+    @Test
+    void aServerThawedWithinTheGracePeriodShutsDownOnTheKubeletsSigtermAndIsRestarted() {
+        faults.pause(1);
+        kubelet.advance(3 * spec.liveness().periodSeconds() + spec.liveness().timeoutSeconds() + 1);
+        faults.resume(1);   // the queued SIGTERM is delivered: mysqld shuts down
+        kubelet.advance(2);
+
+        assertEquals(1, mysqlStatus(1).getRestartCount(), "the kill was decided before the thaw");
     }
 
     @Test
@@ -106,9 +127,13 @@ class KubeletBehaviourTest {
     }
 
     @Test
-    void aFrozenServerIsRestartedByItsLivenessProbeAndResumeThenHasNothingToThaw() {
+    void aFrozenServerIsRestartedByItsLivenessProbeAfterTheGracePeriodAndResumeThenHasNothingToThaw() {
         faults.pause(1);
-        kubelet.advance(3 * spec.liveness().periodSeconds() + 2);
+        // the third failed liveness probe: the first one after the freeze, two periods, and its timeout
+        kubelet.advance(3 * spec.liveness().periodSeconds() + spec.liveness().timeoutSeconds() + 1);
+        assertEquals(0, mysqlStatus(1).getRestartCount(), "the kubelet decided to kill it, and waits the grace period:"
+                + " a stopped server takes no SIGTERM");
+        kubelet.advance(30 + 1); // terminationGracePeriodSeconds (the API's default), then the relist
 
         assertEquals(1, mysqlStatus(1).getRestartCount(), "three liveness failures: the kubelet restarted it");
         faults.resume(1); // the stopped container is gone: said in the log, no error

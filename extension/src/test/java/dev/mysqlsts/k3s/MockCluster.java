@@ -32,9 +32,14 @@ final class MockCluster {
 
     /** Settings as in a K3S run: requests at a quarter, mysql:5.7 replaced by mysql:5.7.44. */
     static K3sSettings settings(Duration startupTimeout, Path diagnosticsDir) {
+        return settings(startupTimeout, diagnosticsDir, 0);
+    }
+
+    /** The same, with {@code mysqlsts.k3s.toleratedRestarts} given. */
+    static K3sSettings settings(Duration startupTimeout, Path diagnosticsDir, int toleratedRestarts) {
         return new K3sSettings(K3sSettings.DEFAULT_K3S_IMAGE, startupTimeout, 0.25,
-                ImageOverrides.parse(K3sSettings.IMAGE_OVERRIDES, "mysql:5.7=mysql:5.7.44"), false, 0, diagnosticsDir,
-                null, null);
+                ImageOverrides.parse(K3sSettings.IMAGE_OVERRIDES, "mysql:5.7=mysql:5.7.44"), false, toleratedRestarts,
+                diagnosticsDir, null, null);
     }
 
     /** Followers the deployer tuned ({@link FollowerTuning}), pod name each time. */

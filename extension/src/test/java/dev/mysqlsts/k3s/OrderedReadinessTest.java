@@ -101,6 +101,10 @@ class OrderedReadinessTest {
         assertAll(
                 () -> assertTrue(message.contains("pod mysql-1 (StatefulSet mysql, namespace " + ns + ") cannot become Ready: "
                         + "init container clone-mysql is waiting CrashLoopBackOff"), message),
+                () -> assertTrue(message.contains("after exiting with code 1 (image gcr.io/google-samples/xtrabackup:1.0, "
+                        + "restarts 1): a crash loop, not a transient failure: it crashed 2 times, the kubelet restarting it "
+                        + "in between (mysqlsts.k3s.toleratedRestarts=0)\nLast lines of clone-mysql's log:\n"
+                        + "  Ncat: Connection refused.\n"), message),
                 () -> assertTrue(message.contains("Warning BackOff: Back-off restarting failed container clone-mysql"), message),
                 () -> assertTrue(message.contains("--- mysql-1/clone-mysql (previous run) ---\nNcat: Connection refused.\n"
                         + "xbstream: empty stream\n"), message),
@@ -109,6 +113,59 @@ class OrderedReadinessTest {
                 () -> assertTrue(message.contains("--- mysql-1/mysql ---\n(empty)\n--- mysql-1/xtrabackup ---\n(empty)\n"),
                         message),
                 () -> assertNull(client.namespaces().withName(ns).get(), "a failed start leaves no namespace behind"));
+    }
+
+    @Test
+    void anInitScriptCallingAProgramItsImageLacksFailsInACrashLoopWithItsExitCodeAndLogTail() {
+        String ns = "mysqlsts-init-error";
+        // the default patience: two restarts, as the kubelet restarts a crashed container at once, then after 10 s
+        CompletableFuture<K3sStatefulSet> deployment = MockCluster.deployAsync(cluster.deployer(MockCluster.settings(
+                MockCluster.PATIENCE, diagnostics, K3sSettings.DEFAULT_TOLERATED_RESTARTS)), spec, ns);
+        FakeKubelet kubelet = cluster.kubelet(ns);
+        StatefulSet sts = kubelet.awaitStatefulSet("mysql");
+        kubelet.createPod(sts, 0);
+        // what mysql:5.7's init-mysql printed with the seed's script (kubernetes/website#35432), at every run
+        String log = "++ hostname\nbash: line 2: hostname: command not found\n+ [[ '' =~ -([0-9]+)$ ]]\n+ exit 1\n";
+        kubelet.log("mysql-0", "init-mysql", log, true);
+        kubelet.log("mysql-0", "init-mysql", "", false);
+        kubelet.emptyLogsForTheRest("mysql-0");
+
+        kubelet.initContainerFails("mysql-0", "init-mysql", 1);            // the first crash is retried
+        kubelet.initContainerCrashLoops("mysql-0", "init-mysql", 1);       // so is the second
+        kubelet.initContainerCrashLoops("mysql-0", "init-mysql", 2);       // the third: a crash loop
+
+        K3sBackendException failure = assertThrows(K3sBackendException.class, () -> MockCluster.outcome(deployment));
+        String message = failure.getMessage();
+        assertAll(
+                () -> assertTrue(message.startsWith("K3S: pod mysql-0 (StatefulSet mysql, namespace " + ns + ") cannot "
+                        + "become Ready: init container init-mysql is waiting CrashLoopBackOff (back-off 10s restarting "
+                        + "failed container=init-mysql) after exiting with code 1 (image mysql:5.7.44, restarts 2): a crash "
+                        + "loop, not a transient failure: it crashed 3 times"), message),
+                () -> assertTrue(message.contains("Last lines of init-mysql's log:\n  ++ hostname\n"
+                        + "  bash: line 2: hostname: command not found\n"), message),
+                () -> assertNull(client.namespaces().withName(ns).get(), "a failed start leaves no namespace behind"));
+    }
+
+    @Test
+    void aTransientInitContainerFailureIsRetriedAsTheKubeletDoes() {
+        String ns = "mysqlsts-init-transient";
+        CompletableFuture<K3sStatefulSet> deployment = MockCluster.deployAsync(cluster.deployer(MockCluster.settings(
+                MockCluster.PATIENCE, diagnostics, K3sSettings.DEFAULT_TOLERATED_RESTARTS)), spec, ns);
+        FakeKubelet kubelet = cluster.kubelet(ns);
+        StatefulSet sts = kubelet.awaitStatefulSet("mysql");
+        kubelet.createPod(sts, 0);
+        kubelet.ready("mysql-0");
+        kubelet.createPod(sts, 1);
+        // the clone found mysql-0's sidecar not listening yet, once; its restart clones
+        kubelet.initContainerFails("mysql-1", "clone-mysql", 1);
+        kubelet.initContainerCrashLoops("mysql-1", "clone-mysql", 1);
+        kubelet.ready("mysql-1");
+        kubelet.createPod(sts, 2);
+        kubelet.ready("mysql-2");
+
+        K3sStatefulSet running = MockCluster.outcome(deployment);
+        assertEquals(3, running.replicas());
+        running.close();
     }
 
     @Test

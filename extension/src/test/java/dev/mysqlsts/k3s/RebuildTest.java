@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +101,17 @@ class RebuildTest {
         assertEquals(List.of("mysql-1", "mysql-2"), cluster.tuned, "followers only, each once");
         running.awaitReady(Duration.ofSeconds(5));
         assertEquals(List.of("mysql-1", "mysql-2"), cluster.tuned, "the same containers are not tuned again");
+    }
+
+    @Test
+    void aFollowerWhoseContainerRestartsIsTunedAgainWithoutAwaitReady() {
+        cluster.tuned.clear();
+
+        kubelet.network("mysql-2", "10.42.0.12", "c0de02-restarted");  // killed, or restarted by its liveness probe
+
+        Awaitility.await("mysql-2 tuned again").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> cluster.tuned.contains("mysql-2"));
+        assertEquals(List.of("mysql-2"), cluster.tuned, "only the follower whose container changed");
     }
 
     private void claim(String name) {

@@ -23,9 +23,15 @@ import java.util.TreeMap;
  *       not change (kubernetes {@code pkg/probe/exec/exec.go}, {@code pkg/kubelet/prober/worker.go});</li>
  *   <li>a paused containerd task refuses exec: the probes cannot start, so are discarded as above (containerd
  *       {@code cmd/containerd-shim-runc-v2/process/init_state.go}: "cannot exec in a paused state");</li>
- *   <li>an exec probe into a SIGSTOPped server starts but never ends: it times out, a Failure;</li>
+ *   <li>an exec probe into a SIGSTOPped server starts but never ends: it fails once its {@code timeoutSeconds}
+ *       have passed (exec probe timeouts: {@code pkg/probe/exec/exec.go}); the prober's worker waits for it, so
+ *       the probe's next run is at the first period tick after that; if the server is thawed meanwhile, mysqld
+ *       answers and the probe succeeds;</li>
  *   <li>readiness turns False after {@code failureThreshold} failures in a row, True after one success;
- *       liveness failures {@code failureThreshold} times in a row kill the container;</li>
+ *       liveness failures {@code failureThreshold} times in a row kill the container: SIGTERM, then SIGKILL once
+ *       the pod's {@code terminationGracePeriodSeconds} (30 s by default) have passed
+ *       ({@code pkg/kubelet/kuberuntime/kuberuntime_container.go} killContainer); a stopped server takes no
+ *       SIGTERM until it is thawed, when it shuts down;</li>
  *   <li>a dead container is noticed at the next relist (once a second: {@code pkg/kubelet/pleg/generic.go});
  *       until then the pod's status still says Running and Ready;</li>
  *   <li>a crashed container restarts at once the first time, then after 10, 20, 40 s... (doubling, 300 s at
@@ -51,6 +57,11 @@ final class SimulatedKubelet implements NodeShell, ContainerShell {
         boolean ready = true;
         int readinessFailures;
         int livenessFailures;
+        /** When a probe that ran into a stopped server fails (its timeout), or -1. */
+        long readinessResultAt = -1;
+        long livenessResultAt = -1;
+        /** When the kubelet's SIGKILL ends a container it decided to kill (the grace period), or -1. */
+        long killAt = -1;
         int sinceStart;
         long diedAt = -1;
         long restartAt = -1;
@@ -99,6 +110,7 @@ final class SimulatedKubelet implements NodeShell, ContainerShell {
             for (Container c : containers.values()) {
                 relist(c);
                 restartIfDue(c);
+                terminateIfDue(c);
                 probe(c);
             }
         }
@@ -127,9 +139,20 @@ final class SimulatedKubelet implements NodeShell, ContainerShell {
             c.ready = false;
             c.readinessFailures = 0;
             c.livenessFailures = 0;
+            c.readinessResultAt = -1;
+            c.livenessResultAt = -1;
+            c.killAt = -1;
             c.sinceStart = 0;
             c.startedAt.add(now);
             writeStatus(c);
+        }
+    }
+
+    /** The kubelet's kill of a container it decided to kill: at once if it runs, after the grace period if stopped. */
+    private void terminateIfDue(Container c) {
+        if (c.killAt >= 0 && (c.process == Process.RUNNING || now >= c.killAt)) {
+            c.killAt = -1;
+            die(c); // SIGTERM taken (a thawed server shuts down) or SIGKILL; noticed at the next relist
         }
     }
 
@@ -139,9 +162,10 @@ final class SimulatedKubelet implements NodeShell, ContainerShell {
         }
         c.sinceStart++;
         ClusterSpec.ProbeSpec readiness = spec.readiness();
-        if (c.sinceStart >= readiness.initialDelaySeconds() && c.sinceStart % readiness.periodSeconds() == 0) {
-            Boolean result = execProbe(c, true);
-            if (result != null) { // null: Unknown, thrown away
+        if (c.readinessResultAt >= 0 ? now >= c.readinessResultAt
+                : c.sinceStart >= readiness.initialDelaySeconds() && c.sinceStart % readiness.periodSeconds() == 0) {
+            Boolean result = probeResult(c, true, readiness);
+            if (result != null) { // null: Unknown, thrown away, or still running
                 if (result) {
                     c.readinessFailures = 0;
                     setReady(c, true);
@@ -151,16 +175,51 @@ final class SimulatedKubelet implements NodeShell, ContainerShell {
             }
         }
         ClusterSpec.ProbeSpec liveness = spec.liveness();
-        if (liveness != null && c.sinceStart >= liveness.initialDelaySeconds()
-                && c.sinceStart % liveness.periodSeconds() == 0) {
-            Boolean result = execProbe(c, false);
+        if (liveness != null && c.killAt < 0 && (c.livenessResultAt >= 0 ? now >= c.livenessResultAt
+                : c.sinceStart >= liveness.initialDelaySeconds() && c.sinceStart % liveness.periodSeconds() == 0)) {
+            Boolean result = probeResult(c, false, liveness);
             if (result != null) {
                 c.livenessFailures = result ? 0 : c.livenessFailures + 1;
                 if (c.livenessFailures >= liveness.failureThreshold()) {
-                    die(c); // the kubelet kills the container; noticed at the next relist
+                    c.killAt = now + terminationGracePeriodSeconds(); // SIGTERM now, SIGKILL then
+                    terminateIfDue(c);
                 }
             }
         }
+    }
+
+    /**
+     * A probe due now: its result, or null while a probe into a stopped server waits for its timeout (the
+     * result then comes at {@code timeoutSeconds}: a Failure if the server is still stopped).
+     */
+    private Boolean probeResult(Container c, boolean readiness, ClusterSpec.ProbeSpec probe) {
+        long pending = readiness ? c.readinessResultAt : c.livenessResultAt;
+        if (pending >= 0) {
+            setPending(c, readiness, -1);
+            return c.process != Process.STOPPED;
+        }
+        Boolean result = execProbe(c, readiness);
+        if (Boolean.FALSE.equals(result) && c.process == Process.STOPPED) {
+            setPending(c, readiness, now + Math.max(1, probe.timeoutSeconds()));
+            return null;
+        }
+        return result;
+    }
+
+    private static void setPending(Container c, boolean readiness, long at) {
+        if (readiness) {
+            c.readinessResultAt = at;
+        } else {
+            c.livenessResultAt = at;
+        }
+    }
+
+    /** The pod template's terminationGracePeriodSeconds, 30 when it says none (the API's default). */
+    private int terminationGracePeriodSeconds() {
+        return spec.objects().stream().filter(io.fabric8.kubernetes.api.model.apps.StatefulSet.class::isInstance)
+                .map(io.fabric8.kubernetes.api.model.apps.StatefulSet.class::cast)
+                .map(sts -> sts.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+                .filter(java.util.Objects::nonNull).findFirst().map(Long::intValue).orElse(30);
     }
 
     /** True: success, false: failure, null: Unknown (the command could not start). */

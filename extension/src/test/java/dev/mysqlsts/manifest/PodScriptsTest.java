@@ -1,6 +1,7 @@
 package dev.mysqlsts.manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,9 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 class PodScriptsTest {
 
     @Test
-    void theSeedKeepsServerId100OrderedReadyAndItsSidecarOptions() {
+    void theSeedKeepsItsInitContainerOrderedReadyAndItsSidecarOptions() {
         ClusterSpec spec = ManifestLoader.load(Fixtures.SEED_CLASSPATH, -1);
-        assertEquals(100, spec.serverIdOffset());
+        assertEquals("init-mysql", spec.configInit().container().getName());
+        assertEquals("conf", spec.configInit().confVolume());
         assertEquals(ClusterSpec.ORDERED_READY, spec.podManagementPolicy());
         assertEquals(List.of("MASTER_HOST='mysql-0.mysql'", "MASTER_USER='root'", "MASTER_PASSWORD=''",
                 "MASTER_CONNECT_RETRY=10"), spec.changeMasterOptions().stream().map(Object::toString).toList());
@@ -29,17 +31,17 @@ class PodScriptsTest {
     }
 
     @Test
-    void parallelAndServerId500AreRead() {
+    void parallelIsRead() {
         ClusterSpec spec = ManifestLoader.load("classpath:manifests-fixtures/parallel-server-id", -1);
         assertTrue(spec.parallel());
-        assertEquals(502, spec.serverId(2));
     }
 
     @Test
-    void serverIdFormulasOfOtherShapes(@TempDir Path dir) {
-        ClusterSpec spec = ManifestLoader.load(Fixtures.seedCopy(dir, text -> text.replace(
-                "echo server-id=$((100 + $ordinal))", "echo \"server_id=$(( ${ordinal} + 7 ))\"")).toString(), -1);
-        assertEquals(7, spec.serverIdOffset());
+    void onlyAnInitContainerSharingAnEmptyDirWithTheServerWritesItsConfig() {
+        assertNull(ManifestLoader.load("classpath:manifests-fixtures/init-script-keys", -1).configInit(),
+                "its init container shares no volume with the server");
+        assertNull(ManifestLoader.load("classpath:manifests-fixtures/single-file", -1).configInit(),
+                "a pod template without init containers has none");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.mysqlsts.samples.chaos;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.mysqlsts.Backend;
 import dev.mysqlsts.Faults;
 import dev.mysqlsts.Ledger;
 import dev.mysqlsts.LedgerReport;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * ever receive; when mysql-1 is promoted, those writes exist only on the old leader, and the clients that were told
  * "committed" were told wrong. The ledger records every acknowledgement and finds them missing on the new leader.
  */
-@MySqlStatefulSet(replicas = 3)
+// LOCAL: promote(n) restarts one pod with the leader's config, which a StatefulSet cannot do (on K3S it throws)
+@MySqlStatefulSet(replicas = 3, backend = Backend.LOCAL)
 class AsynchronousFailoverLosesAcknowledgedWritesTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(AsynchronousFailoverLosesAcknowledgedWritesTest.class);

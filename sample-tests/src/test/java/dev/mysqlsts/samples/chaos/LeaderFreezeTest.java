@@ -29,10 +29,13 @@ class LeaderFreezeTest {
 
         faults.pause(0);
 
-        Awaitility.await("mysql-1 to notice the frozen leader").atMost(Duration.ofSeconds(30))
+        // the freeze must end before the kubelet decides to restart mysql-0 on K3S: its liveness probe (every 10 s,
+        // timeout 5 s, 3 failures) decides 25 s after the first probe that meets the frozen server, so the waits
+        // below stay within 22 s: 4 s net timeout and 2 s heartbeats, then three 2 s readiness periods and a timeout
+        Awaitility.await("mysql-1 to notice the frozen leader").atMost(Duration.ofSeconds(12))
                 .until(() -> !cluster.replicaStatus(1).ioRunning());
         // LOCAL runs the probe now; on K3S isReady() is the kubelet's verdict, after three probe timeouts
-        Awaitility.await("mysql-0 to fail its readiness probe").atMost(Duration.ofSeconds(20))
+        Awaitility.await("mysql-0 to fail its readiness probe").atMost(Duration.ofSeconds(10))
                 .until(() -> !cluster.leader().isReady());
         try (Connection follower = cluster.pod(2).connection(); Statement sql = follower.createStatement()) {
             assertTrue(sql.executeQuery("SELECT 1 FROM orders.items WHERE id = 1").next(), "followers still serve reads");

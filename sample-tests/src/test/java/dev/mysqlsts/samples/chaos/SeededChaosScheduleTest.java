@@ -3,6 +3,7 @@ package dev.mysqlsts.samples.chaos;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mysqlsts.FaultEvent;
+import dev.mysqlsts.Backend;
 import dev.mysqlsts.Faults;
 import dev.mysqlsts.Ledger;
 import dev.mysqlsts.LedgerReport;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * order. Tagged {@code chaos-long}: run it with {@code ./mvnw -pl sample-tests -am verify -DskipExtensionTests -Pchaos-long}.
  */
 @Tag("chaos-long")
-@MySqlStatefulSet(replicas = 3)
+// LOCAL: the schedule's latency faults need iproute2's tc on the node, which the rancher/k3s image has not
+@MySqlStatefulSet(replicas = 3, backend = Backend.LOCAL)
 class SeededChaosScheduleTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(SeededChaosScheduleTest.class);

@@ -1,0 +1,101 @@
+package dev.mysqlsts.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mysqlsts.backend.Settings;
+import dev.mysqlsts.cluster.StatefulSetCluster;
+import dev.mysqlsts.manifest.ManifestLoader;
+import dev.mysqlsts.replication.Sql;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * LOCAL runs the init container that writes the server config, whatever its script does: a team's own formula
+ * ({@code printf ... $((SERVER_ID_BASE + idx)) > /etc/extra/id.cnf}, a case statement, its own mount paths and env)
+ * gives the server-ids and roles it computes; a failing script fails the start with the pod, the container, the exit
+ * code and the output.
+ */
+class InitContainerRunTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final String FIXTURE = "manifests-fixtures/team-init-script/";
+    private static final List<String> FILES = List.of("mysql-configmap.yaml", "mysql-services.yaml",
+            "mysql-statefulset.yaml");
+
+    @Test
+    void aTeamsOwnScriptGivesItsServerIdsAndRoles() {
+        LocalStatefulSet cluster = start(ManifestDrivenStartTest.class.getClassLoader().getResource(FIXTURE).getPath());
+        try {
+            for (int ordinal = 0; ordinal < 3; ordinal++) {
+                assertEquals(Integer.toString(500 + ordinal), ManifestDrivenStartTest.row(cluster, ordinal,
+                        "SELECT @@server_id AS id").get("id"), "mysql-" + ordinal + "'s server-id, from its own printf");
+            }
+            assertEquals("0", ManifestDrivenStartTest.row(cluster, 0, "SELECT @@read_only AS ro").get("ro"));
+            for (int ordinal : List.of(1, 2)) {
+                assertEquals("1", ManifestDrivenStartTest.row(cluster, ordinal, "SELECT @@read_only AS ro").get("ro"),
+                        "mysql-" + ordinal + " got replica.cnf through the case statement (super-read-only, translated)");
+            }
+            Sql.execute(cluster.endpoint(0).adminJdbcUrl(), TIMEOUT, "CREATE DATABASE team_ok");
+            new StatefulSetCluster(cluster).awaitReplicationCaughtUp();
+            for (int ordinal : List.of(1, 2)) {
+                assertEquals(1, Sql.rows(cluster.endpoint(ordinal).adminJdbcUrl(), TIMEOUT,
+                        "SHOW DATABASES LIKE 'team_ok'").size(), "mysql-" + ordinal + " replicates");
+            }
+        } finally {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aFailingScriptFailsTheStartNamingThePodTheContainerTheExitCodeAndTheOutput(@TempDir Path dir)
+            throws IOException {
+        copyFixture(dir, "          set -eu\n",
+                "          set -eu\n          echo \"no server-id for $HOSTNAME\" >&2\n          exit 3\n");
+
+        LocalBackendException failure = assertThrows(LocalBackendException.class, () -> start(dir.toString()).close());
+
+        String message = failure.getMessage();
+        assertTrue(message.contains("pod mysql-0: init container write-config exited with code 3"), message);
+        assertTrue(message.contains("no server-id for mysql-0"), message);
+    }
+
+    @Test
+    void aVolumeLocalCannotGiveIsRefusedBeforeAnyPodStarts(@TempDir Path dir) throws IOException {
+        copyFixture(dir, "        - name: config-map\n          mountPath: /etc/team-config\n",
+                "        - name: config-map\n          mountPath: /etc/team-config\n"
+                        + "        - name: creds\n          mountPath: /etc/creds\n");
+        Path statefulSet = dir.resolve("mysql-statefulset.yaml");
+        Files.writeString(statefulSet, Files.readString(statefulSet).replace("      volumes:\n",
+                "      volumes:\n      - name: creds\n        secret:\n          secretName: team-creds\n"));
+
+        LocalBackendException failure = assertThrows(LocalBackendException.class, () -> start(dir.toString()).close());
+
+        assertTrue(failure.getMessage().contains("init container write-config mounts volume creds")
+                && failure.getMessage().contains("which the LOCAL backend cannot give it"), failure.getMessage());
+    }
+
+    private static LocalStatefulSet start(String manifests) {
+        Settings settings = Settings.from(key -> key.equals("mysqlsts.snapshot") ? Optional.of("false")
+                : Optional.ofNullable(System.getProperty(key)));
+        return (LocalStatefulSet) new LocalBackend().start(ManifestLoader.load(manifests, -1), settings);
+    }
+
+    private static void copyFixture(Path dir, String from, String to) throws IOException {
+        for (String file : FILES) {
+            try (InputStream in = InitContainerRunTest.class.getClassLoader().getResourceAsStream(FIXTURE + file)) {
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve(file), text.replace(from, to));
+            }
+        }
+    }
+}
