@@ -50,7 +50,8 @@ public final class MySqlStatefulSetExtension
                     + testClass.getName() + ": a StatefulSet needs at least 1 replica; give replicas >= 1, or leave "
                     + "it out to keep the manifest's spec.replicas.");
         }
-        Settings settings = Settings.from(context::getConfigurationParameter);
+        Settings settings = ServerChoice.apply(annotation.map(MySqlStatefulSet::server).orElse(""), context,
+                Settings.from(context::getConfigurationParameter));
         ClusterSpec spec = ManifestLoader.load(annotation.map(MySqlStatefulSet::manifests).orElse(""), replicas);
         Backend backend = annotation.map(MySqlStatefulSet::backend).orElse(Backend.AUTO);
         ClientTimeouts timeouts = ClientTimeouts.from(settings);
