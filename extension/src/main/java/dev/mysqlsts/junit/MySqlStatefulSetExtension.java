@@ -13,10 +13,13 @@ import dev.mysqlsts.manifest.ClusterSpec;
 import dev.mysqlsts.manifest.ManifestLoader;
 import java.util.Optional;
 import org.apiguardian.api.API;
+import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterClassTemplateInvocationCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeClassTemplateInvocationCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -29,16 +32,41 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /**
  * The JUnit 5 extension behind {@link MySqlStatefulSet}: starts the cluster before the class's tests, injects
  * it into test methods, heals the faults each test injected, closes the cluster after the class. Registered by the annotation; not meant to be used alone.
+ * A class template ({@code @ParameterizedClass}) gets a cluster per invocation instead: JUnit calls {@code beforeAll}
+ * once for the template, and {@code before/afterClassTemplateInvocation} around each invocation, whose own
+ * class-level context holds that invocation's arguments and cluster.
  */
 @API(status = INTERNAL)
 public final class MySqlStatefulSetExtension
-        implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver, TestWatcher,
+        implements BeforeAllCallback, BeforeClassTemplateInvocationCallback, AfterClassTemplateInvocationCallback,
+        BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver, TestWatcher,
         AfterTestExecutionCallback, TestExecutionExceptionHandler {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MySqlStatefulSetExtension.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        if (!isClassTemplate(context)) {
+            start(context);
+        }
+    }
+
+    /** A {@code @ParameterizedClass} (any class template): each invocation gets its own cluster, in its own store. */
+    @Override
+    public void beforeClassTemplateInvocation(ExtensionContext context) {
+        start(context);
+    }
+
+    @Override
+    public void afterClassTemplateInvocation(ExtensionContext context) {
+        close(context);
+    }
+
+    private static boolean isClassTemplate(ExtensionContext context) {
+        return AnnotationSupport.isAnnotated(context.getRequiredTestClass(), ClassTemplate.class);
+    }
+
+    private void start(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
         Optional<MySqlStatefulSet> annotation = AnnotationSupport.findAnnotation(testClass, MySqlStatefulSet.class);
         if (annotation.isEmpty() && resource(context).isPresent()) {
@@ -115,6 +143,10 @@ public final class MySqlStatefulSetExtension
 
     @Override
     public void afterAll(ExtensionContext context) {
+        close(context);
+    }
+
+    private static void close(ExtensionContext context) {
         ClusterResource own = context.getStore(NAMESPACE).remove(ClusterResource.class, ClusterResource.class);
         if (own != null) {
             if (context.getExecutionException().isPresent()) {
