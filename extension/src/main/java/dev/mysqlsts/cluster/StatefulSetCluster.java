@@ -255,6 +255,11 @@ public final class StatefulSetCluster implements MySqlCluster {
     }
 
     @Override
+    public java.nio.file.Path exportReproduction(java.nio.file.Path directory) {
+        return ReproductionBundle.write(this, directory);
+    }
+
+    @Override
     public String toString() {
         return statefulSet.name();
     }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.platform.commons.support.AnnotationSupport;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The JUnit 5 extension behind {@link MySqlStatefulSet}: starts the cluster before the class's tests, injects
@@ -109,11 +110,15 @@ public final class MySqlStatefulSetExtension
         resource(context).ifPresent(resource -> ChaosGlue.stop(resource.cluster()));
     }
 
-    /** Chaos: a failing test's message names the schedule's seed and the timeline. */
+    /** A failing test's message names the schedule's seed, the timeline and the reproduction bundle. */
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
         Optional<ClusterResource> resource = resource(context);
-        throw resource.isPresent() ? ChaosGlue.withNote(resource.get().cluster(), failure) : failure;
+        if (resource.isEmpty() || failure instanceof TestAbortedException) {
+            throw failure;
+        }
+        throw ChaosGlue.withNote(resource.get().cluster(), failure,
+                () -> FailureBundle.write(context, resource.get().cluster()));
     }
 
     static String testName(ExtensionContext context) {
