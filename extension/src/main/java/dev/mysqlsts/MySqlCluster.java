@@ -1,5 +1,6 @@
 package dev.mysqlsts;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -95,5 +96,5 @@ public interface MySqlCluster {
      *
      * <pre>{@code cluster.exportReproduction(Path.of("target", "repro"));   // then: target/repro/reproduce.sh}</pre>
      */
-    java.nio.file.Path exportReproduction(java.nio.file.Path directory);
+    Path exportReproduction(Path directory);
 }

@@ -73,6 +73,11 @@ final class ReproductionBundle {
         int leader = cluster.leader().ordinal();
         for (MySqlPod pod : cluster.pods()) {
             Path podDir = Files.createDirectories(dir.resolve("pods").resolve(pod.name()));
+            if (!pod.isReady()) { // a paused pod would hold each connection until its connect timeout
+                Files.writeString(podDir.resolve("unreachable.txt"), pod.name() + " was not Ready at " + Instant.now()
+                        + " (its readiness probe failed): not read\n");
+                continue;
+            }
             try (Connection connection = pod.connection()) {
                 Files.writeString(podDir.resolve("version.txt"), value(connection, "SELECT VERSION()") + "\n");
                 Files.writeString(podDir.resolve("variables.txt"), rows(connection, "SHOW GLOBAL VARIABLES"));

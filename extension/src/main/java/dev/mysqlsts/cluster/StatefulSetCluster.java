@@ -14,6 +14,7 @@ import dev.mysqlsts.replication.BinlogPosition;
 import dev.mysqlsts.replication.Consistency;
 import dev.mysqlsts.replication.Failover;
 import dev.mysqlsts.replication.Replication;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -255,7 +256,7 @@ public final class StatefulSetCluster implements MySqlCluster {
     }
 
     @Override
-    public java.nio.file.Path exportReproduction(java.nio.file.Path directory) {
+    public Path exportReproduction(Path directory) {
         return ReproductionBundle.write(this, directory);
     }
 

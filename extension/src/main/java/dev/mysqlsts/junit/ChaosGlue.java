@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.AssertionFailedError;
@@ -57,13 +59,13 @@ final class ChaosGlue {
      * The failure, its message followed by the seed to replay, the timeline's path and {@code more}, asked once the
      * schedule stopped (the original is the cause); a test that aborted stays as it is.
      */
-    static Throwable withNote(StatefulSetCluster cluster, Throwable failure, java.util.function.Supplier<String> more) {
+    static Throwable withNote(StatefulSetCluster cluster, Throwable failure, Supplier<String> more) {
         if (failure instanceof TestAbortedException) {
             return failure;
         }
         Experiment experiment = Experiment.of(cluster);
         experiment.finish();
-        String note = String.join("\n", java.util.stream.Stream.of(experiment.failureNote(), more.get())
+        String note = String.join("\n", Stream.of(experiment.failureNote(), more.get())
                 .filter(part -> !part.isEmpty()).toList());
         return note.isEmpty() ? failure : withNote(failure, note);
     }

@@ -6,7 +6,7 @@ import org.junit.jupiter.params.ParameterInfo;
 
 /**
  * The arguments of the current {@code @ParameterizedClass} invocation, through junit-jupiter-params' own
- * {@link ParameterInfo} (stored in the invocation's class-level context before its {@code beforeAll} callbacks).
+ * {@link ParameterInfo} (stored in the invocation's class-level context before its {@code beforeClassTemplateInvocation} callbacks).
  * Loaded only when junit-jupiter-params is on the classpath.
  */
 final class ClassArguments {

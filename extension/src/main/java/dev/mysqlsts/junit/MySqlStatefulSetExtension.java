@@ -28,7 +28,6 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.platform.commons.support.AnnotationSupport;
-import org.opentest4j.TestAbortedException;
 
 /**
  * The JUnit 5 extension behind {@link MySqlStatefulSet}: starts the cluster before the class's tests, injects
@@ -114,7 +113,7 @@ public final class MySqlStatefulSetExtension
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
         Optional<ClusterResource> resource = resource(context);
-        if (resource.isEmpty() || failure instanceof TestAbortedException) {
+        if (resource.isEmpty()) {
             throw failure;
         }
         throw ChaosGlue.withNote(resource.get().cluster(), failure,
