@@ -66,6 +66,14 @@ public interface Faults {
      */
     void delayReplication(int ordinal, Duration delay);
 
+    /**
+     * Faults on the connections from the test and the application to pod {@code ordinal} (its JDBC URL, the
+     * endpoints when they route there, injected connections), never on replication's links.
+     *
+     * <pre>{@code faults.client(0).reset();   // every open connection to mysql-0 is reset; a pool's retry reconnects}</pre>
+     */
+    ClientPath client(int ordinal);
+
     /** Undoes every fault above; returns when every pod is Ready and replication has caught up. */
     void heal();
 

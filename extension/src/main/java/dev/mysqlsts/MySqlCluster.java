@@ -48,6 +48,28 @@ public interface MySqlCluster {
      */
     java.sql.Connection readConnection();
 
+    /**
+     * The writer endpoint, for the application's config: one host:port, stable for the cluster's life, whose each
+     * new connection goes to the leader of that moment (it follows {@link #promote(int)}). The URL carries the
+     * harness's connect timeout ({@code mysqlsts.connectTimeout}) and, when set, its socket timeout.
+     *
+     * <pre>{@code HikariConfig config = new HikariConfig(); config.setJdbcUrl(cluster.jdbcUrl());}</pre>
+     */
+    String jdbcUrl();
+
+    /**
+     * The read Service ({@code mysql-read}) as a URL: one host:port, stable for the cluster's life, whose each new
+     * connection goes to a Ready pod, in turn; a pod that fails its readiness probe gets none.
+     */
+    String readJdbcUrl();
+
+    /**
+     * Connector/J's replication URL: the writer endpoint first, then each follower's own address, so that a
+     * connection set read-only ({@code setReadOnly(true)}) reads from a follower and a read-write one writes on the
+     * leader. The followers are those of the moment this is called.
+     */
+    String replicationJdbcUrl();
+
     /** The follower's replication state; an error for the leader, which is no replica. */
     ReplicaStatus replicaStatus(int ordinal);
 

@@ -1,5 +1,6 @@
 package dev.mysqlsts;
 
+import dev.mysqlsts.junit.ClusterLock;
 import dev.mysqlsts.junit.MySqlStatefulSetExtension;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -8,6 +9,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Runs a MySQL leader/follower cluster shaped like the Kubernetes StatefulSet of the manifests for the
@@ -23,13 +25,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }</pre>
  *
  * One cluster serves all test methods of the class (and its {@code @Nested} classes) and is closed after
- * the class. It may be used as a meta-annotation.
+ * the class, unless {@link #shared()} keeps it for the next class. It may be used as a meta-annotation: a team
+ * declares its cluster once and every class that carries it shares one cluster:
+ *
+ * <pre>{@code
+ * @Retention(RetentionPolicy.RUNTIME)
+ * @MySqlStatefulSet(manifests = "classpath:k8s/orders-db", shared = true)
+ * public @interface OrdersCluster {}
+ * }</pre>
+ *
+ * <p>With JUnit's parallel mode on ({@code junit.jupiter.execution.parallel.enabled=true}) the annotated class holds a
+ * lock of its own cluster: its methods run one at a time, while other classes, with clusters of their own, run at
+ * the same time; classes that share a cluster run one after another.
  */
 @Documented
 @Inherited
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @ExtendWith(MySqlStatefulSetExtension.class)
+@ResourceLock(providers = ClusterLock.class)
 public @interface MySqlStatefulSet {
 
     /** Number of pods; {@code -1} keeps the StatefulSet's {@code spec.replicas} from the manifests. */
@@ -44,6 +58,19 @@ public @interface MySqlStatefulSet {
      * directory or a single file. Every {@code .yaml}/{@code .yml} file of a directory is read.
      */
     String manifests() default "";
+
+    /**
+     * Keep the cluster for the test JVM's life and hand it to every class that declares the same cluster
+     * ({@link #manifests()}, {@link #replicas()}, {@link #backend()}, {@link #server()}) with {@code shared = true}. Between two
+     * classes it is repaired as between two tests (faults undone, replication caught up, leader back on
+     * ordinal 0, diverged followers rebuilt, global variables put back) and the schemas the class created are
+     * dropped, unless {@link #keepSchemas()}. Its ports stay the same, so Spring's test-context cache hits across
+     * those classes. A class that breaks it beyond repair fails by itself; the next class gets a new cluster.
+     */
+    boolean shared() default false;
+
+    /** With {@link #shared()}: leave the schemas this class created for the classes after it. */
+    boolean keepSchemas() default false;
 
     /**
      * The server the pods run; the property {@code mysqlsts.server} overrides it (for a CI matrix).

@@ -37,6 +37,12 @@ public interface FaultInjector {
     /** Make the readiness probe fail ({@code true}) or run normally again ({@code false}). */
     void breakReadiness(int ordinal, boolean broken);
 
-    /** Undo every cut and delay, resume paused pods, restore every probe. */
+    /**
+     * The faults on the connections from the test JVM to the pods ({@code faults.client(n)}), which the backend's
+     * carriers of those connections obey; never replication's links. {@link #restoreAll()} leaves them.
+     */
+    ClientPaths clientPaths();
+
+    /** Undo every cut and delay, resume paused pods, restore every probe; client-path faults stay. */
     void restoreAll();
 }

@@ -39,6 +39,18 @@ public interface RunningStatefulSet extends AutoCloseable {
      */
     PodEndpoint readEndpoint();
 
+    /**
+     * The writer endpoint: a loopback address, stable for the cluster's life, whose each new connection is sent to
+     * the pod that is the leader at that moment. Its {@code ordinal()} is -1.
+     */
+    PodEndpoint writerEndpoint();
+
+    /**
+     * The read Service (the seed's {@code mysql-read}) as a loopback address, stable for the cluster's life, whose
+     * each new connection is sent to a Ready pod, spread over them. Its {@code ordinal()} is -1.
+     */
+    PodEndpoint readServiceEndpoint();
+
     /** Runs the pod's readiness probe once, now. */
     boolean isReady(int ordinal);
 

@@ -35,7 +35,10 @@ final class Timeline {
             Map.entry("kill", "#d62728"), Map.entry("killAll", "#8c1515"), Map.entry("deletePod", "#e377c2"),
             Map.entry("pause", "#1f77b4"), Map.entry("isolate", "#9467bd"), Map.entry("partition", "#7f4fbf"),
             Map.entry("cut", "#bcbd22"), Map.entry("latency", "#ff7f0e"), Map.entry("breakReadiness", "#8c564b"),
-            Map.entry("stopReplication", "#17becf"), Map.entry("delayReplication", "#2ca02c"));
+            Map.entry("stopReplication", "#17becf"), Map.entry("delayReplication", "#2ca02c"),
+            Map.entry("client-latency", "#ffbb78"), Map.entry("client-bandwidth", "#dbdb8d"),
+            Map.entry("client-blackhole", "#393b79"), Map.entry("client-reset", "#e7298a"),
+            Map.entry("client-refuse", "#636363"));
 
     private final MySqlCluster cluster;
     private final String testName;

@@ -41,6 +41,8 @@ public final class StatefulSetCluster implements MySqlCluster {
     private final RunningStatefulSet statefulSet;
     private final FaultsController faults;
     private final PodConnector connector;
+    private final GlobalVariables globals;
+    private final ClientTimeouts timeouts;
     private volatile int leader;
 
     public StatefulSetCluster(RunningStatefulSet statefulSet) {
@@ -51,6 +53,8 @@ public final class StatefulSetCluster implements MySqlCluster {
         this.statefulSet = statefulSet;
         this.faults = new FaultsController(statefulSet, this);
         this.connector = new PodConnector(timeouts, faults::faultsInForce);
+        this.globals = new GlobalVariables(statefulSet);
+        this.timeouts = timeouts;
     }
 
     /** The backend's handle, for the JUnit glue. */
@@ -104,6 +108,22 @@ public final class StatefulSetCluster implements MySqlCluster {
     @Override
     public Connection readConnection() {
         return connector.connect(statefulSet.readEndpoint(), "root", "");
+    }
+
+    @Override
+    public String jdbcUrl() {
+        return ClientUrls.of(statefulSet.writerEndpoint(), timeouts);
+    }
+
+    @Override
+    public String readJdbcUrl() {
+        return ClientUrls.of(statefulSet.readServiceEndpoint(), timeouts);
+    }
+
+    @Override
+    public String replicationJdbcUrl() {
+        return ClientUrls.replication(statefulSet.writerEndpoint(),
+                followers().stream().map(pod -> ((Pod) pod).endpoint()).toList(), timeouts);
     }
 
     @Override
@@ -242,12 +262,29 @@ public final class StatefulSetCluster implements MySqlCluster {
 
     /**
      * Puts the cluster back as the next test expects it after a test method: its faults undone, the leader on
-     * ordinal 0, every follower replicating and caught up. A follower whose replication broke (or that cannot
-     * catch up) is rebuilt. Throws the failure the test left behind (naming pod, error and test) after the
-     * repair; throws {@link ClusterBrokenException} when the repair itself fails.
+     * ordinal 0, every follower replicating and caught up, then the global variables the test changed set back to
+     * what they were when it began (after the repair, which may restart pods). A follower whose replication broke
+     * (or that cannot catch up) is rebuilt. Throws the failure the test left behind (naming pod, error and test)
+     * after the repair; throws {@link ClusterBrokenException} when the repair itself fails.
      */
     public void resetAfterTest(String testName) {
-        new ClusterRepair(this, statefulSet, faults).afterTest(testName);
+        try {
+            new ClusterRepair(this, statefulSet, faults).afterTest(testName);
+        } catch (ClusterBrokenException broken) {
+            throw broken;
+        } catch (RuntimeException | AssertionError testsFailure) { // the repair ran; the test's failure comes after
+            globals.restore(testName);
+            throw testsFailure;
+        }
+        globals.restore(testName);
+    }
+
+    /**
+     * A test method begins: every pod's global variables are read, so that {@link #resetAfterTest} sets back what
+     * the test changes (one {@code SHOW GLOBAL VARIABLES} per pod).
+     */
+    public void beginTest(String testName) {
+        globals.snapshot(testName);
     }
 
     /** The leader's ordinal now. */

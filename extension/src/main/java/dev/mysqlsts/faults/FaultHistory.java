@@ -108,6 +108,14 @@ public final class FaultHistory {
                         + " (faults.latency(" + ordinal + ", ...)); heal() removes it");
                 case "breakReadiness" -> reasons.add(pod + " fails its readiness probe since " + since
                         + " (faults.breakReadiness(" + ordinal + "))");
+                case "client-blackhole" -> reasons.add("the connections to " + pod + " are blackholed since " + since
+                        + " (faults.client(" + ordinal + ").blackhole(): no byte moves either way); heal() ends it");
+                case "client-refuse" -> reasons.add("new connections to " + pod + " are refused since " + since
+                        + " (faults.client(" + ordinal + ").refuse()); heal() ends it");
+                case "client-latency" -> reasons.add("the connections to " + pod + " are delayed since " + since
+                        + " (faults.client(" + ordinal + ").latency(...)); heal() removes it");
+                case "client-bandwidth" -> reasons.add("the connections to " + pod + " are limited in bandwidth since "
+                        + since + " (faults.client(" + ordinal + ").bandwidth(...)); heal() removes it");
                 default -> {
                 }
             }

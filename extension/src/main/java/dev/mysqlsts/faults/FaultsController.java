@@ -2,6 +2,7 @@ package dev.mysqlsts.faults;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import dev.mysqlsts.ClientPath;
 import dev.mysqlsts.FaultEvent;
 import dev.mysqlsts.Faults;
 import dev.mysqlsts.Promotion;
@@ -166,6 +167,64 @@ public final class FaultsController implements Faults {
         }
         LOG.info("fault latency {} ms on {} at {}", delay.toMillis(), name(ordinal), now());
         injector().latency(ordinal, delay);
+    }
+
+    @Override
+    public ClientPath client(int ordinal) {
+        check("client", ordinal);
+        return new ClientPathFaults(this, ordinal);
+    }
+
+    synchronized void clientLatency(int ordinal, Duration delay, Duration jitter) {
+        String call = "faults.client(" + ordinal + ").latency(" + delay + ", " + jitter + ")";
+        if (delay.isNegative() || jitter.isNegative()) {
+            throw new IllegalArgumentException(call + ": a delay and a jitter cannot be negative");
+        }
+        if (jitter.compareTo(delay) > 0) {
+            throw new IllegalArgumentException(call + ": the jitter cannot exceed the delay (a byte cannot arrive "
+                    + "before it was sent); give a delay of at least " + jitter.toMillis() + " ms");
+        }
+        check("client", ordinal);
+        injected = true;
+        history.ended("client-latency", pods -> pods.contains(ordinal));
+        if (!delay.isZero()) {
+            history.started("client-latency", List.of(ordinal));
+        }
+        LOG.info("fault client-latency {} ms (jitter {} ms) on the connections to {} at {}", delay.toMillis(),
+                jitter.toMillis(), name(ordinal), now());
+        injector().clientPaths().latency(ordinal, delay, jitter);
+    }
+
+    synchronized void clientBandwidth(int ordinal, long bytesPerSecond) {
+        if (bytesPerSecond <= 0) {
+            throw new IllegalArgumentException("faults.client(" + ordinal + ").bandwidth(" + bytesPerSecond
+                    + "): give a positive number of bytes per second; heal() removes the limit");
+        }
+        check("client", ordinal);
+        injected = true;
+        history.ended("client-bandwidth", pods -> pods.contains(ordinal));
+        history.started("client-bandwidth", List.of(ordinal));
+        LOG.info("fault client-bandwidth {} bytes/s on the connections to {} at {}", bytesPerSecond, name(ordinal), now());
+        injector().clientPaths().bandwidth(ordinal, bytesPerSecond);
+    }
+
+    /** {@code blackhole}, {@code reset} (one-shot: it ends as it starts) or {@code refuse} on the client path. */
+    synchronized void clientFault(int ordinal, String fault) {
+        check("client", ordinal);
+        String kind = "client-" + fault;
+        injected = true;
+        history.ended(kind, pods -> pods.contains(ordinal));
+        history.started(kind, List.of(ordinal));
+        LOG.info("fault {} on the connections to {} at {}", kind, name(ordinal), now());
+        switch (fault) {
+            case "blackhole" -> injector().clientPaths().blackhole(ordinal);
+            case "refuse" -> injector().clientPaths().refuse(ordinal);
+            case "reset" -> {
+                injector().clientPaths().reset(ordinal);
+                history.ended(kind, pods -> pods.contains(ordinal));
+            }
+            default -> throw new IllegalArgumentException("no client-path fault " + fault);
+        }
     }
 
     @Override
@@ -361,6 +420,7 @@ public final class FaultsController implements Faults {
     public synchronized void heal() {
         long started = System.nanoTime();
         injector().restoreAll();
+        injector().clientPaths().clearClientFaults();
         paused.clear();
         latencies.clear();
         statefulSet.awaitReady(HEAL_READY_TIMEOUT);

@@ -1,25 +1,35 @@
 package dev.mysqlsts.junit;
 
 import dev.mysqlsts.cluster.ClusterBrokenException;
+import dev.mysqlsts.cluster.SchemaHandOver;
 import dev.mysqlsts.cluster.StatefulSetCluster;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The cluster of one test class, kept in JUnit's store: closed after the class, its data kept when a test
- * of the class failed.
+ * A running cluster, kept in JUnit's store: a class's own in the class's store, closed after the class; a shared
+ * one in the root store, closed by JUnit when the run ends. Its data is kept when a test on it failed.
  */
 final class ClusterResource implements AutoCloseable {
 
     /** Set to false to remove a failed class's data too (the harness's own tests of failing classes do). */
     static final String KEEP_FAILED = "mysqlsts.keepFailedClusters";
 
+    private final ClusterKey key;
     private final StatefulSetCluster cluster;
     private final boolean keepFailed;
     private volatile boolean failed;
     private volatile ClusterBrokenException broken;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    ClusterResource(StatefulSetCluster cluster, boolean keepFailed) {
+    ClusterResource(ClusterKey key, StatefulSetCluster cluster, boolean keepFailed) {
+        this.key = key;
         this.cluster = cluster;
         this.keepFailed = keepFailed;
+        RunningClusters.started(key, cluster);
+    }
+
+    ClusterKey key() {
+        return key;
     }
 
     StatefulSetCluster cluster() {
@@ -53,6 +63,10 @@ final class ClusterResource implements AutoCloseable {
 
     @Override
     public void close() {
-        cluster.statefulSet().close(failed && keepFailed);
+        if (closed.compareAndSet(false, true)) {
+            RunningClusters.stopped(key, cluster);
+            SchemaHandOver.release(cluster);
+            cluster.statefulSet().close(failed && keepFailed);
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.backend.Settings;
 import dev.mysqlsts.cluster.ClientTimeouts;
 import dev.mysqlsts.cluster.ClusterBrokenException;
+import dev.mysqlsts.cluster.SchemaHandOver;
 import dev.mysqlsts.cluster.StatefulSetCluster;
 import dev.mysqlsts.manifest.ClusterSpec;
 import dev.mysqlsts.manifest.ManifestLoader;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
+import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.platform.commons.support.AnnotationSupport;
 
@@ -40,9 +43,20 @@ import org.junit.platform.commons.support.AnnotationSupport;
 public final class MySqlStatefulSetExtension
         implements BeforeAllCallback, BeforeClassTemplateInvocationCallback, AfterClassTemplateInvocationCallback,
         BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver, TestWatcher,
-        AfterTestExecutionCallback, TestExecutionExceptionHandler {
+        AfterTestExecutionCallback, TestExecutionExceptionHandler, TestInstancePreConstructCallback {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MySqlStatefulSetExtension.class);
+
+    /**
+     * With {@code @TestInstance(PER_CLASS)} the test instance is made before {@link #beforeAll}, and an integration
+     * that post-processes it (Spring's dependency injection) needs the cluster then: it starts here.
+     */
+    @Override
+    public void preConstructTestInstance(TestInstanceFactoryContext factoryContext, ExtensionContext context) {
+        if (context.getTestMethod().isEmpty()) {
+            beforeAll(context);
+        }
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -67,6 +81,10 @@ public final class MySqlStatefulSetExtension
     }
 
     private void start(ExtensionContext context) {
+        if (context.getStore(NAMESPACE).getOrDefault(context.getUniqueId(), Boolean.class, false)) {
+            return; // started before the class's test instance was made
+        }
+        context.getStore(NAMESPACE).put(context.getUniqueId(), true);
         Class<?> testClass = context.getRequiredTestClass();
         Optional<MySqlStatefulSet> annotation = AnnotationSupport.findAnnotation(testClass, MySqlStatefulSet.class);
         if (annotation.isEmpty() && resource(context).isPresent()) {
@@ -78,20 +96,36 @@ public final class MySqlStatefulSetExtension
                     + testClass.getName() + ": a StatefulSet needs at least 1 replica; give replicas >= 1, or leave "
                     + "it out to keep the manifest's spec.replicas.");
         }
-        Settings settings = ServerChoice.apply(annotation.map(MySqlStatefulSet::server).orElse(""), context,
-                Settings.from(context::getConfigurationParameter));
-        ClusterSpec spec = ManifestLoader.load(annotation.map(MySqlStatefulSet::manifests).orElse(""), replicas);
-        Backend backend = annotation.map(MySqlStatefulSet::backend).orElse(Backend.AUTO);
-        ClientTimeouts timeouts = ClientTimeouts.from(settings);
-        RunningStatefulSet running = BackendSelector.select(backend, settings).start(spec, settings);
-        context.getStore(NAMESPACE).put(ClusterResource.class, new ClusterResource(
-                new StatefulSetCluster(running, timeouts),
-                !"false".equals(settings.get(ClusterResource.KEEP_FAILED).orElse("true"))));
+        ClusterKey key = ClusterKey.of(testClass).orElse(new ClusterKey("", -1, Backend.AUTO, "", testClass));
+        if (!key.shared()) {
+            context.getStore(NAMESPACE).put(ClusterResource.class, start(key, context));
+            return;
+        }
+        if (ServerChoice.isClassArgument(key.server())) {
+            throw new ExtensionConfigurationException("@MySqlStatefulSet(shared = true, server = \"" + key.server()
+                    + "\") on " + testClass.getName() + ": each @ParameterizedClass invocation needs a cluster of its "
+                    + "own version; drop shared = true, or give one version");
+        }
+        ClusterResource shared = context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(key, k -> start(key, context), ClusterResource.class);
+        context.getStore(NAMESPACE).put(ClusterResource.class, shared);
+        if (!annotation.map(MySqlStatefulSet::keepSchemas).orElse(false)) {
+            context.getStore(NAMESPACE).put(SchemaHandOver.class, SchemaHandOver.atStart(shared.cluster()));
+        }
+    }
+
+    private static ClusterResource start(ClusterKey key, ExtensionContext context) {
+        Settings settings = ServerChoice.apply(key.server(), context, Settings.from(context::getConfigurationParameter));
+        ClusterSpec spec = ManifestLoader.load(key.manifests(), key.replicas());
+        RunningStatefulSet running = BackendSelector.select(key.backend(), settings).start(spec, settings);
+        return new ClusterResource(key, new StatefulSetCluster(running, ClientTimeouts.from(settings)),
+                !"false".equals(settings.get(ClusterResource.KEEP_FAILED).orElse("true")));
     }
 
     /**
-     * A test method begins: its fault history starts empty, and what it breaks is blamed on it. A cluster that an
-     * earlier test broke beyond repair fails the test at once.
+     * A test method begins: its fault history starts empty, what it breaks is blamed on it, and the pods' global
+     * variables are read to be set back after it. A cluster that an earlier test broke beyond repair fails the test
+     * at once.
      */
     @Override
     public void beforeEach(ExtensionContext context) {
@@ -99,6 +133,7 @@ public final class MySqlStatefulSetExtension
         if (resource.isPresent()) {
             resource.get().throwIfBroken();
             resource.get().cluster().faults().beginTest(testName(context));
+            resource.get().cluster().beginTest(testName(context));
             ChaosGlue.begin(context, resource.get().cluster());
         }
     }
@@ -145,18 +180,40 @@ public final class MySqlStatefulSetExtension
         }
     }
 
+    /**
+     * A class's own cluster is closed; a shared one is handed on: the schemas the class created are dropped, and
+     * a shared cluster the class broke beyond repair is closed so that the next class gets a new one.
+     */
     @Override
     public void afterAll(ExtensionContext context) {
         close(context);
     }
 
     private static void close(ExtensionContext context) {
-        ClusterResource own = context.getStore(NAMESPACE).remove(ClusterResource.class, ClusterResource.class);
-        if (own != null) {
-            if (context.getExecutionException().isPresent()) {
-                own.markFailed();
+        ClusterResource resource = context.getStore(NAMESPACE).remove(ClusterResource.class, ClusterResource.class);
+        if (resource == null) {
+            return;
+        }
+        if (context.getExecutionException().isPresent()) {
+            resource.markFailed();
+        }
+        if (!resource.key().shared()) {
+            resource.close();
+            return;
+        }
+        SchemaHandOver handOver = context.getStore(NAMESPACE).remove(SchemaHandOver.class, SchemaHandOver.class);
+        try {
+            if (handOver != null && !resource.isBroken()) {
+                handOver.dropCreated(context.getRequiredTestClass().getSimpleName());
             }
-            own.close();
+        } catch (ClusterBrokenException e) {
+            resource.broken(e);
+            throw e;
+        } finally {
+            if (resource.isBroken()) { // the next class that declares this cluster starts a new one
+                context.getRoot().getStore(NAMESPACE).remove(resource.key(), ClusterResource.class);
+                resource.close();
+            }
         }
     }
 

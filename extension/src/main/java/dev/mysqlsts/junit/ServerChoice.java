@@ -24,6 +24,11 @@ final class ServerChoice {
     private ServerChoice() {
     }
 
+    /** Whether {@code annotated} names an argument of the class's {@code @ParameterizedClass} ({@code "{0}"}). */
+    static boolean isClassArgument(String annotated) {
+        return ARGUMENT.matcher(annotated.trim()).matches();
+    }
+
     /** The settings the backend gets, {@value Settings#SERVER} set as the annotation and the property say. */
     static Settings apply(String annotated, ExtensionContext context, Settings settings) {
         Matcher argument = ARGUMENT.matcher(annotated.trim());

@@ -1,5 +1,6 @@
 package dev.mysqlsts.k3s;
 
+import dev.mysqlsts.backend.ClientPaths;
 import dev.mysqlsts.backend.FaultInjector;
 import dev.mysqlsts.manifest.ClusterSpec;
 import io.fabric8.kubernetes.api.model.Container;
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link ProcessSignals}: crash and freeze of mysqld by signals from the node through containerd;</li>
  *   <li>{@link NetworkRules}: iptables and netem in the pod's network namespace, entered from the node;</li>
  *   <li>{@link ProbeStub}: a failing stub in place of the readiness probe's binary, through exec;</li>
+ *   <li>{@link ClientPaths}: the client-path faults, made by the harness's own port-forward listeners
+ *       ({@link LoopbackForwarder}) that every connection of the test and the application passes through;</li>
  *   <li>here: pods deleted through the API server, and {@link #restoreAll()}.</li>
  * </ul>
  *
@@ -45,6 +48,7 @@ final class K3sFaults implements FaultInjector {
     private final ProcessSignals signals;
     private final NetworkRules network;
     private final ProbeStub probes;
+    private final ClientPaths clientPaths;
 
     /**
      * @param node            commands on the node, or null where the harness has no access to the node
@@ -54,6 +58,13 @@ final class K3sFaults implements FaultInjector {
      */
     K3sFaults(String clusterName, ClusterSpec spec, KubernetesClient client, String namespace, NodeShell node,
               ContainerShell containers, Duration recreateTimeout) {
+        this(clusterName, spec, client, namespace, node, containers, recreateTimeout, new ClientPaths());
+    }
+
+    /** @param clientPaths the client-path faults the cluster's port-forward listeners obey */
+    K3sFaults(String clusterName, ClusterSpec spec, KubernetesClient client, String namespace, NodeShell node,
+              ContainerShell containers, Duration recreateTimeout, ClientPaths clientPaths) {
+        this.clientPaths = clientPaths;
         this.clusterName = clusterName;
         this.spec = spec;
         this.client = client;
@@ -177,6 +188,11 @@ final class K3sFaults implements FaultInjector {
         }
         LOG.debug("K3S {}: {} {}: a new {} is Ready", clusterName, fault, name, name);
         network.recreated(ordinal);
+    }
+
+    @Override
+    public ClientPaths clientPaths() {
+        return clientPaths;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.mysqlsts.k3s;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import dev.mysqlsts.backend.ClientPaths;
 import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.manifest.ClusterSpec;
@@ -52,6 +53,8 @@ public final class K3sStatefulSet implements RunningStatefulSet {
     private final Map<Integer, LoopbackForwarder> forwarders = new ConcurrentHashMap<>();
     private final AtomicInteger nextRead = new AtomicInteger();
     private volatile LoopbackForwarder readForwarder;
+    private volatile LoopbackForwarder writerForwarder;
+    private final ClientPaths clientPaths = new ClientPaths();
     private volatile boolean closed;
     private K3sFaults faults;
     private volatile FollowerTuning tuning;
@@ -141,7 +144,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
         }
         String pod = spec.podName(ordinal);
         LoopbackForwarder forwarder = forwarders.computeIfAbsent(ordinal,
-                n -> new LoopbackForwarder(name + "-" + pod, () -> pod, spec.port(), connector));
+                n -> new LoopbackForwarder(name + "-" + pod, () -> pod, spec.port(), connector, clientPaths));
         return new PodEndpoint(ordinal, pod, forwarder.host(), forwarder.port(), ADMIN_USER);
     }
 
@@ -212,12 +215,39 @@ public final class K3sStatefulSet implements RunningStatefulSet {
             synchronized (this) {
                 if (readForwarder == null) {
                     readForwarder = new LoopbackForwarder(name + "-" + spec.readServiceName(), this::nextReadPod,
-                            spec.port(), connector);
+                            spec.port(), connector, clientPaths);
                 }
                 forwarder = readForwarder;
             }
         }
         return new PodEndpoint(-1, spec.readServiceName(), forwarder.host(), forwarder.port(), ADMIN_USER);
+    }
+
+    /**
+     * The writer endpoint: a listener of its own whose each new connection goes to ordinal 0, the leader: on K3S no
+     * promotion moves the role ({@link #restartInRole} is unsupported), so the leader is always ordinal 0.
+     */
+    @Override
+    public PodEndpoint writerEndpoint() {
+        checkOpen();
+        LoopbackForwarder forwarder = writerForwarder;
+        if (forwarder == null) {
+            synchronized (this) {
+                if (writerForwarder == null) {
+                    writerForwarder = new LoopbackForwarder(name + "-writer", () -> spec.podName(0), spec.port(),
+                            connector, clientPaths);
+                }
+                forwarder = writerForwarder;
+            }
+        }
+        return new PodEndpoint(-1, spec.statefulSetName() + " writer endpoint", forwarder.host(), forwarder.port(),
+                ADMIN_USER);
+    }
+
+    /** The read Service's listener: {@link #readEndpoint()} is stable already on K3S. */
+    @Override
+    public PodEndpoint readServiceEndpoint() {
+        return readEndpoint();
     }
 
     /**
@@ -283,7 +313,8 @@ public final class K3sStatefulSet implements RunningStatefulSet {
     public synchronized K3sFaults faults() {
         checkOpen();
         if (faults == null) {
-            faults = new K3sFaults(name, spec, client, namespace, nodeShell, containerShell, settings.startupTimeout());
+            faults = new K3sFaults(name, spec, client, namespace, nodeShell, containerShell, settings.startupTimeout(),
+                    clientPaths);
         }
         return faults;
     }
@@ -406,6 +437,9 @@ public final class K3sStatefulSet implements RunningStatefulSet {
         closed = true;
         forwarders.values().forEach(LoopbackForwarder::close);
         forwarders.clear();
+        if (writerForwarder != null) {
+            writerForwarder.close();
+        }
         if (readForwarder != null) {
             readForwarder.close();
         }

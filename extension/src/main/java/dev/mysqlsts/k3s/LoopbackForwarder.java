@@ -1,10 +1,12 @@
 package dev.mysqlsts.k3s;
 
+import dev.mysqlsts.backend.ClientPaths;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -29,9 +31,11 @@ import org.slf4j.LoggerFactory;
  *       relay (fabric8 leaves that websocket open);</li>
  *   <li>per-pod Services would need NodePorts published by the k3s container, which must be chosen before
  *       the container starts and do not work against an existing cluster; port-forward works on both.</li>
+ *   <li>the client's bytes pass through the harness, so the client-path faults ({@code faults.client(n)}) shape
+ *       them here ({@link ShapedChannel}), per connection by the pod it was sent to, as on LOCAL.</li>
  * </ul>
  */
-final class LoopbackForwarder implements Closeable {
+final class LoopbackForwarder implements Closeable, ClientPaths.Carrier {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackForwarder.class);
 
@@ -40,7 +44,8 @@ final class LoopbackForwarder implements Closeable {
     private final int targetPort;
     private final PodConnector connector;
     private final ServerSocketChannel server;
-    private final Map<SocketChannel, Closeable> relays = new ConcurrentHashMap<>();
+    private final ClientPaths paths;
+    private final Map<SocketChannel, Relay> relays = new ConcurrentHashMap<>();
     private final Thread acceptor;
     private volatile boolean open = true;
 
@@ -48,9 +53,12 @@ final class LoopbackForwarder implements Closeable {
      * @param description for logs and the thread name, for example {@code mysql-1}
      * @param target      the pod to reach, asked per connection; it may throw when there is none
      * @param targetPort  the pod's port
+     * @param paths       the client-path faults, by the ordinal of the pod a connection goes to
      */
-    LoopbackForwarder(String description, Supplier<String> target, int targetPort, PodConnector connector) {
+    LoopbackForwarder(String description, Supplier<String> target, int targetPort, PodConnector connector,
+            ClientPaths paths) {
         this.description = description;
+        this.paths = paths;
         this.target = target;
         this.targetPort = targetPort;
         this.connector = connector;
@@ -59,6 +67,7 @@ final class LoopbackForwarder implements Closeable {
         } catch (IOException e) {
             throw new K3sBackendException("K3S: cannot listen on the loopback address for " + description, e);
         }
+        paths.register(this);
         this.acceptor = new Thread(this::acceptLoop, "mysqlsts-forward-" + description);
         acceptor.setDaemon(true);
         acceptor.start();
@@ -100,10 +109,16 @@ final class LoopbackForwarder implements Closeable {
             closeQuietly(socket);
             return;
         }
+        int ordinal = ordinalOf(pod);
+        if (paths.of(ordinal).refuse()) {
+            LOG.debug("{}: the client path to pod {} refuses, resetting the connection", description, pod);
+            reset(socket, () -> { });
+            return;
+        }
         try {
-            Closeable relay = connector.connect(pod, targetPort, socket);
+            Closeable relay = connector.connect(pod, targetPort, new ShapedChannel(socket, ordinal, paths));
             relays.keySet().removeIf(s -> !s.isOpen());
-            relays.put(socket, relay);
+            relays.put(socket, new Relay(ordinal, relay));
             LOG.debug("{}: connection from port {} relayed to pod {}", description,
                     socket.socket().getPort(), pod);
         } catch (IOException | RuntimeException e) {
@@ -112,15 +127,55 @@ final class LoopbackForwarder implements Closeable {
         }
     }
 
+    /** A StatefulSet's pod is named {@code <set>-<ordinal>}; -1 for anything else. */
+    private static int ordinalOf(String pod) {
+        try {
+            return Integer.parseInt(pod.substring(pod.lastIndexOf('-') + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Nothing to wake: a {@link ShapedChannel} held by a blackhole looks again every few milliseconds. */
+    @Override
+    public void wake() {
+    }
+
+    @Override
+    public void resetLinksTo(int ordinal) {
+        relays.forEach((socket, relay) -> {
+            if (relay.ordinal() == ordinal) {
+                relays.remove(socket);
+                reset(socket, relay.relay());
+            }
+        });
+    }
+
+    /** SO_LINGER 0 makes the close send a TCP reset to the client. */
+    private static void reset(SocketChannel socket, Closeable relay) {
+        try {
+            socket.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot set SO_LINGER for a reset: {}", e.toString());
+        }
+        closeQuietly(socket);
+        closeQuietly(relay);
+    }
+
     @Override
     public void close() {
         open = false;
+        paths.unregister(this);
         closeQuietly(server);
         relays.forEach((socket, relay) -> {
-            closeQuietly(relay);
+            closeQuietly(relay.relay());
             closeQuietly(socket);
         });
         relays.clear();
+    }
+
+    /** A relayed connection and the ordinal of the pod it reaches. */
+    private record Relay(int ordinal, Closeable relay) {
     }
 
     private static void closeQuietly(Closeable closeable) {

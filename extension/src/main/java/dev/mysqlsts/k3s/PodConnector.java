@@ -2,7 +2,7 @@ package dev.mysqlsts.k3s;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 
 /** Joins a client's TCP connection to a port of a pod, looked up by name at this moment. */
 @FunctionalInterface
@@ -14,5 +14,5 @@ interface PodConnector {
      *
      * @return closes the relay and the client connection
      */
-    Closeable connect(String podName, int port, SocketChannel client) throws IOException;
+    Closeable connect(String podName, int port, ByteChannel client) throws IOException;
 }

@@ -6,7 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,7 +38,7 @@ final class PortForwardConnector implements PodConnector {
     }
 
     @Override
-    public Closeable connect(String podName, int port, SocketChannel socket) {
+    public Closeable connect(String podName, int port, ByteChannel socket) {
         AtomicReference<PortForward> forward = new AtomicReference<>();
         AtomicBoolean clientDone = new AtomicBoolean();
         AtomicBoolean reported = new AtomicBoolean();

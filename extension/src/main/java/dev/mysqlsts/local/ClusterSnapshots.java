@@ -51,11 +51,13 @@ import org.awaitility.core.TerminalFailureException;
 final class ClusterSnapshots {
 
     static final String PROPERTY = "mysqlsts.snapshot";
+    /** The store's name in the cache directory (see {@link Stores}). */
+    static final String DIRECTORY = "snapshots";
     /** Bump when what a snapshot holds or how it is used changes, so older snapshots are not used. */
     private static final String FORMAT = "s3";
     private static final String ORIGINS = "origins.txt";
     private static final String LEADER_BINLOG = "leader-binlog.txt";
-    private static final String STAGING = ".creating-";
+    static final String STAGING = ".creating-";
     private static final Duration UNUSED_FOR = Duration.ofDays(7);
 
     private final Path root;
@@ -69,7 +71,7 @@ final class ClusterSnapshots {
         String value = settings.get(PROPERTY).orElse("true").toLowerCase();
         switch (value) {
             case "true":
-                return new ClusterSnapshots(cacheDir.resolve("snapshots"));
+                return new ClusterSnapshots(cacheDir.resolve(DIRECTORY));
             case "false":
                 return null;
             default:
@@ -341,6 +343,7 @@ final class ClusterSnapshots {
                 Files.move(sparse, kept.data());
                 // only the volume is kept
                 Directories.deleteRecursively(kept.confD());
+                Directories.deleteRecursively(kept.rootFs());
                 for (Path file : List.of(kept.myCnf(), kept.errorLog(), kept.consoleLog())) {
                     Files.deleteIfExists(file);
                 }
@@ -366,7 +369,7 @@ final class ClusterSnapshots {
         private synchronized Path staging() {
             if (staging == null) {
                 try {
-                    Files.createDirectories(root);
+                    PrivateDirectory.ensure(root);
                     staging = Files.createTempDirectory(root, target.getFileName() + STAGING);
                 } catch (IOException e) {
                     throw new UncheckedIOException("could not create a snapshot in " + root, e);

@@ -16,14 +16,26 @@ final class ConfigTranslator {
 
     private static final Set<String> SERVER_SECTIONS = Set.of("mysqld", "server", "mariadb", "mariadbd");
 
+    private static final String X_PROTOCOL = "MariaDB has no X Protocol; LOCAL opens no port for it";
+    private static final String ADMIN_INTERFACE = "MariaDB has no administrative connection interface; LOCAL opens no "
+            + "port for it";
+
     /** MySQL option, then the MariaDB option (empty: drop it) and why. */
-    private static final Map<String, String[]> EQUIVALENTS = Map.of(
-            "super-read-only", new String[] {"read-only",
-                "MariaDB has no super-read-only; root has no READ_ONLY ADMIN here, so its writes fail as under super-read-only"},
-            "gtid-mode", new String[] {"", "MariaDB's global transaction ids are always on"},
-            "enforce-gtid-consistency", new String[] {"", "MariaDB's global transaction ids need no consistency mode"},
-            "log-replica-updates", new String[] {"log-slave-updates", "MariaDB's name for it"},
-            "skip-replica-start", new String[] {"skip-slave-start", "MariaDB's name for it"});
+    private static final Map<String, String[]> EQUIVALENTS = Map.ofEntries(
+            Map.entry("super-read-only", new String[] {"read-only",
+                "MariaDB has no super-read-only; root has no READ_ONLY ADMIN here, so its writes fail as under super-read-only"}),
+            Map.entry("gtid-mode", new String[] {"", "MariaDB's global transaction ids are always on"}),
+            Map.entry("enforce-gtid-consistency", new String[] {"", "MariaDB's global transaction ids need no consistency mode"}),
+            Map.entry("log-replica-updates", new String[] {"log-slave-updates", "MariaDB's name for it"}),
+            Map.entry("skip-replica-start", new String[] {"skip-slave-start", "MariaDB's name for it"}),
+            // MySQL 8's X Protocol and administrative interface listen on their own addresses and ports
+            Map.entry("mysqlx", new String[] {"", X_PROTOCOL}),
+            Map.entry("skip-mysqlx", new String[] {"", X_PROTOCOL}),
+            Map.entry("mysqlx-bind-address", new String[] {"", X_PROTOCOL}),
+            Map.entry("mysqlx-port", new String[] {"", X_PROTOCOL}),
+            Map.entry("mysqlx-socket", new String[] {"", X_PROTOCOL}),
+            Map.entry("admin-address", new String[] {"", ADMIN_INTERFACE}),
+            Map.entry("admin-port", new String[] {"", ADMIN_INTERFACE}));
 
     /** The file's text as the server will read it, and one note per change. */
     record Translation(String text, List<String> notes) {

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 final class DataDirTemplate {
 
     static final String ADMIN_USER = "mysqlsts_admin";
+    /** The store's name in the cache directory (see {@link Stores}). */
+    static final String DIRECTORY = "templates";
     /** Bump when what a template holds changes, so caches made by older versions are not used. */
     private static final String FORMAT = "f2";
     private static final Logger LOG = LoggerFactory.getLogger(DataDirTemplate.class);
@@ -39,14 +41,14 @@ final class DataDirTemplate {
     /** The template's data directory for these binaries, made now if the cache has none. */
     static synchronized Path ensure(ServerBinaries binaries, Path cacheDir) {
         String key = binaries.version() + "-" + Integer.toHexString(binaries.server().toString().hashCode()) + "-" + FORMAT;
-        Path target = cacheDir.resolve("templates").resolve(key);
+        Path target = cacheDir.resolve(DIRECTORY).resolve(key);
         if (Files.isDirectory(target.resolve("mysql"))) {
             return target;
         }
         long started = System.nanoTime();
         Path staging = null;
         try {
-            Files.createDirectories(target.getParent());
+            PrivateDirectory.ensure(target.getParent());
             staging = Files.createTempDirectory(target.getParent(), key + ".creating-");
             PodDirectory scratch = new PodDirectory(staging);
             try {

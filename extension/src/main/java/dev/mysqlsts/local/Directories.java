@@ -3,6 +3,7 @@ package dev.mysqlsts.local;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -15,11 +16,15 @@ final class Directories {
     private Directories() {
     }
 
+    /**
+     * Deletes {@code dir} and everything under it. Never follows a symbolic link, at the top or below: a link is
+     * deleted as a link, and what it points to is left alone.
+     */
     static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
+        try (Stream<Path> paths = Files.walk(dir)) { // without FOLLOW_LINKS: links are visited as links
             for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(path);
             }
@@ -30,43 +35,24 @@ final class Directories {
 
     /**
      * Deletes each entry of {@code root} not modified for longer than {@code maxAge} says for it; what cannot be read
-     * or deleted now is left for another time.
+     * or deleted now is left for another time. A {@code root} that is a symbolic link is not listed: its target is
+     * not the store's (see {@link PrivateDirectory}).
      */
     static void deleteUnused(Path root, java.util.function.Function<Path, Duration> maxAge) {
         java.time.Instant now = java.time.Instant.now();
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
         try (Stream<Path> entries = Files.list(root)) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
-                if (Files.getLastModifiedTime(entry).toInstant().isBefore(now.minus(maxAge.apply(entry)))) {
+                if (Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant()
+                        .isBefore(now.minus(maxAge.apply(entry)))) {
                     deleteRecursively(entry);
                 }
             }
         } catch (IOException | UncheckedIOException e) {
             // removed another time
         }
-    }
-
-    /**
-     * Moves a directory out of the JVM's run directory (which is removed when the JVM ends) to
-     * {@code <java.io.tmpdir>/mysqlsts-kept-<user>/}, where a person can look at it after the build.
-     *
-     * @return where it is now
-     */
-    static Path keep(Path dir) {
-        try {
-            Path kept = keptRoot();
-            Files.createDirectories(kept);
-            Path target = Files.createTempDirectory(kept, dir.getFileName() + "-");
-            Files.delete(target);
-            Files.move(dir, target);
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not keep " + dir, e);
-        }
-    }
-
-    /** Where kept clusters go: per user, since another user's directory in /tmp is not writable. */
-    static Path keptRoot() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "mysqlsts-kept-" + System.getProperty("user.name"));
     }
 
     /**

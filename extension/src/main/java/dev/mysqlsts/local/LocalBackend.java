@@ -40,6 +40,7 @@ public final class LocalBackend implements StatefulSetBackend {
 
     @Override
     public RunningStatefulSet start(ClusterSpec spec, Settings settings) {
+        Stores stores = Stores.of(settings);
         ServerBinaries binaries = new ServerBinariesLocator(settings).locate();
         String clusterName = spec.statefulSetName() + "#" + CLUSTERS.incrementAndGet();
         ConfigTranslator translator = new ConfigTranslator(
@@ -52,12 +53,12 @@ public final class LocalBackend implements StatefulSetBackend {
         follower.notes().forEach(note -> LOG.info("cluster {}: {}", clusterName, note));
         boolean physicalClone = physicalClone(settings, binaries);
         Duration startupTimeout = settings.duration(STARTUP_TIMEOUT, Duration.ofSeconds(60));
-        Path template = DataDirTemplate.ensure(binaries, CacheDirectory.of(settings));
+        Path template = DataDirTemplate.ensure(binaries, stores.cacheDir());
 
         ExecutorService supervisor = LocalStatefulSet.newSupervisor(clusterName);
         PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, template, createClusterDirectory(spec),
                 leader.text(), follower.text(), new ReadinessProbe(spec.readiness()), physicalClone, startupTimeout,
-                supervisor, ClusterSnapshots.of(settings, CacheDirectory.of(settings)), SpareVolumes.forUser());
+                supervisor, ClusterSnapshots.of(settings, stores.cacheDir()), stores.spareVolumes(), stores);
         LocalStatefulSet cluster = new LocalStatefulSet(env, supervisor);
         try {
             cluster.startAll();
@@ -74,11 +75,15 @@ public final class LocalBackend implements StatefulSetBackend {
      */
     private static void refuseInitFile(String key, String config) {
         if (INIT_FILE.matcher(config).find()) {
-            throw new LocalBackendException("the ConfigMap's " + key + " sets init-file, which the LOCAL backend needs "
-                    + "for the harness's own account (its per-cluster password is set by an init file at every server "
-                    + "start). Remove init-file from " + key + " and run that SQL from the test instead, or use "
-                    + "@MySqlStatefulSet(backend = Backend.K3S).");
+            throw new LocalBackendException(initFileRefused("the ConfigMap's " + key));
         }
+    }
+
+    /** Why a config that sets init-file is refused, and the fix. */
+    static String initFileRefused(String config) {
+        return config + " sets init-file, which the LOCAL backend needs for the harness's own account (its "
+                + "per-cluster password is set by an init file at every server start). Remove init-file from it and "
+                + "run that SQL from the test instead, or use @MySqlStatefulSet(backend = Backend.K3S).";
     }
 
     private static Path createClusterDirectory(ClusterSpec spec) {

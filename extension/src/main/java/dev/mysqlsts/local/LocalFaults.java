@@ -1,12 +1,13 @@
 package dev.mysqlsts.local;
 
+import dev.mysqlsts.backend.ClientPaths;
 import dev.mysqlsts.backend.FaultInjector;
 import java.time.Duration;
 import java.util.Set;
 
 /**
  * Faults on the LOCAL backend: signals to the server processes, cuts and delays on the {@link PodNetwork},
- * a switch in the readiness probe.
+ * client-path faults on its {@link ClientPaths}, a switch in the readiness probe.
  */
 final class LocalFaults implements FaultInjector {
 
@@ -56,6 +57,11 @@ final class LocalFaults implements FaultInjector {
     @Override
     public void breakReadiness(int ordinal, boolean broken) {
         cluster.pod(ordinal).breakReadiness(broken);
+    }
+
+    @Override
+    public ClientPaths clientPaths() {
+        return network.clientPaths();
     }
 
     @Override

@@ -37,7 +37,8 @@ final class LocalStatefulSet implements RunningStatefulSet {
     LocalStatefulSet(PodEnvironment env, ExecutorService supervisor) {
         this.env = env;
         this.supervisor = supervisor;
-        this.network = new PodNetwork(env.clusterName(), ordinal -> pod(ordinal).serverAddress(), env.spec()::podName);
+        this.network = new PodNetwork(env.clusterName(), ordinal -> pod(ordinal).serverAddress(), env.spec()::podName,
+                this::leaderOrdinal, this::replicas, this::isReady);
         this.faults = new LocalFaults(this, network);
     }
 
@@ -326,6 +327,23 @@ final class LocalStatefulSet implements RunningStatefulSet {
                 + " fail their readiness probe");
     }
 
+    /** The writer endpoint: a proxy port of its own whose each new connection goes to the pod in the leader's role. */
+    @Override
+    public PodEndpoint writerEndpoint() {
+        PodEndpoint leader = endpoint(leaderOrdinal());
+        return new PodEndpoint(-1, env.spec().statefulSetName() + " writer endpoint", "127.0.0.1", network.writerPort(),
+                leader.adminUser(), leader.adminPassword());
+    }
+
+    /** The read Service: a proxy port of its own whose each new connection goes to the next Ready pod. */
+    @Override
+    public PodEndpoint readServiceEndpoint() {
+        PodEndpoint any = endpoint(0);
+        String service = env.spec().readServiceName();
+        return new PodEndpoint(-1, service == null ? env.spec().statefulSetName() + " read endpoint" : service,
+                "127.0.0.1", network.readerPort(), any.adminUser(), any.adminPassword());
+    }
+
     @Override
     public LocalFaults faults() {
         return faults;
@@ -410,7 +428,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
         }
         if (keepForDebugging) {
             LOG.warn("cluster {} stopped; its data directories and logs are kept for debugging in {}", name(),
-                    Directories.keep(env.clusterDir()));
+                    env.stores().keep(env.clusterDir()));
         } else {
             // the next cluster of this shape moves these into place instead of copying them on its start path
             env.volumes().refill(env.clusterDir(), env.clusterDir().resolve("spares.log"));

@@ -89,24 +89,33 @@ final class LogicalClone {
     static void run(ServerBinaries binaries, PodEndpoint from, boolean fromLeader, PodEndpoint to, PodDirectory dir,
                     boolean withGtid) {
         Path dump = dir.root().resolve("clone.sql");
-        List<String> command = new java.util.ArrayList<>(List.of(binaries.dump().toString(), "--no-defaults",
-                "--host=" + from.host(), "--port=" + from.port(),
-                "--user=" + from.adminUser(), "--password=" + from.adminPassword(), "--skip-ssl", "--all-databases", "--ignore-database=mysql", "--single-transaction",
-                "--routines", "--events", "--triggers", fromLeader ? "--master-data=2" : "--dump-slave=2"));
-        if (withGtid) {
-            command.add("--gtid");
+        try (ClientOptionsFile account = ClientOptionsFile.of(from, dir.root())) {
+            Commands.run(dumpCommand(binaries, from, fromLeader, withGtid, account), Redirect.PIPE,
+                    Redirect.to(dump.toFile()), dir.consoleLog(), TIMEOUT);
         }
-        Commands.run(command, Redirect.PIPE, Redirect.to(dump.toFile()), dir.consoleLog(), TIMEOUT);
-        try {
+        try (ClientOptionsFile account = ClientOptionsFile.of(to, dir.root())) {
             String coordinates = coordinates(dump, from.name(), withGtid);
-            Commands.run(List.of(binaries.client().toString(), "--no-defaults", "--host=" + to.host(),
-                    "--port=" + to.port(), "--user=" + to.adminUser(), "--password=" + to.adminPassword(), "--skip-ssl"),
+            Commands.run(List.of(binaries.client().toString(), account.option(), "--host=" + to.host(),
+                    "--port=" + to.port(), "--skip-ssl"),
                     Redirect.from(dump.toFile()), Redirect.appendTo(dir.consoleLog().toFile()), dir.consoleLog(), TIMEOUT);
             Files.writeString(dir.data().resolve(CHANGE_MASTER_FILE), coordinates + "\n");
             Files.delete(dump);
         } catch (IOException e) {
             throw new UncheckedIOException("could not clone " + from.name() + " into " + to.name(), e);
         }
+    }
+
+    /** The dump of {@code from}, its account read from {@code account} (no password on the command line). */
+    private static List<String> dumpCommand(ServerBinaries binaries, PodEndpoint from, boolean fromLeader, boolean withGtid,
+                                            ClientOptionsFile account) {
+        List<String> command = new java.util.ArrayList<>(List.of(binaries.dump().toString(), account.option(),
+                "--host=" + from.host(), "--port=" + from.port(), "--skip-ssl", "--all-databases",
+                "--ignore-database=mysql", "--single-transaction", "--routines", "--events", "--triggers",
+                fromLeader ? "--master-data=2" : "--dump-slave=2"));
+        if (withGtid) {
+            command.add("--gtid");
+        }
+        return command;
     }
 
     private static String coordinates(Path dump, String from, boolean withGtid) throws IOException {

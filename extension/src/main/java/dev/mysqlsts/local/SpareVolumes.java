@@ -23,26 +23,32 @@ import java.util.stream.Stream;
  * Pods' volumes made from pristine data directories (a snapshot's pod, the template), with spare copies made ahead:
  * when a cluster stops, one copy per volume it made is filled for the next cluster of the same shape, which then
  * moves it into place (one rename) instead of copying on its start path. A volume taken this way is the same copy
- * {@link Directories#provision} makes, made earlier. Spares live per user under {@code java.io.tmpdir}, on the run
- * directories' file system (a rename does not cross file systems), keyed by the pristine directory's path and identity
- * (a rebuilt cache gets new spares); two JVMs never take the same spare (the rename of one fails, it copies instead).
+ * {@link Directories#provision} makes, made earlier. Spares live in the user's cache directory when it is on the run
+ * directories' file system (a rename does not cross file systems; see {@link Stores}), keyed by the pristine
+ * directory's path and identity (a rebuilt cache gets new spares); two JVMs never take the same spare (the rename of one fails, it copies instead).
  * Spares unused for {@link #UNUSED_FOR} are removed.
  */
 final class SpareVolumes {
 
+    /** The store's name in the cache directory (see {@link Stores}). */
+    static final String DIRECTORY = "spares";
     private static final Duration UNUSED_FOR = Duration.ofDays(2);
 
     private final Path root;
+    private final Runnable afterRefill;
     private final Map<Path, Integer> made = new ConcurrentHashMap<>();
 
-    SpareVolumes(Path root) {
+    /**
+     * @param root        the store, a {@link PrivateDirectory}
+     * @param afterRefill run after each {@link #refill}: the store's bounds (see {@link Stores})
+     */
+    SpareVolumes(Path root, Runnable afterRefill) {
         this.root = root;
+        this.afterRefill = afterRefill;
     }
 
-    /** The store of this user. */
-    static SpareVolumes forUser() {
-        return new SpareVolumes(Path.of(System.getProperty("java.io.tmpdir"),
-                "mysqlsts-spares-" + System.getProperty("user.name")));
+    SpareVolumes(Path root) {
+        this(root, () -> { });
     }
 
     /** Makes {@code to} (absent or empty) a copy of {@code pristine}: a spare moved into place, else a copy. */
@@ -82,6 +88,7 @@ final class SpareVolumes {
         made.forEach((pristine, count) -> fill(pristine, count, scratch, log));
         made.clear();
         Directories.deleteUnused(root, shelf -> UNUSED_FOR);
+        afterRefill.run();
     }
 
     /** Fills spares of {@code pristine} up to {@code count}, as {@link #refill} does. */
@@ -91,7 +98,7 @@ final class SpareVolumes {
         }
         Path shelf = shelf(pristine);
         try {
-            Files.createDirectories(shelf);
+            PrivateDirectory.ensure(shelf);
             for (long have = countSpares(shelf); have < count; have++) {
                 Path filling = Files.createTempDirectory(scratch, "spare-");
                 Path copy = filling.resolve("data");

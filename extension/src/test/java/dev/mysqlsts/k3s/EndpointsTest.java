@@ -60,6 +60,19 @@ class EndpointsTest {
     }
 
     @Test
+    void theWriterEndpointIsAStableListenerOfItsOwnThatReachesTheLeaderOrdinalZero() throws IOException {
+        try (K3sStatefulSet running = cluster("mysqlsts-writer")) {
+            PodEndpoint writer = running.writerEndpoint();
+
+            assertEquals("127.0.0.1", writer.host());
+            assertTrue(writer.port() != running.endpoint(0).port(), "a listener of its own, not mysql-0's");
+            assertEquals("mysql-0:3306", answer(writer));
+            assertEquals(writer.port(), running.writerEndpoint().port(), "the same address on every call");
+            assertEquals(running.readEndpoint().port(), running.readServiceEndpoint().port());
+        }
+    }
+
+    @Test
     void followersReplicateFromTheLeadersStableDnsName() {
         try (K3sStatefulSet running = cluster("mysqlsts-dns")) {
             PodEndpoint source = running.replicationAddress(2, 0);

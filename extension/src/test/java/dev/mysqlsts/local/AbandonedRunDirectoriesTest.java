@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,6 +59,40 @@ class AbandonedRunDirectoriesTest {
         assertEquals(List.of(run), ProcessReaper.removeAbandoned(tmp, tmp.resolve("own")));
         assertFalse(Files.exists(run));
         assertTrue(orphan.waitFor(10, TimeUnit.SECONDS), "the server on the abandoned directory was killed");
+    }
+
+    @Test
+    void aRunDirectoryOthersCanWriteIsLeftAloneWithItsServer() throws Exception {
+        Path shared = runDirectory("mysqlsts-999999-4", Duration.ZERO);
+        Process sharedServer = serverOn(shared);
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setLastModifiedTime(shared, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+
+        assertEquals(List.of(), ProcessReaper.removeAbandoned(tmp, tmp.resolve("own")));
+        assertTrue(Files.exists(shared.resolve(ProcessReaper.LOCK)), "another user could have planted it");
+        assertTrue(sharedServer.isAlive(), "its server is not this user's to kill");
+    }
+
+    @Test
+    void aRunDirectoryOfAnotherUserIsLeftAloneWithItsServer() throws Exception {
+        Path theirs = runDirectory("mysqlsts-999999-5", Duration.ZERO);
+        Process theirServer = serverOn(theirs);
+        Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwx------"));
+        PrivateDirectoryTest.chownedToNobody(theirs);
+        Files.setLastModifiedTime(theirs, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+
+        assertEquals(List.of(), ProcessReaper.removeAbandoned(tmp, tmp.resolve("own")));
+        assertTrue(Files.exists(theirs.resolve(ProcessReaper.LOCK)), "another user's run directory");
+        assertTrue(theirServer.isAlive(), "its server is not this user's to kill");
+    }
+
+    @Test
+    void thisJvmsRunDirectoryIsPrivateAndItsNameNotPredictable() throws Exception {
+        Path run = ProcessReaper.get().runDirectory();
+
+        assertEquals("rwx------", PrivateDirectoryTest.mode(run));
+        assertTrue(run.getFileName().toString().matches("mysqlsts-" + ProcessHandle.current().pid() + "-\\d+"),
+                run.toString()); // the number is random (Files.createTempDirectory)
     }
 
     @Test

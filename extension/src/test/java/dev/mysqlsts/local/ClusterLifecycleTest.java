@@ -84,18 +84,13 @@ class ClusterLifecycleTest {
         kept.close(true);
         assertFalse(keptServer.isAlive());
         assertFalse(Files.exists(keptDir), "moved out of the run directory, which goes when the JVM ends");
-        Path keptRoot = Directories.keptRoot();
+        Path keptRoot = Stores.of(dev.mysqlsts.backend.Settings.systemProperties()).kept();
         try (var kepts = Files.list(keptRoot)) {
             Path moved = kepts.filter(p -> p.getFileName().toString().startsWith(keptDir.getFileName() + "-"))
                     .findFirst().orElseThrow();
             assertTrue(Files.isDirectory(moved.resolve("mysql-0").resolve("data").resolve("mysql")));
             assertTrue(Files.size(moved.resolve("mysql-0").resolve("error.log")) > 0);
             Directories.deleteRecursively(moved);
-        }
-        try {
-            Files.deleteIfExists(keptRoot);
-        } catch (java.nio.file.DirectoryNotEmptyException e) {
-            // clusters kept by earlier failed runs stay for the person debugging them
         }
     }
 }

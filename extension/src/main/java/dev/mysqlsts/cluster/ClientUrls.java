@@ -1,0 +1,41 @@
+package dev.mysqlsts.cluster;
+
+import dev.mysqlsts.backend.PodEndpoint;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The JDBC URLs handed to users and applications: account {@code root}, no TLS, and the harness's timeouts as
+ * Connector/J properties, so that a pool built from the URL alone is bounded as the harness's own connections are.
+ */
+final class ClientUrls {
+
+    private ClientUrls() {
+    }
+
+    /** {@code jdbc:mysql://host:port/?...} for one endpoint. */
+    static String of(PodEndpoint endpoint, ClientTimeouts timeouts) {
+        return url("jdbc:mysql://", List.of(endpoint), timeouts);
+    }
+
+    /** Connector/J's {@code jdbc:mysql:replication://source,replica.../?...}: the first host is the source. */
+    static String replication(PodEndpoint source, List<PodEndpoint> replicas, ClientTimeouts timeouts) {
+        return url("jdbc:mysql:replication://", Stream.concat(Stream.of(source), replicas.stream()).toList(), timeouts);
+    }
+
+    /**
+     * The URL's properties: the user's account and the harness's bounds. {@code connectTimeout} bounds the TCP
+     * connect; {@code socketTimeout} (only when {@code mysqlsts.socketTimeout} is set) every read after it.
+     */
+    static String parameters(ClientTimeouts timeouts) {
+        return "user=root&password=&useSSL=false&allowPublicKeyRetrieval=true"
+                + "&connectTimeout=" + timeouts.connectMillis()
+                + (timeouts.socketMillis() > 0 ? "&socketTimeout=" + timeouts.socketMillis() : "");
+    }
+
+    private static String url(String scheme, List<PodEndpoint> hosts, ClientTimeouts timeouts) {
+        return scheme + hosts.stream().map(e -> e.host() + ":" + e.port()).collect(Collectors.joining(",")) + "/?"
+                + parameters(timeouts);
+    }
+}
