@@ -64,7 +64,8 @@ for ((n = 0; n < REPLICAS; n++)); do
   } > "$dir/my.cnf"
   "$INSTALL_DB" --defaults-file="$dir/my.cnf" --basedir="$BASEDIR" --user="$USER_NAME" \
     --auth-root-authentication-method=normal > "$dir/install.log" 2>&1 \
-    || { echo "mariadb-install-db failed for @NAME@-$n:"; tail -20 "$dir/install.log"; exit 1; }
+    || { echo "mariadb-install-db failed for @NAME@-$n ($dir/install.log):"; grep -iE "error|warn|can't|fail" \
+      "$dir/install.log" | head -20; exit 1; }
   "$MARIADBD" --defaults-file="$dir/my.cnf" --basedir="$BASEDIR" --user="$USER_NAME" > "$dir/console.log" 2>&1 &
   pids+=($!)
   for ((i = 0; i < 120; i++)); do

@@ -107,6 +107,7 @@ class ServerChoiceTest {
     void aParameterizedClassRunsOnceWithItsOwnClusterPerVersionNamedInTheDisplayName() {
         EngineExecutionResults results = run(OnEachVersion.class);
 
+        assertEquals("", failureMessages(results));
         results.testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
         assertEquals(List.of("MariaDB 10.11", "MariaDB 11.4"), results.containerEvents().started().list().stream()
                 .map(event -> event.getTestDescriptor().getDisplayName()).filter(name -> name.startsWith("MariaDB"))
