@@ -151,6 +151,26 @@ class ServerChoiceTest {
                 && errors.contains("Annotate the class with @ParameterizedClass"), errors);
     }
 
+    @MySqlStatefulSet(replicas = 1, server = "{0}", shared = true)
+    @ParameterizedClass
+    @ValueSource(strings = {"10.11", "11.4"})
+    static class SharedAcrossVersions {
+        @Parameter
+        String server;
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void aSharedClusterCannotTakeItsVersionFromTheInvocation() {
+        String errors = failureMessages(run(SharedAcrossVersions.class));
+
+        assertTrue(errors.contains("@MySqlStatefulSet(shared = true, server = \"{0}\")")
+                && errors.contains("drop shared = true, or give one version"), errors);
+    }
+
     private static void assertEveryPodRuns(String versionPrefix, List<String> versions) {
         assertEquals(2, versions == null ? 0 : versions.size(), "one VERSION() per pod: " + versions);
         for (String version : versions) {
