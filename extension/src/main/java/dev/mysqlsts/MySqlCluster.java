@@ -1,5 +1,6 @@
 package dev.mysqlsts;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -108,4 +109,14 @@ public interface MySqlCluster {
      * timeout the error shows each follower's position and replica status.
      */
     void awaitReplicationCaughtUp(Duration timeout);
+
+    /**
+     * Writes a reproduction bundle into {@code directory} (made if missing) and returns it: the manifests, the
+     * server configs, per pod its version, variables, replica status and error log tail, the fault history with
+     * times, the chaos seed, and a {@code reproduce.sh} that starts the same topology with plain MariaDB programs
+     * (it does not replay the statements or the faults; its README.txt says what it does).
+     *
+     * <pre>{@code cluster.exportReproduction(Path.of("target", "repro"));   // then: target/repro/reproduce.sh}</pre>
+     */
+    Path exportReproduction(Path directory);
 }

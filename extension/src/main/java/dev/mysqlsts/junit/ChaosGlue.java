@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.AssertionFailedError;
@@ -53,17 +55,22 @@ final class ChaosGlue {
         });
     }
 
-    /** The failure, its message followed by the seed to replay and the timeline's path (the original is the cause). */
-    static Throwable withNote(StatefulSetCluster cluster, Throwable failure) {
+    /**
+     * The failure, its message followed by the seed to replay, the timeline's path and {@code more}, asked once the
+     * schedule stopped (the original is the cause); a test that aborted stays as it is.
+     */
+    static Throwable withNote(StatefulSetCluster cluster, Throwable failure, Supplier<String> more) {
         if (failure instanceof TestAbortedException) {
             return failure;
         }
         Experiment experiment = Experiment.of(cluster);
         experiment.finish();
-        String note = experiment.failureNote();
-        if (note.isEmpty()) {
-            return failure;
-        }
+        String note = String.join("\n", Stream.of(experiment.failureNote(), more.get())
+                .filter(part -> !part.isEmpty()).toList());
+        return note.isEmpty() ? failure : withNote(failure, note);
+    }
+
+    private static Throwable withNote(Throwable failure, String note) {
         String message = (failure.getMessage() == null ? failure.toString() : failure.getMessage()) + "\n" + note;
         Throwable noted = failure instanceof AssertionError ? new AssertionFailedError(message, failure)
                 : new ChaosExperimentFailure(message, failure);
@@ -71,7 +78,7 @@ final class ChaosGlue {
         return noted;
     }
 
-    private static String fileName(ExtensionContext context) {
+    static String fileName(ExtensionContext context) {
         String method = context.getRequiredTestMethod().getName();
         String display = context.getDisplayName();
         if (display.startsWith(method + "(")) {

@@ -17,10 +17,11 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * @param manifests the annotation's manifests
  * @param replicas  the annotation's replicas
  * @param backend   the annotation's backend
+ * @param server    the annotation's server ({@code "{0}"} is refused with {@code shared = true})
  * @param owner     the annotated class; {@code null} for a shared cluster, which belongs to no class
  */
 @API(status = INTERNAL)
-public record ClusterKey(String manifests, int replicas, Backend backend, Class<?> owner) {
+public record ClusterKey(String manifests, int replicas, Backend backend, String server, Class<?> owner) {
 
     /** The key of the cluster the test class runs on, if it or an enclosing class is annotated. */
     public static Optional<ClusterKey> of(Class<?> testClass) {
@@ -29,7 +30,7 @@ public record ClusterKey(String manifests, int replicas, Backend backend, Class<
             if (annotation.isPresent()) {
                 MySqlStatefulSet declared = annotation.get();
                 return Optional.of(new ClusterKey(declared.manifests(), declared.replicas(), declared.backend(),
-                        declared.shared() ? null : type));
+                        declared.server(), declared.shared() ? null : type));
             }
         }
         return Optional.empty();
@@ -49,6 +50,6 @@ public record ClusterKey(String manifests, int replicas, Backend backend, Class<
     public String toString() {
         return (shared() ? "shared cluster" : "cluster of " + owner.getName()) + " (manifests "
                 + (manifests.isEmpty() ? "bundled" : manifests) + ", replicas " + (replicas == -1 ? "as the manifests say" : replicas)
-                + ", backend " + backend + ")";
+                + ", backend " + backend + (server.isEmpty() ? "" : ", server " + server) + ")";
     }
 }

@@ -4,8 +4,10 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import java.util.Set;
 import org.apiguardian.api.API;
+import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLocksProvider;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * One JUnit resource lock per cluster, so that JUnit's parallel mode never runs two methods of a class on its one
@@ -26,8 +28,16 @@ public final class ClusterLock implements ResourceLocksProvider {
                 .map(key -> key.shared() ? "shared " + key : key.owner().getName()).orElse(testClass.getName());
     }
 
+    /**
+     * A class template ({@code @ParameterizedClass}) gets none: JUnit 5.14 refuses a lock on its invocations ("Dynamic
+     * test descriptors must not declare exclusive resources"), and each invocation has a cluster of its own; in
+     * parallel mode such a class runs its methods one at a time with {@code @Execution(SAME_THREAD)}.
+     */
     @Override
     public Set<Lock> provideForClass(Class<?> testClass) {
+        if (AnnotationSupport.isAnnotated(testClass, ClassTemplate.class)) {
+            return Set.of();
+        }
         return Set.of(new Lock(key(testClass), ResourceAccessMode.READ_WRITE));
     }
 }

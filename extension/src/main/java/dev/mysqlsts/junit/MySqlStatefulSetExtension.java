@@ -14,10 +14,13 @@ import dev.mysqlsts.manifest.ClusterSpec;
 import dev.mysqlsts.manifest.ManifestLoader;
 import java.util.Optional;
 import org.apiguardian.api.API;
+import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterClassTemplateInvocationCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeClassTemplateInvocationCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -32,10 +35,14 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /**
  * The JUnit 5 extension behind {@link MySqlStatefulSet}: starts the cluster before the class's tests, injects
  * it into test methods, heals the faults each test injected, closes the cluster after the class. Registered by the annotation; not meant to be used alone.
+ * A class template ({@code @ParameterizedClass}) gets a cluster per invocation instead: JUnit calls {@code beforeAll}
+ * once for the template, and {@code before/afterClassTemplateInvocation} around each invocation, whose own
+ * class-level context holds that invocation's arguments and cluster.
  */
 @API(status = INTERNAL)
 public final class MySqlStatefulSetExtension
-        implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver, TestWatcher,
+        implements BeforeAllCallback, BeforeClassTemplateInvocationCallback, AfterClassTemplateInvocationCallback,
+        BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver, TestWatcher,
         AfterTestExecutionCallback, TestExecutionExceptionHandler, TestInstancePreConstructCallback {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MySqlStatefulSetExtension.class);
@@ -53,6 +60,27 @@ public final class MySqlStatefulSetExtension
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        if (!isClassTemplate(context)) {
+            start(context);
+        }
+    }
+
+    /** A {@code @ParameterizedClass} (any class template): each invocation gets its own cluster, in its own store. */
+    @Override
+    public void beforeClassTemplateInvocation(ExtensionContext context) {
+        start(context);
+    }
+
+    @Override
+    public void afterClassTemplateInvocation(ExtensionContext context) {
+        close(context);
+    }
+
+    private static boolean isClassTemplate(ExtensionContext context) {
+        return AnnotationSupport.isAnnotated(context.getRequiredTestClass(), ClassTemplate.class);
+    }
+
+    private void start(ExtensionContext context) {
         if (context.getStore(NAMESPACE).getOrDefault(context.getUniqueId(), Boolean.class, false)) {
             return; // started before the class's test instance was made
         }
@@ -68,10 +96,15 @@ public final class MySqlStatefulSetExtension
                     + testClass.getName() + ": a StatefulSet needs at least 1 replica; give replicas >= 1, or leave "
                     + "it out to keep the manifest's spec.replicas.");
         }
-        ClusterKey key = ClusterKey.of(testClass).orElse(new ClusterKey("", -1, Backend.AUTO, testClass));
+        ClusterKey key = ClusterKey.of(testClass).orElse(new ClusterKey("", -1, Backend.AUTO, "", testClass));
         if (!key.shared()) {
             context.getStore(NAMESPACE).put(ClusterResource.class, start(key, context));
             return;
+        }
+        if (ServerChoice.isClassArgument(key.server())) {
+            throw new ExtensionConfigurationException("@MySqlStatefulSet(shared = true, server = \"" + key.server()
+                    + "\") on " + testClass.getName() + ": each @ParameterizedClass invocation needs a cluster of its "
+                    + "own version; drop shared = true, or give one version");
         }
         ClusterResource shared = context.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent(key, k -> start(key, context), ClusterResource.class);
@@ -82,7 +115,7 @@ public final class MySqlStatefulSetExtension
     }
 
     private static ClusterResource start(ClusterKey key, ExtensionContext context) {
-        Settings settings = Settings.from(context::getConfigurationParameter);
+        Settings settings = ServerChoice.apply(key.server(), context, Settings.from(context::getConfigurationParameter));
         ClusterSpec spec = ManifestLoader.load(key.manifests(), key.replicas());
         RunningStatefulSet running = BackendSelector.select(key.backend(), settings).start(spec, settings);
         return new ClusterResource(key, new StatefulSetCluster(running, ClientTimeouts.from(settings)),
@@ -111,11 +144,15 @@ public final class MySqlStatefulSetExtension
         resource(context).ifPresent(resource -> ChaosGlue.stop(resource.cluster()));
     }
 
-    /** Chaos: a failing test's message names the schedule's seed and the timeline. */
+    /** A failing test's message names the schedule's seed, the timeline and the reproduction bundle. */
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
         Optional<ClusterResource> resource = resource(context);
-        throw resource.isPresent() ? ChaosGlue.withNote(resource.get().cluster(), failure) : failure;
+        if (resource.isEmpty()) {
+            throw failure;
+        }
+        throw ChaosGlue.withNote(resource.get().cluster(), failure,
+                () -> FailureBundle.write(context, resource.get().cluster()));
     }
 
     static String testName(ExtensionContext context) {
@@ -149,6 +186,10 @@ public final class MySqlStatefulSetExtension
      */
     @Override
     public void afterAll(ExtensionContext context) {
+        close(context);
+    }
+
+    private static void close(ExtensionContext context) {
         ClusterResource resource = context.getStore(NAMESPACE).remove(ClusterResource.class, ClusterResource.class);
         if (resource == null) {
             return;

@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param k3sImage          the k3s image the node container runs ({@value #K3S_IMAGE})
  * @param startupTimeout    how long the pods may take to become Ready ({@value #STARTUP_TIMEOUT})
  * @param requestsFactor    factor applied to containers' cpu and memory requests ({@value #REQUESTS_FACTOR})
- * @param imageOverrides    images replaced in the pod templates ({@value #IMAGE_OVERRIDES})
+ * @param imageOverrides    images replaced in the pod templates ({@value #IMAGE_OVERRIDES}, and the database
+ *                          images' tag by {@code mysqlsts.server})
  * @param loadImages        copy images the host's Docker holds into k3s instead of pulling ({@value #LOAD_IMAGES})
  * @param toleratedRestarts a crashing container fails the start once its restart count reaches this; 0 fails at
  *                          its first crash ({@value #TOLERATED_RESTARTS}, default {@value #DEFAULT_TOLERATED_RESTARTS})
@@ -75,12 +76,18 @@ record K3sSettings(
                 settings.get(K3S_IMAGE).orElse(DEFAULT_K3S_IMAGE),
                 settings.duration(STARTUP_TIMEOUT, DEFAULT_STARTUP_TIMEOUT),
                 settings.get(REQUESTS_FACTOR).map(K3sSettings::parseFactor).orElse(DEFAULT_REQUESTS_FACTOR),
-                ImageOverrides.parse(IMAGE_OVERRIDES, settings.get(IMAGE_OVERRIDES).orElse("")),
+                imageOverrides(settings),
                 settings.get(LOAD_IMAGES).map(Boolean::parseBoolean).orElse(true),
                 settings.get(TOLERATED_RESTARTS).map(K3sSettings::parseRestarts).orElse(DEFAULT_TOLERATED_RESTARTS),
                 settings.get(DIAGNOSTICS_DIR).map(Path::of).orElse(DEFAULT_DIAGNOSTICS_DIR),
                 settings.get(KUBECONFIG).map(Path::of).orElse(null),
                 settings.get(CONTEXT).orElse(null));
+    }
+
+    /** The {@value #IMAGE_OVERRIDES} pairs, and the server ({@value Settings#SERVER}) as database image tag. */
+    private static ImageOverrides imageOverrides(Settings settings) {
+        ImageOverrides pairs = ImageOverrides.parse(IMAGE_OVERRIDES, settings.get(IMAGE_OVERRIDES).orElse(""));
+        return settings.get(Settings.SERVER).map(server -> pairs.withServerTag(Settings.SERVER, server)).orElse(pairs);
     }
 
     /** Whether the pods run on an existing cluster rather than on a k3s of this JVM. */

@@ -170,7 +170,7 @@ final class ManifestAdapter {
     private void adaptContainer(Container container, String where) {
         target.images().replacementFor(container.getImage()).ifPresent(replacement -> {
             changes.add(where + ": image " + container.getImage() + " -> " + replacement + " ("
-                    + K3sSettings.IMAGE_OVERRIDES + ")");
+                    + target.images().reason(container.getImage()) + ")");
             container.setImage(replacement);
         });
         ResourceRequirements resources = container.getResources();

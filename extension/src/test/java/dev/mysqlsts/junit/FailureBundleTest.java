@@ -1,0 +1,36 @@
+package dev.mysqlsts.junit;
+
+import static dev.mysqlsts.junit.Fixtures.failureMessages;
+import static dev.mysqlsts.junit.Fixtures.run;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.mysqlsts.MySqlStatefulSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** A failing test's message names its reproduction bundle, written while the cluster still runs. */
+class FailureBundleTest {
+
+    @MySqlStatefulSet(replicas = 1)
+    static class FailingTest {
+        @Test
+        void fails() {
+            fail("the replica lost a row");
+        }
+    }
+
+    @Test
+    void theFailureNamesABundleThatHoldsThePodsAndTheScript() throws Exception {
+        String errors = failureMessages(run(FailingTest.class));
+
+        Matcher bundle = Pattern.compile("Reproduction bundle: (\\S+)").matcher(errors);
+        assertTrue(errors.contains("the replica lost a row") && bundle.find(), errors);
+        Path dir = Path.of(bundle.group(1));
+        assertTrue(Files.isExecutable(dir.resolve("reproduce.sh")), dir.toString());
+        assertTrue(Files.readString(dir.resolve("pods/mysql-0/version.txt")).contains("MariaDB"), dir.toString());
+    }
+}
