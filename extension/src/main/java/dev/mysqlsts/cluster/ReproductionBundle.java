@@ -71,8 +71,10 @@ final class ReproductionBundle {
                 : "(no fault schedule ran in this test)\n");
         String basedir = "";
         int leader = cluster.leader().ordinal();
+        List<String> serverIds = new ArrayList<>(); // what the pod's init container wrote; 100 + ordinal if unread
         for (MySqlPod pod : cluster.pods()) {
             Path podDir = Files.createDirectories(dir.resolve("pods").resolve(pod.name()));
+            serverIds.add(Integer.toString(100 + pod.ordinal()));
             if (!pod.isReady()) { // a paused pod would hold each connection until its connect timeout
                 Files.writeString(podDir.resolve("unreachable.txt"), pod.name() + " was not Ready at " + Instant.now()
                         + " (its readiness probe failed): not read\n");
@@ -80,6 +82,7 @@ final class ReproductionBundle {
             }
             try (Connection connection = pod.connection()) {
                 Files.writeString(podDir.resolve("version.txt"), value(connection, "SELECT VERSION()") + "\n");
+                serverIds.set(pod.ordinal(), value(connection, "SELECT @@server_id"));
                 Files.writeString(podDir.resolve("variables.txt"), rows(connection, "SHOW GLOBAL VARIABLES"));
                 basedir = basedir.isEmpty() ? value(connection, "SELECT @@basedir") : basedir;
                 Files.writeString(podDir.resolve("replica-status.txt"), pod.ordinal() == leader
@@ -93,7 +96,7 @@ final class ReproductionBundle {
         }
         Files.writeString(dir.resolve("README.txt"), readme(spec));
         Path script = dir.resolve("reproduce.sh");
-        Files.writeString(script, script(spec, basedir));
+        Files.writeString(script, script(spec, basedir, serverIds));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         LOG.info("cluster {}: reproduction bundle written to {}", cluster.statefulSet().name(), dir);
         return dir;
@@ -152,11 +155,8 @@ final class ReproductionBundle {
                 + "network partitions and latency need the harness's proxies and have no plain-process equivalent.\n";
     }
 
-    private String script(ClusterSpec spec, String basedir) throws IOException {
-        StringBuilder ids = new StringBuilder();
-        for (int ordinal = 0; ordinal < cluster.replicas(); ordinal++) {
-            ids.append(ordinal == 0 ? "" : " ").append(spec.serverId(ordinal));
-        }
+    private String script(ClusterSpec spec, String basedir, List<String> serverIds) throws IOException {
+        String ids = String.join(" ", serverIds);
         try (InputStream template = ReproductionBundle.class.getResourceAsStream("reproduce.sh")) {
             if (template == null) {
                 throw new IOException("the reproduce.sh template is missing from the library's jar");
