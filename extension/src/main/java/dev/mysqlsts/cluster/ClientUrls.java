@@ -24,14 +24,9 @@ final class ClientUrls {
         return url("jdbc:mysql:replication://", Stream.concat(Stream.of(source), replicas.stream()).toList(), timeouts);
     }
 
-    /**
-     * The URL's properties: the user's account and the harness's bounds. {@code connectTimeout} bounds the TCP
-     * connect; {@code socketTimeout} (only when {@code mysqlsts.socketTimeout} is set) every read after it.
-     */
+    /** The URL's properties: the user's account and the harness's bounds, as a pod's own URL carries them. */
     static String parameters(ClientTimeouts timeouts) {
-        return "user=root&password=&useSSL=false&allowPublicKeyRetrieval=true"
-                + "&connectTimeout=" + timeouts.connectMillis()
-                + (timeouts.socketMillis() > 0 ? "&socketTimeout=" + timeouts.socketMillis() : "");
+        return "user=root&password=&useSSL=false&allowPublicKeyRetrieval=true" + timeouts.urlParameters();
     }
 
     private static String url(String scheme, List<PodEndpoint> hosts, ClientTimeouts timeouts) {

@@ -39,13 +39,28 @@ final class Bubblewrap {
         this.bwrap = bwrap;
     }
 
-    /** The bwrap on the PATH, or an error naming the package to install. */
-    static Bubblewrap locate(String why) {
-        return find().map(Bubblewrap::new).orElseThrow(() -> new LocalBackendException("The LOCAL backend " + why
-                + " with bubblewrap (bwrap), which is not installed here.\nFix: install the package " + PACKAGE
-                + " (Debian/Ubuntu: sudo apt-get install " + PACKAGE + "; Fedora: sudo dnf install " + PACKAGE
-                + "), or run the K3S backend."));
+    /**
+     * The bwrap to use: {@code mysqlsts.bwrap} if set (a path, or {@code none} for no sandbox), else the one on the
+     * PATH; empty when there is none.
+     */
+    static Optional<Bubblewrap> locate(Optional<String> configured) {
+        if (configured.isPresent()) {
+            if (configured.get().equals("none")) {
+                return Optional.empty();
+            }
+            Path given = Path.of(configured.get());
+            if (!Files.isExecutable(given)) {
+                throw new LocalBackendException(PROPERTY + "=" + given + " is not an executable file.\nFix: give the "
+                        + "path of bwrap (package " + PACKAGE + "), or " + PROPERTY + "=none to run init containers "
+                        + "without it.");
+            }
+            return Optional.of(new Bubblewrap(given));
+        }
+        return find().map(Bubblewrap::new);
     }
+
+    /** The setting that picks the bwrap binary, or {@code none}. */
+    static final String PROPERTY = "mysqlsts.bwrap";
 
     private static Optional<Path> find() {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");

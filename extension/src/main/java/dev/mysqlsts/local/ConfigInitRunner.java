@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +87,7 @@ final class ConfigInitRunner {
      * {@code clusterDir/volumes/}; a volume LOCAL cannot give (a Secret, a host path...) fails here, before any pod.
      */
     static ConfigInitRunner of(ClusterSpec spec, Path clusterDir, ConfigTranslator translator, String leaderConfig,
-                               String followerConfig, Duration timeout) {
+                               String followerConfig, Duration timeout, Optional<String> bwrapSetting) {
         ClusterSpec.ConfigInit init = spec.configInit();
         if (init == null) {
             return new ConfigInitRunner(spec, leaderConfig, followerConfig, timeout, List.of(), null, "emulated");
@@ -97,8 +98,7 @@ final class ConfigInitRunner {
                     + spec.statefulSetName() + " has no command: the LOCAL backend runs the command the manifest gives "
                     + "(the image's entrypoint is not on this host). Give it command: [bash, -c, <script>].");
         }
-        Bubblewrap bubblewrap = Bubblewrap.locate("runs init container " + container.getName() + " of StatefulSet "
-                + spec.statefulSetName() + " on this host, with its volumes at their mount paths,");
+        Bubblewrap bubblewrap = Bubblewrap.locate(bwrapSetting).orElse(null);
         StringBuilder fingerprint = new StringBuilder(container.toString());
         List<Mount> mounts = new ArrayList<>();
         for (VolumeMount mount : container.getVolumeMounts() == null ? List.<VolumeMount>of()
@@ -119,6 +119,16 @@ final class ConfigInitRunner {
                         + volume.getName() + " (" + volume + "), which the LOCAL backend cannot give it: it gives "
                         + "emptyDir and configMap volumes. Use one of those, or run the K3S backend.");
             }
+        }
+        if (bubblewrap == null) {
+            LOG.warn("StatefulSet {}: bubblewrap (bwrap) is {}, so init container {} runs with this host's "
+                    + "bash and its volumes' mount paths ({}) rewritten in its command to the pod's directories: a script "
+                    + "that builds those paths at run time, or asks `hostname`, is not followed. Install the package {} "
+                    + "for the faithful run (its volumes at their mount paths, HOSTNAME and hostname the pod's).",
+                    spec.statefulSetName(), bwrapSetting.isPresent() ? "turned off by " + Bubblewrap.PROPERTY + "=none"
+                            : "not installed",
+                    container.getName(), mounts.stream().map(m -> m.mount().getMountPath()).collect(Collectors.joining(", ")),
+                    Bubblewrap.PACKAGE);
         }
         return new ConfigInitRunner(spec, leaderConfig, followerConfig, timeout, mounts, bubblewrap,
                 fingerprint.toString());
@@ -146,7 +156,8 @@ final class ConfigInitRunner {
                 .forEach(c -> emulated.add(c.getName()));
         return (init == null ? "no init container writes the server's conf.d: the harness writes server-id "
                 + FALLBACK_SERVER_ID_OFFSET + " + ordinal and the role's ConfigMap file"
-                : "runs init container " + init.getName() + " (its own command, in bubblewrap)")
+                : "runs init container " + init.getName() + " (its own command, " + (bubblewrap != null ? "in bubblewrap"
+                : "with bash, its mount paths rewritten: no bubblewrap here") + ")")
                 + "; emulated: " + String.join(", ", emulated)
                 + " (the server runs on this host's binaries; clone and replication set-up by the harness)";
     }
@@ -194,11 +205,12 @@ final class ConfigInitRunner {
         env.put("PATH", PATH);
         env.putAll(environment(container, podName));
         env.put("HOSTNAME", podName);
-        List<String> command = bubblewrap.command(podName, binds, env,
-                container.getWorkingDir() == null ? "/" : container.getWorkingDir(), command(container));
+        String workingDir = container.getWorkingDir() == null ? "/" : container.getWorkingDir();
+        List<String> command = bubblewrap != null ? bubblewrap.command(podName, binds, env, workingDir, command(container))
+                : MountPathRewrite.command(binds, command(container));
         Path output = pod.root().resolve("init-" + container.getName() + ".log");
         long started = System.nanoTime();
-        int exit = execute(command, output, podName, container.getName());
+        int exit = execute(command, bubblewrap != null ? Map.of() : env, output, podName, container.getName());
         if (exit != 0) {
             throw new LocalBackendException("pod " + podName + ": init container " + container.getName()
                     + " exited with code " + exit + " (its command ran with this host's programs, as the kubelet runs "
@@ -220,10 +232,15 @@ final class ConfigInitRunner {
         Directories.deleteRecursively(pod.root().resolve("volumes"));
     }
 
-    private int execute(List<String> command, Path output, String podName, String container) {
+    /** Runs the command with only {@code env} (bwrap sets its own, given on its command line) when that is not empty. */
+    private int execute(List<String> command, Map<String, String> env, Path output, String podName, String container) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+            if (!env.isEmpty()) {
+                builder.environment().clear();
+                builder.environment().putAll(env);
+            }
+            Process process = builder.start();
             process.getOutputStream().close();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();

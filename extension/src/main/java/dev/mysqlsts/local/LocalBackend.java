@@ -57,7 +57,8 @@ public final class LocalBackend implements StatefulSetBackend {
         Path clusterDir = createClusterDirectory(spec);
         ConfigInitRunner init;
         try {
-            init = ConfigInitRunner.of(spec, clusterDir, translator, leader.text(), follower.text(), startupTimeout);
+            init = ConfigInitRunner.of(spec, clusterDir, translator, leader.text(), follower.text(), startupTimeout,
+                    settings.get(Bubblewrap.PROPERTY));
         } catch (RuntimeException e) {
             Directories.deleteRecursively(clusterDir);
             throw e;

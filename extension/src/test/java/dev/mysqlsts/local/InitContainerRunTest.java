@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +36,28 @@ class InitContainerRunTest {
 
     @Test
     void aTeamsOwnScriptGivesItsServerIdsAndRoles() {
-        LocalStatefulSet cluster = start(ManifestDrivenStartTest.class.getClassLoader().getResource(FIXTURE).getPath());
+        assertTeamScriptFollowed(start(fixture(), "mysqlsts.snapshot", "false"));
+    }
+
+    /** A machine without bubblewrap (mysqlsts.bwrap=none stands for one): the mount paths are rewritten instead. */
+    @Test
+    void withoutBubblewrapTheScriptRunsWithItsMountPathsRewritten() {
+        assertTeamScriptFollowed(start(fixture(), "mysqlsts.snapshot", "false", "mysqlsts.bwrap", "none"));
+    }
+
+    @Test
+    void aBwrapSettingThatIsNoProgramIsRefused() {
+        LocalBackendException failure = assertThrows(LocalBackendException.class,
+                () -> start(fixture(), "mysqlsts.bwrap", "/no/such/bwrap").close());
+        assertTrue(failure.getMessage().contains("mysqlsts.bwrap=/no/such/bwrap is not an executable file"),
+                failure.getMessage());
+    }
+
+    private static String fixture() {
+        return ManifestDrivenStartTest.class.getClassLoader().getResource(FIXTURE).getPath();
+    }
+
+    private static void assertTeamScriptFollowed(LocalStatefulSet cluster) {
         try {
             for (int ordinal = 0; ordinal < 3; ordinal++) {
                 assertEquals(Integer.toString(500 + ordinal), ManifestDrivenStartTest.row(cluster, ordinal,
@@ -85,9 +108,17 @@ class InitContainerRunTest {
     }
 
     private static LocalStatefulSet start(String manifests) {
-        Settings settings = Settings.from(key -> key.equals("mysqlsts.snapshot") ? Optional.of("false")
-                : Optional.ofNullable(System.getProperty(key)));
-        return (LocalStatefulSet) new LocalBackend().start(ManifestLoader.load(manifests, -1), settings);
+        return start(manifests, "mysqlsts.snapshot", "false");
+    }
+
+    /** Starts the manifests with these settings (name, value, ...) over the system properties. */
+    private static LocalStatefulSet start(String manifests, String... settings) {
+        Map<String, String> given = new HashMap<>();
+        for (int i = 0; i + 1 < settings.length; i += 2) {
+            given.put(settings[i], settings[i + 1]);
+        }
+        Settings all = Settings.from(key -> Optional.ofNullable(given.getOrDefault(key, System.getProperty(key))));
+        return (LocalStatefulSet) new LocalBackend().start(ManifestLoader.load(manifests, -1), all);
     }
 
     private static void copyFixture(Path dir, String from, String to) throws IOException {
