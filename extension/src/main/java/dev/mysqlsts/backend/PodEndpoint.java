@@ -17,18 +17,26 @@ import org.apiguardian.api.API;
  *                      {@code root}, which the user's connections get
  * @param adminPassword that account's password ({@code ""} for none): a per-cluster secret on LOCAL, so that a
  *                      server of another cluster that took this pod's port cannot pass the harness's probes
+ * @param userPassword  {@code root}'s password, which the user's URLs and connections carry ({@code ""} for none,
+ *                      the default; a per-cluster secret on LOCAL with {@code mysqlsts.rootPassword=random})
  */
 @API(status = INTERNAL)
-public record PodEndpoint(int ordinal, String name, String host, int port, String adminUser, String adminPassword) {
+public record PodEndpoint(int ordinal, String name, String host, int port, String adminUser, String adminPassword,
+                           String userPassword) {
 
-    /** An endpoint whose admin account has an empty password. */
+    /** An endpoint whose admin account and root have empty passwords. */
     public PodEndpoint(int ordinal, String name, String host, int port, String adminUser) {
-        this(ordinal, name, host, port, adminUser, "");
+        this(ordinal, name, host, port, adminUser, "", "");
     }
 
-    /** The JDBC URL handed to users: account {@code root}, empty password, no TLS. */
+    /** The JDBC URL handed to users: account {@code root} with its password, no TLS. */
     public String jdbcUrl() {
-        return jdbcUrl("root", "");
+        return jdbcUrl("root", userPassword);
+    }
+
+    /** {@code text} (a URL, a message that holds one) with every {@code password=} parameter's value replaced by ***. */
+    public static String withoutPassword(String text) {
+        return text.replaceAll("([?&]password=)[^&\\s]+", "$1***");
     }
 
     /** The JDBC URL for the harness's own account. */
@@ -46,6 +54,7 @@ public record PodEndpoint(int ordinal, String name, String host, int port, Strin
     @Override
     public String toString() {
         return "PodEndpoint[" + name + " (ordinal " + ordinal + ") at " + host + ":" + port + ", admin " + adminUser
-                + (adminPassword.isEmpty() ? "" : " with a password") + "]";
+                + (adminPassword.isEmpty() ? "" : " with a password") + (userPassword.isEmpty() ? "" : ", root with a password")
+                + "]";
     }
 }

@@ -24,6 +24,13 @@ public final class Settings {
      */
     public static final String SERVER = "mysqlsts.server";
 
+    /**
+     * {@code random}: every LOCAL pod's {@code root} gets a random password per cluster, carried in every URL and
+     * connection the harness hands out; unset (or {@code empty}): root has an empty password, as the bundled
+     * manifests' {@code MYSQL_ALLOW_EMPTY_PASSWORD} says.
+     */
+    public static final String ROOT_PASSWORD = "mysqlsts.rootPassword";
+
     private final Function<String, Optional<String>> source;
 
     private Settings(Function<String, Optional<String>> source) {
@@ -61,6 +68,18 @@ public final class Settings {
     /** The property, else the environment variable, if either is set. */
     public Optional<String> get(String key, String environmentVariable) {
         return get(key).or(() -> Optional.ofNullable(System.getenv(environmentVariable)).filter(v -> !v.isBlank()));
+    }
+
+    /** Whether {@value #ROOT_PASSWORD} asks for a random root password; any value but {@code random}/{@code empty} is refused. */
+    public boolean randomRootPassword() {
+        String value = get(ROOT_PASSWORD).orElse("empty");
+        return switch (value) {
+            case "random" -> true;
+            case "empty" -> false;
+            default -> throw new IllegalArgumentException(ROOT_PASSWORD + "=" + value + " is not supported: use random "
+                    + "(a random root password per cluster, in every URL the harness hands out) or leave it unset "
+                    + "(root without a password, as the bundled manifests' MYSQL_ALLOW_EMPTY_PASSWORD says)");
+        };
     }
 
     /** A duration given as ISO-8601 ({@code PT90S}) or as whole seconds ({@code 90}). */

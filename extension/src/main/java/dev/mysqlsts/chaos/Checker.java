@@ -4,6 +4,7 @@ import dev.mysqlsts.FaultEvent;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.ReplicaStatus;
+import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.chaos.Operation.Outcome;
 import dev.mysqlsts.faults.FaultHistory;
 import java.sql.Connection;
@@ -213,7 +214,7 @@ final class Checker {
         if (required) {
             List<FaultEvent> inForce = history.inForceAt(Instant.now());
             throw new IllegalStateException("ledger.stop(): cannot read the ledger's table on the leader " + pod.name()
-                    + " at " + pod.jdbcUrl() + " for " + READ_RETRY.toSeconds() + " s: " + last.getMessage()
+                    + " at " + PodEndpoint.withoutPassword(pod.jdbcUrl()) + " for " + READ_RETRY.toSeconds() + " s: " + last.getMessage()
                     + (inForce.isEmpty() ? "" : "; faults in force: " + inForce
                             + " (stop the ledger before the fault, or heal first)"), last);
         }

@@ -4,6 +4,7 @@ import dev.mysqlsts.Ledger;
 import dev.mysqlsts.LedgerReport;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlPod;
+import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.cluster.StatefulSetCluster;
 import dev.mysqlsts.faults.FaultHistory;
 import java.sql.Connection;
@@ -67,7 +68,8 @@ final class LedgerWorkload implements Ledger {
             LedgerTable.recreate(c);
         } catch (SQLException e) {
             throw new IllegalStateException("ledger.start(): cannot create the ledger's tables (schema "
-                    + LedgerTable.SCHEMA + ") on the leader " + leader.name() + " at " + leader.jdbcUrl() + ": "
+                    + LedgerTable.SCHEMA + ") on the leader " + leader.name() + " at "
+                    + PodEndpoint.withoutPassword(leader.jdbcUrl()) + ": "
                     + e.getMessage() + " (error " + e.getErrorCode() + ")", e);
         }
         awaitTablesOnFollowers(leader.ordinal());

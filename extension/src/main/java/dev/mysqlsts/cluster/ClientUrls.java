@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The JDBC URLs handed to users and applications: account {@code root}, no TLS, and the harness's timeouts as
+ * The JDBC URLs handed to users and applications: account {@code root} with its password, no TLS, and the harness's timeouts as
  * Connector/J properties, so that a pool built from the URL alone is bounded as the harness's own connections are.
  */
 final class ClientUrls {
@@ -24,13 +24,10 @@ final class ClientUrls {
         return url("jdbc:mysql:replication://", Stream.concat(Stream.of(source), replicas.stream()).toList(), timeouts);
     }
 
-    /** The URL's properties: the user's account and the harness's bounds, as a pod's own URL carries them. */
-    static String parameters(ClientTimeouts timeouts) {
-        return "user=root&password=&useSSL=false&allowPublicKeyRetrieval=true" + timeouts.urlParameters();
-    }
-
+    /** The first host's URL properties (the user's account, as a pod's own URL carries them) and the harness's bounds. */
     private static String url(String scheme, List<PodEndpoint> hosts, ClientTimeouts timeouts) {
-        return scheme + hosts.stream().map(e -> e.host() + ":" + e.port()).collect(Collectors.joining(",")) + "/?"
-                + parameters(timeouts);
+        String own = hosts.get(0).jdbcUrl();
+        return scheme + hosts.stream().map(e -> e.host() + ":" + e.port()).collect(Collectors.joining(",")) + "/"
+                + own.substring(own.indexOf('?')) + timeouts.urlParameters();
     }
 }

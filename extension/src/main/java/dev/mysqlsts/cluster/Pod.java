@@ -36,7 +36,8 @@ final class Pod implements MySqlPod {
 
     @Override
     public Connection connection() {
-        return connection("root", "");
+        PodEndpoint endpoint = endpoint();
+        return connector.connect(endpoint, "root", endpoint.userPassword());
     }
 
     Connection connection(String user, String password) {

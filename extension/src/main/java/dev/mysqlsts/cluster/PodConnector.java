@@ -53,7 +53,8 @@ final class PodConnector {
             String pod = (endpoint.ordinal() < 0 ? "" : "pod ") + endpoint.name();
             String bound = connectMillis > 0 ? " within " + connectMillis + " ms" : "";
             String why = endpoint.ordinal() < 0 ? "" : faultsInForce.apply(endpoint.ordinal()).map(f -> f + ". ").orElse("");
-            throw new IllegalStateException("cannot connect to " + pod + " at " + endpoint.jdbcUrl() + bound + ": " + why
+            throw new IllegalStateException("cannot connect to " + pod + " at "
+                    + PodEndpoint.withoutPassword(endpoint.jdbcUrl()) + bound + ": " + why
                     + e.getMessage() + " (error " + e.getErrorCode() + ")", e);
         }
     }

@@ -94,7 +94,7 @@ final class ReproductionBundle {
                         + ": " + e.getMessage() + "\n");
             }
         }
-        Files.writeString(dir.resolve("README.txt"), readme(spec));
+        Files.writeString(dir.resolve("README.txt"), readme(spec, !cluster.statefulSet().endpoint(0).userPassword().isEmpty()));
         Path script = dir.resolve("reproduce.sh");
         Files.writeString(script, script(spec, basedir, serverIds));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -134,7 +134,7 @@ final class ReproductionBundle {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - ERROR_LOG_LINES), lines.size())) + "\n";
     }
 
-    private String readme(ClusterSpec spec) {
+    private String readme(ClusterSpec spec, boolean rootPassword) {
         return "Reproduction bundle of cluster " + cluster.statefulSet().name() + " (StatefulSet "
                 + spec.statefulSetName() + ", " + cluster.replicas() + " pods), written " + Instant.now() + "\n\n"
                 + "manifests.yaml        the manifests the cluster was made from (" + spec.source() + ")\n"
@@ -152,7 +152,10 @@ final class ReproductionBundle {
                 + "What it does NOT do: replay the test's statements or its faults. faults.txt lists them with times;\n"
                 + "kill, stop/start replication and delays can be redone by hand against the printed ports (kill -9 a\n"
                 + "pid, then start it again with the same command; STOP SLAVE / START SLAVE; MASTER_DELAY), while\n"
-                + "network partitions and latency need the harness's proxies and have no plain-process equivalent.\n";
+                + "network partitions and latency need the harness's proxies and have no plain-process equivalent.\n"
+                + (rootPassword ? "\nroot's password: the cluster ran with mysqlsts.rootPassword=random. Its password is\n"
+                + "replaced, not written here (others may read this bundle): reproduce.sh's servers have root without a\n"
+                + "password, and no file of this bundle holds the cluster's.\n" : "");
     }
 
     private String script(ClusterSpec spec, String basedir, List<String> serverIds) throws IOException {

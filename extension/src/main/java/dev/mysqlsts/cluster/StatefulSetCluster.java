@@ -7,6 +7,7 @@ import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.Promotion;
 import dev.mysqlsts.ReplicaStatus;
+import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.chaos.Experiment;
 import dev.mysqlsts.faults.FaultsController;
@@ -107,7 +108,8 @@ public final class StatefulSetCluster implements MySqlCluster {
 
     @Override
     public Connection readConnection() {
-        return connector.connect(statefulSet.readEndpoint(), "root", "");
+        PodEndpoint endpoint = statefulSet.readEndpoint();
+        return connector.connect(endpoint, "root", endpoint.userPassword());
     }
 
     @Override

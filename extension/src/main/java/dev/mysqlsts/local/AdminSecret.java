@@ -8,41 +8,66 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * One cluster's password for the harness's internal account ({@value DataDirTemplate#ADMIN_USER}), like a
- * Kubernetes Secret mounted into every pod. Every server of the cluster sets it at each start from an
- * {@code --init-file}, before it serves any connection (the server runs the init file before it accepts clients),
- * with {@code sql_log_bin=0} so that it is never replicated; it works on a read-only follower because the init file
- * runs as a system thread. The readiness probe, clones and replication control log in with it, so a server of
- * another cluster (or of another JVM) that took a pod's port answers them with error 1045 instead of passing.
- * User connections stay {@code root} with an empty password.
+ * Kubernetes Secret mounted into every pod, and root's password. Every server of the cluster sets both at each start
+ * from an {@code --init-file}, before it serves any connection (the server runs the init file before it accepts
+ * clients), with {@code sql_log_bin=0} so that it is never replicated; it works on a read-only follower because the
+ * init file runs as a system thread. The readiness probe, clones and replication control log in with the admin
+ * secret, so a server of another cluster (or of another JVM) that took a pod's port answers them with error 1045
+ * instead of passing.
  *
- * @param password the secret (hex)
- * @param initFile the SQL file each server of the cluster starts with
+ * <p>Root's password is empty unless {@code mysqlsts.rootPassword=random} asks for a random one; the init file sets
+ * it on every {@code root} account either way, as a snapshot or spare volume made by an earlier cluster carries that
+ * cluster's {@code mysql.*} tables and so maybe another password.
+ *
+ * @param password     the admin secret (hex)
+ * @param rootPassword root's password (hex, or {@code ""})
+ * @param initFile     the SQL file each server of the cluster starts with
  */
-record AdminSecret(String password, Path initFile) {
+record AdminSecret(String password, String rootPassword, Path initFile) {
 
     static final String INIT_FILE = "admin-init.sql";
+    private static final String SECRET_FILE = "admin-secret";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** The cluster's secret: made on first use (with its init file, readable by this user only), then read back. */
-    static synchronized AdminSecret of(Path clusterDir) {
+    /** Makes the cluster's secrets and their init file, both readable by this user only. */
+    static AdminSecret create(Path clusterDir, boolean randomRoot) {
+        String password = random();
+        String rootPassword = randomRoot ? random() : "";
         Path initFile = clusterDir.resolve(INIT_FILE);
-        Path secretFile = clusterDir.resolve("admin-secret");
         try {
-            if (!Files.exists(secretFile)) {
-                byte[] bytes = new byte[16];
-                RANDOM.nextBytes(bytes);
-                String password = HexFormat.of().formatHex(bytes);
-                writePrivate(initFile, "SET sql_log_bin = 0;\n"
-                        + "ALTER USER '" + DataDirTemplate.ADMIN_USER + "'@'127.0.0.1' IDENTIFIED BY '" + password + "';\n");
-                writePrivate(secretFile, password);
-            }
-            return new AdminSecret(Files.readString(secretFile, StandardCharsets.US_ASCII).trim(), initFile);
+            // one statement per line (the server's init file reader ends a statement at a line ending in ';');
+            // every root account, whatever its host (localhost, 127.0.0.1, ::1, the machine's name)
+            writePrivate(initFile, "SET sql_log_bin = 0;\n"
+                    + "ALTER USER '" + DataDirTemplate.ADMIN_USER + "'@'127.0.0.1' IDENTIFIED BY '" + password + "';\n"
+                    + "BEGIN NOT ATOMIC FOR r IN (SELECT Host FROM mysql.user WHERE User = 'root') DO "
+                    + "EXECUTE IMMEDIATE CONCAT('ALTER USER ''root''@''', REPLACE(r.Host, '''', ''''''), "
+                    + "''' IDENTIFIED BY ''" + rootPassword + "'''); END FOR; END;\n");
+            writePrivate(clusterDir.resolve(SECRET_FILE), password + "\n" + rootPassword + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write the admin secret of the cluster in " + clusterDir, e);
+            throw new UncheckedIOException("could not write the secrets of the cluster in " + clusterDir, e);
         }
+        return new AdminSecret(password, rootPassword, initFile);
+    }
+
+    /** The secrets {@link #create} made for the cluster in {@code clusterDir}. */
+    static AdminSecret of(Path clusterDir) {
+        try {
+            List<String> lines = Files.readAllLines(clusterDir.resolve(SECRET_FILE), StandardCharsets.US_ASCII);
+            return new AdminSecret(lines.get(0).trim(), lines.size() > 1 ? lines.get(1).trim() : "",
+                    clusterDir.resolve(INIT_FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the secrets of the cluster in " + clusterDir, e);
+        }
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** The server option that applies the secret at start. */

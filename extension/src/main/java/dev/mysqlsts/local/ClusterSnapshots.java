@@ -319,11 +319,16 @@ final class ClusterSnapshots {
             }
             int port = Ports.free();
             env.init().fill(kept, ordinal, false);
-            ServerConfig.write(kept, env.binaries(), name, port, PodEnvironment.HARNESS_OPTIONS);
+            // with the cluster's init file, as a pod starts: the clone holds the leader's accounts, root's password
+            // included, and the probe logs in with the admin secret
+            List<String> options = new ArrayList<>(PodEnvironment.HARNESS_OPTIONS);
+            options.add(env.secret().serverOption());
+            ServerConfig.write(kept, env.binaries(), name, port, options);
             ServerProcess server = ServerProcess.start(env.binaries(), kept, env.clusterName() + "-snapshot-" + name,
                     List.of());
             try {
-                String url = new PodEndpoint(ordinal, name, "127.0.0.1", port, "root").jdbcUrl();
+                String url = new PodEndpoint(ordinal, name, "127.0.0.1", port, DataDirTemplate.ADMIN_USER,
+                        env.secret().password(), env.secret().rootPassword()).adminJdbcUrl();
                 Awaitility.await(name + "'s kept clone start").atMost(env.startupTimeout())
                         .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(ReadinessProbe.STARTUP_POLL_MS))
                         .failFast("its server exited", () -> !server.isAlive())

@@ -52,11 +52,14 @@ public final class LocalBackend implements StatefulSetBackend {
         follower.notes().forEach(note -> LOG.info("cluster {}: {}", clusterName, note));
         boolean physicalClone = physicalClone(settings, binaries);
         Duration startupTimeout = settings.duration(STARTUP_TIMEOUT, Duration.ofSeconds(60));
+        boolean randomRoot = settings.randomRootPassword();
         Path template = DataDirTemplate.ensure(binaries, stores.cacheDir());
 
         Path clusterDir = createClusterDirectory(spec);
         ConfigInitRunner init;
+        AdminSecret secret;
         try {
+            secret = AdminSecret.create(clusterDir, randomRoot);
             init = ConfigInitRunner.of(spec, clusterDir, translator, leader.text(), follower.text(), startupTimeout,
                     settings.get(Bubblewrap.PROPERTY));
         } catch (RuntimeException e) {
@@ -67,7 +70,11 @@ public final class LocalBackend implements StatefulSetBackend {
         ClusterThreads threads = new ClusterThreads(clusterName);
         PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, template, clusterDir,
                 leader.text(), follower.text(), init, new ReadinessProbe(spec.readiness()), physicalClone,
-                startupTimeout, threads, ClusterSnapshots.of(settings, stores.cacheDir()), stores.spareVolumes(), stores);
+                startupTimeout, threads, ClusterSnapshots.of(settings, stores.cacheDir()), stores.spareVolumes(), stores, secret);
+        if (randomRoot) {
+            LOG.info("cluster {}: root has a random password ({}=random), in every URL and connection the harness "
+                    + "hands out", clusterName, Settings.ROOT_PASSWORD);
+        }
         LocalStatefulSet cluster = new LocalStatefulSet(env);
         try {
             cluster.startAll();

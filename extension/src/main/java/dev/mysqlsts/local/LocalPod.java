@@ -42,7 +42,6 @@ final class LocalPod {
     private final Object processLock = new Object();
     /** The last server that passed its probe with the cluster's secret; proxies reach the pod only while it lives. */
     private volatile ServerProcess serving;
-    private volatile AdminSecret secret;
     private volatile PodPhases lastStart;
     private final java.util.concurrent.CompletableFuture<Void> servesClones = new java.util.concurrent.CompletableFuture<>();
     private volatile String dataOrigin = "data kept from an earlier start";
@@ -74,12 +73,14 @@ final class LocalPod {
 
     /** The pod's address for the test JVM: a proxy that follows the server across restarts. */
     PodEndpoint endpoint() {
-        return new PodEndpoint(ordinal, name, "127.0.0.1", clientPort, DataDirTemplate.ADMIN_USER, secret().password());
+        return new PodEndpoint(ordinal, name, "127.0.0.1", clientPort, DataDirTemplate.ADMIN_USER,
+                env.secret().password(), env.secret().rootPassword());
     }
 
     /** The server's own port, as processes inside the pod would reach it (probes, clones). */
     PodEndpoint serverEndpoint() {
-        return new PodEndpoint(ordinal, name, "127.0.0.1", port, DataDirTemplate.ADMIN_USER, secret().password());
+        return new PodEndpoint(ordinal, name, "127.0.0.1", port, DataDirTemplate.ADMIN_USER,
+                env.secret().password(), env.secret().rootPassword());
     }
 
     /**
@@ -93,16 +94,6 @@ final class LocalPod {
                     : " (pid " + current.pid() + " ended)") + "; not forwarding to port " + port);
         }
         return new InetSocketAddress("127.0.0.1", port);
-    }
-
-    /** The cluster's admin secret, read once. */
-    private AdminSecret secret() {
-        AdminSecret known = secret;
-        if (known == null) {
-            known = AdminSecret.of(env.clusterDir());
-            secret = known;
-        }
-        return known;
     }
 
     /**
@@ -214,7 +205,7 @@ final class LocalPod {
         capture = null;
         servesClones.complete(null);
         LOG.info("{} Ready in {} ms ({}{}; {}): {}", name, phases.total(), clone, replication, phases,
-                endpoint().jdbcUrl());
+                PodEndpoint.withoutPassword(endpoint().jdbcUrl()));
     }
 
     /**
@@ -477,7 +468,7 @@ final class LocalPod {
                 LOG.warn("{}: its port {} is taken by another process; the pod moves to port {}", name, taken, port);
             }
             List<String> options = new ArrayList<>(PodEnvironment.HARNESS_OPTIONS);
-            options.add(secret().serverOption());
+            options.add(env.secret().serverOption());
             ServerConfig.write(dir, env.binaries(), name, port, options);
             ServerProcess started;
             synchronized (processLock) {
@@ -526,7 +517,7 @@ final class LocalPod {
                 launch();
                 crashLooping = false;
                 LOG.info("{} Ready again in {} ms after restart {}: {}", name,
-                        (System.nanoTime() - started) / 1_000_000, restarts, endpoint().jdbcUrl());
+                        (System.nanoTime() - started) / 1_000_000, restarts, PodEndpoint.withoutPassword(endpoint().jdbcUrl()));
                 return;
             } catch (RuntimeException e) {
                 if (stopping) {

@@ -305,7 +305,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
     public PodEndpoint replicationAddress(int follower, int source) {
         PodEndpoint target = endpoint(source);
         return new PodEndpoint(source, target.name(), "127.0.0.1", network.linkPort(follower, source), target.adminUser(),
-                target.adminPassword());
+                target.adminPassword(), target.userPassword());
     }
 
     /** Like the read Service: a Ready pod, chosen at random, as kube-proxy spreads connections. */
@@ -330,7 +330,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
     public PodEndpoint writerEndpoint() {
         PodEndpoint leader = endpoint(leaderOrdinal());
         return new PodEndpoint(-1, env.spec().statefulSetName() + " writer endpoint", "127.0.0.1", network.writerPort(),
-                leader.adminUser(), leader.adminPassword());
+                leader.adminUser(), leader.adminPassword(), leader.userPassword());
     }
 
     /** The read Service: a proxy port of its own whose each new connection goes to the next Ready pod. */
@@ -339,7 +339,8 @@ final class LocalStatefulSet implements RunningStatefulSet {
         PodEndpoint any = endpoint(0);
         String service = env.spec().readServiceName();
         return new PodEndpoint(-1, service == null ? env.spec().statefulSetName() + " read endpoint" : service,
-                "127.0.0.1", network.readerPort(), any.adminUser(), any.adminPassword());
+                "127.0.0.1", network.readerPort(), any.adminUser(), any.adminPassword(),
+                any.userPassword());
     }
 
     @Override

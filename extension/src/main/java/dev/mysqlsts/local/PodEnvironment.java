@@ -23,11 +23,12 @@ import java.util.List;
  * @param snapshots      where snapshots of cloned starts are kept, or null when they are off
  * @param volumes        makes the pods' volumes from pristine data directories, with spares made ahead
  * @param stores         what is kept across runs, where failed clusters are kept among them
+ * @param secret         the cluster's admin secret and root's password, with the init file that sets them
  */
 record PodEnvironment(String clusterName, ClusterSpec spec, ServerBinaries binaries, Path template, Path clusterDir,
                       String leaderConfig, String followerConfig, ConfigInitRunner init, ReadinessProbe probe,
                       boolean physicalClone, Duration startupTimeout, ClusterThreads threads, ClusterSnapshots snapshots,
-                      SpareVolumes volumes, Stores stores) {
+                      SpareVolumes volumes, Stores stores, AdminSecret secret) {
 
     /**
      * Server options the harness adds before the ConfigMap's files (which can override them): a follower notices

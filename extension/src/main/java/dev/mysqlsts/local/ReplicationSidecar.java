@@ -87,10 +87,11 @@ final class ReplicationSidecar {
             if (gtidMode && gtid == null) {
                 gtid = gtidOf(source, file, position);
             }
-            SidecarStatement.Plan plan = SidecarStatement.plan(options, source.host(), source.port(), file, position, gtid);
+            SidecarStatement.Plan plan = SidecarStatement.plan(options, source.host(), source.port(),
+                    source.userPassword(), file, position, gtid);
             Sql.execute(adminUrl, Replication.STATEMENT_TIMEOUT, plan.statements().toArray(String[]::new));
             LOG.info("{} sidecar: {}; applied as written: {}; changed by the harness: {}", podName,
-                    String.join("; ", plan.statements()), plan.applied().isEmpty() ? "nothing" : String.join(", ", plan.applied()),
+                    String.join("; ", plan.shown()), plan.applied().isEmpty() ? "nothing" : String.join(", ", plan.applied()),
                     plan.changed().isEmpty() ? "nothing" : String.join(", ", plan.changed()));
             return Optional.of(plan.gtidMode().isPresent() ? "GTID " + gtid + " (MASTER_USE_GTID=" + plan.gtidMode().get() + ")"
                     : file + ":" + position);

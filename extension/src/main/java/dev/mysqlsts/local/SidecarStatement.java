@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The sidecar's {@code CHANGE MASTER TO}, built from the options its script writes, with the harness's own
- * overrides: the source is reached through the link proxy (host and port), as root with an empty password, with
+ * overrides: the source is reached through the link proxy (host and port), as root with root's password (empty unless
+ * {@code mysqlsts.rootPassword=random}), with
  * a connect retry of {@value Replication#CONNECT_RETRY_SECONDS} s and without TLS. Every other literal option
  * ({@code MASTER_USE_GTID}, {@code MASTER_HEARTBEAT_PERIOD}, {@code MASTER_DELAY}...) is applied as written.
  * MySQL's {@code MASTER_AUTO_POSITION=1} becomes MariaDB's {@code MASTER_USE_GTID=slave_pos}.
@@ -25,11 +26,12 @@ final class SidecarStatement {
 
     /**
      * @param statements what to run, in order
+     * @param shown      the statements for the log, the password replaced by ***
      * @param applied    the script's options applied as written
      * @param changed    what the harness changed, one note each
      * @param gtidMode   the MASTER_USE_GTID value, or empty for file and position
      */
-    record Plan(List<String> statements, List<String> applied, List<String> changed, Optional<String> gtidMode) {
+    record Plan(List<String> statements, List<String> shown, List<String> applied, List<String> changed, Optional<String> gtidMode) {
     }
 
     private SidecarStatement() {
@@ -54,9 +56,10 @@ final class SidecarStatement {
      * @param file    the clone's binlog file (used without GTID)
      * @param position the clone's binlog position
      * @param gtid    the clone's GTID position (used with GTID; empty keeps the server's gtid_slave_pos)
+     * @param password root's password on the source
      */
-    static Plan plan(List<ChangeMasterOption> options, String sourceHost, int sourcePort, String file, long position,
-                     String gtid) {
+    static Plan plan(List<ChangeMasterOption> options, String sourceHost, int sourcePort, String password, String file,
+                     long position, String gtid) {
         Optional<String> gtidMode = gtidMode(options);
         List<String> applied = new ArrayList<>();
         List<String> changed = new ArrayList<>();
@@ -68,7 +71,7 @@ final class SidecarStatement {
         parts.add("MASTER_HOST='" + sourceHost + "'");
         parts.add("MASTER_PORT=" + sourcePort);
         parts.add("MASTER_USER='root'");
-        parts.add("MASTER_PASSWORD=''");
+        parts.add(Replication.masterPassword(password));
         parts.add("MASTER_CONNECT_RETRY=" + Replication.CONNECT_RETRY_SECONDS);
         parts.add("MASTER_SSL=0");
         for (ChangeMasterOption option : options) {
@@ -78,10 +81,10 @@ final class SidecarStatement {
                     case "MASTER_HOST", "MASTER_PORT" -> sourceHost + ":" + sourcePort + " (the link proxy to the leader)";
                     case "MASTER_CONNECT_RETRY" -> Replication.CONNECT_RETRY_SECONDS + " (a healed link reconnects at once)";
                     case "MASTER_SSL" -> "0 (the harness's servers run without TLS)";
-                    case "MASTER_USER", "MASTER_PASSWORD" -> "root with an empty password (the only account LOCAL has)";
+                    case "MASTER_USER", "MASTER_PASSWORD" -> "root with root's password (the only account LOCAL has)";
                     default -> "the clone's coordinates";
                 };
-                if (!isSame(option, sourceHost, sourcePort)) {
+                if (!isSame(option, password)) {
                     changed.add(option + " -> " + now);
                 }
             } else if (name.equals("MASTER_AUTO_POSITION")) {
@@ -110,14 +113,15 @@ final class SidecarStatement {
         }
         statements.add("CHANGE MASTER TO " + String.join(", ", parts));
         statements.add("START SLAVE");
-        return new Plan(statements, applied, changed, gtidMode);
+        return new Plan(statements, statements.stream().map(Replication::withoutPassword).toList(), applied, changed,
+                gtidMode);
     }
 
-    private static boolean isSame(ChangeMasterOption option, String host, int port) {
+    private static boolean isSame(ChangeMasterOption option, String password) {
         String value = unquote(option.value());
         return switch (option.name()) {
             case "MASTER_USER" -> value.equals("root");
-            case "MASTER_PASSWORD" -> value.isEmpty();
+            case "MASTER_PASSWORD" -> value.equals(password);
             case "MASTER_CONNECT_RETRY" -> value.equals(Integer.toString(Replication.CONNECT_RETRY_SECONDS));
             case "MASTER_SSL" -> value.equals("0");
             default -> false;

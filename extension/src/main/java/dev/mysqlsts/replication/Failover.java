@@ -93,7 +93,8 @@ public final class Failover {
                 }
                 // the pod's own position, its binary log's included: a former source resumes where it stopped
                 Sql.execute(url, Replication.STATEMENT_TIMEOUT, "SET GLOBAL gtid_slave_pos = '" + held + "'",
-                        Replication.changeMaster(source.host(), source.port(), "MASTER_USE_GTID=slave_pos"),
+                        Replication.changeMaster(source.host(), source.port(), source.userPassword(),
+                                "MASTER_USE_GTID=slave_pos"),
                         "START SLAVE");
             } catch (Sql.SqlFailure e) {
                 LOG.warn("promote({}): could not point {} at {}: {}", newLeader, name, source.name(), e.getMessage());

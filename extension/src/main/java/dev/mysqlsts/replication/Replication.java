@@ -58,27 +58,39 @@ public final class Replication {
      * @param adminUrl the follower
      * @param position where the clone's data ends in the source's binlog
      */
-    public static void startFrom(String adminUrl, BinlogPosition position, String sourceHost, int sourcePort) {
-        String change = changeMaster(sourceHost, sourcePort, "MASTER_LOG_FILE='"
+    public static void startFrom(String adminUrl, BinlogPosition position, String sourceHost, int sourcePort,
+                                 String sourcePassword) {
+        String change = changeMaster(sourceHost, sourcePort, sourcePassword, "MASTER_LOG_FILE='"
                 + position.file().replace("'", "''") + "', MASTER_LOG_POS=" + position.position());
         run(adminUrl, d -> new String[] {d.changeSource(change), d.startReplica()});
     }
 
     /**
-     * {@code CHANGE MASTER TO} the source's address as root, followed from {@code where} (binlog coordinates or a
-     * GTID mode), in the MariaDB / MySQL 5.7 words; {@link #changeMaster(Dialect, String, int, String)} gives
-     * it in a server's own words.
+     * {@code CHANGE MASTER TO} the source's address as root with root's password ({@code ""} for none), followed
+     * from {@code where} (binlog coordinates or a GTID mode), in the MariaDB / MySQL 5.7 words;
+     * {@link #changeMaster(Dialect, String, int, String, String)} gives it in a server's own words.
      */
-    public static String changeMaster(String sourceHost, int sourcePort, String where) {
+    public static String changeMaster(String sourceHost, int sourcePort, String sourcePassword, String where) {
         return "CHANGE MASTER TO " + where + ", MASTER_HOST='" + sourceHost + "', MASTER_PORT=" + sourcePort
-                + ", MASTER_USER='root', MASTER_PASSWORD='', MASTER_CONNECT_RETRY=" + CONNECT_RETRY_SECONDS
+                + ", MASTER_USER='root', " + masterPassword(sourcePassword) + ", MASTER_CONNECT_RETRY=" + CONNECT_RETRY_SECONDS
                 // MariaDB 11.4 replicas ask for TLS by default; the harness's servers run without
                 + ", MASTER_SSL=0";
     }
 
-    /** {@link #changeMaster(String, int, String)} in the dialect's words (CHANGE REPLICATION SOURCE TO on MySQL 8.0.23+). */
-    public static String changeMaster(Dialect dialect, String sourceHost, int sourcePort, String where) {
-        return dialect.changeSource(changeMaster(sourceHost, sourcePort, where));
+    /** {@link #changeMaster(String, int, String, String)} in the dialect's words (CHANGE REPLICATION SOURCE TO on MySQL 8.0.23+). */
+    public static String changeMaster(Dialect dialect, String sourceHost, int sourcePort, String sourcePassword,
+                                      String where) {
+        return dialect.changeSource(changeMaster(sourceHost, sourcePort, sourcePassword, where));
+    }
+
+    /** {@code MASTER_PASSWORD='...'}, quoted. */
+    public static String masterPassword(String password) {
+        return "MASTER_PASSWORD='" + password.replace("'", "''") + "'";
+    }
+
+    /** {@code sql} with the value of every {@code MASTER_PASSWORD}/{@code SOURCE_PASSWORD} replaced by ***, for logs. */
+    public static String withoutPassword(String sql) {
+        return sql.replaceAll("(?i)((?:MASTER|SOURCE)_PASSWORD\\s*=\\s*)'(?:[^']|'')+'", "$1'***'");
     }
 
     /** The source's current binlog position, empty when it writes no binary log. */

@@ -73,7 +73,7 @@ public final class Sql {
         private static final long serialVersionUID = 1L;
 
         SqlFailure(String url, String sql, SQLException cause) {
-            super("SQL failed on " + url.replaceFirst("\\?.*", "") + ": " + sql + ": " + cause.getMessage()
+            super("SQL failed on " + url.replaceFirst("\\?.*", "") + ": " + Replication.withoutPassword(sql) + ": " + cause.getMessage()
                     + " (error " + cause.getErrorCode() + ", SQLState " + cause.getSQLState() + ")", cause);
         }
     }

@@ -15,7 +15,8 @@ import org.springframework.core.env.EnumerablePropertySource;
  * <pre>
  * spring.datasource.url       the writer endpoint, {@link MySqlCluster#jdbcUrl()}: follows the leader across promote
  * spring.datasource.username  root
- * spring.datasource.password  root's password (empty, as the bundled manifests' MYSQL_ALLOW_EMPTY_PASSWORD says)
+ * spring.datasource.password  root's password, the writer URL's: empty (the bundled manifests' MYSQL_ALLOW_EMPTY_PASSWORD),
+ *                             or the cluster's random one with mysqlsts.rootPassword=random
  * mysqlsts.url                the writer endpoint again, for an application's own DataSource wiring
  * mysqlsts.read-url           the read endpoint, {@link MySqlCluster#readJdbcUrl()}: the mysql-read Service
  * mysqlsts.replication-url    Connector/J's replication URL, {@link MySqlCluster#replicationJdbcUrl()}

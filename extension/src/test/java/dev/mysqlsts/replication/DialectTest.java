@@ -67,7 +67,7 @@ class DialectTest {
         assertEquals("SHOW REPLICA STATUS", MYSQL84.showReplicaStatus());
         assertEquals("SHOW BINARY LOG STATUS", MYSQL84.showSourceStatus());
         assertEquals("START REPLICA", MYSQL84.startReplica());
-        String change = Replication.changeMaster(MYSQL84, "mysql-0.mysql", 3306,
+        String change = Replication.changeMaster(MYSQL84, "mysql-0.mysql", 3306, "",
                 "MASTER_LOG_FILE='MASTER_x.000001', MASTER_LOG_POS=4");
         assertEquals("CHANGE REPLICATION SOURCE TO SOURCE_LOG_FILE='MASTER_x.000001', SOURCE_LOG_POS=4,"
                 + " SOURCE_HOST='mysql-0.mysql', SOURCE_PORT=3306, SOURCE_USER='root', SOURCE_PASSWORD='',"
