@@ -31,13 +31,6 @@ public final class K3sBackend implements StatefulSetBackend {
      * <pre>{@code if (K3sBackend.availability(Settings.systemProperties()).bootable()) ...}</pre>
      */
     public static Availability availability(Settings settings) {
-        if (settings.randomRootPassword()) {
-            // the pods' root password is what their manifests give the mysql container (MYSQL_ROOT_PASSWORD, a
-            // Secret), which the harness does not rewrite; LOCAL sets its own servers' at each start
-            throw new K3sBackendException(Settings.ROOT_PASSWORD + "=random is offered on the LOCAL backend only: on "
-                    + "K3S, root's password is what the manifests give the mysql container (the bundled ones set "
-                    + "MYSQL_ALLOW_EMPTY_PASSWORD). Remove the property, or run this class with backend LOCAL.");
-        }
         K3sSettings k3sSettings = K3sSettings.from(settings);
         if (k3sSettings.existingCluster()) {
             return new Availability(true, "an existing cluster: " + K3sSettings.KUBECONFIG + "="
@@ -57,6 +50,13 @@ public final class K3sBackend implements StatefulSetBackend {
 
     @Override
     public RunningStatefulSet start(ClusterSpec spec, Settings settings) {
+        if (settings.randomRootPassword()) {
+            // the pods' root password is what their manifests give the mysql container (MYSQL_ROOT_PASSWORD, a
+            // Secret), which the harness does not rewrite; LOCAL sets its own servers' at each start
+            throw new K3sBackendException(Settings.ROOT_PASSWORD + "=random is offered on the LOCAL backend only: on "
+                    + "K3S, root's password is what the manifests give the mysql container (the bundled ones set "
+                    + "MYSQL_ALLOW_EMPTY_PASSWORD). Remove the property, or run this class with backend LOCAL.");
+        }
         K3sSettings k3sSettings = K3sSettings.from(settings);
         if (k3sSettings.existingCluster()) {
             return ExistingCluster.deploy(spec, k3sSettings);
