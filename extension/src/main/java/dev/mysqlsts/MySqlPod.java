@@ -18,7 +18,8 @@ public interface MySqlPod {
 
     /**
      * A JDBC URL that reaches this pod from the test JVM, as user {@code root} with root's password (none,
-     * unless {@code mysqlsts.rootPassword=random}); paste it into a mysql client while debugging. It carries the harness's bounds ({@code connectTimeout} and
+     * unless {@code mysqlsts.rootPassword=random}); paste it into a mysql client while debugging. It carries the
+     * harness's bounds ({@code connectTimeout} and
      * {@code socketTimeout}: {@code mysqlsts.connectTimeout}, {@code mysqlsts.socketTimeout}), so
      * {@code DriverManager.getConnection(pod.jdbcUrl())} to a paused pod fails instead of hanging.
      */

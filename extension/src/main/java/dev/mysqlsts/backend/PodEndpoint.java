@@ -34,7 +34,7 @@ public record PodEndpoint(int ordinal, String name, String host, int port, Strin
         return jdbcUrl("root", userPassword);
     }
 
-    /** {@code text} (a URL, a message that holds one) with every {@code password=} parameter's value replaced by ***. */
+    /** {@code text} (a URL, or a message that holds one) with each {@code password=} parameter's value as ***. */
     public static String withoutPassword(String text) {
         return text.replaceAll("([?&]password=)[^&\\s]+", "$1***");
     }
@@ -54,7 +54,8 @@ public record PodEndpoint(int ordinal, String name, String host, int port, Strin
     @Override
     public String toString() {
         return "PodEndpoint[" + name + " (ordinal " + ordinal + ") at " + host + ":" + port + ", admin " + adminUser
-                + (adminPassword.isEmpty() ? "" : " with a password") + (userPassword.isEmpty() ? "" : ", root with a password")
+                + (adminPassword.isEmpty() ? "" : " with a password")
+                + (userPassword.isEmpty() ? "" : ", root with a password")
                 + "]";
     }
 }

@@ -70,7 +70,7 @@ public final class Settings {
         return get(key).or(() -> Optional.ofNullable(System.getenv(environmentVariable)).filter(v -> !v.isBlank()));
     }
 
-    /** Whether {@value #ROOT_PASSWORD} asks for a random root password; any value but {@code random}/{@code empty} is refused. */
+    /** Whether {@value #ROOT_PASSWORD} asks for a random root password; values but {@code random}/{@code empty} are refused. */
     public boolean randomRootPassword() {
         String value = get(ROOT_PASSWORD).orElse("empty");
         return switch (value) {

@@ -214,7 +214,8 @@ final class Checker {
         if (required) {
             List<FaultEvent> inForce = history.inForceAt(Instant.now());
             throw new IllegalStateException("ledger.stop(): cannot read the ledger's table on the leader " + pod.name()
-                    + " at " + PodEndpoint.withoutPassword(pod.jdbcUrl()) + " for " + READ_RETRY.toSeconds() + " s: " + last.getMessage()
+                    + " at " + PodEndpoint.withoutPassword(pod.jdbcUrl()) + " for " + READ_RETRY.toSeconds() + " s: "
+                    + last.getMessage()
                     + (inForce.isEmpty() ? "" : "; faults in force: " + inForce
                             + " (stop the ledger before the fault, or heal first)"), last);
         }

@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The JDBC URLs handed to users and applications: account {@code root} with its password, no TLS, and the harness's timeouts as
+ * The JDBC URLs handed to users and applications: account {@code root} with its password, no TLS, and the
+ * harness's timeouts as
  * Connector/J properties, so that a pool built from the URL alone is bounded as the harness's own connections are.
  */
 final class ClientUrls {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.List;
 
 /**
  * One cluster's password for the harness's internal account ({@value DataDirTemplate#ADMIN_USER}), like a
@@ -30,10 +29,9 @@ import java.util.List;
 record AdminSecret(String password, String rootPassword, Path initFile) {
 
     static final String INIT_FILE = "admin-init.sql";
-    private static final String SECRET_FILE = "admin-secret";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** Makes the cluster's secrets and their init file, both readable by this user only. */
+    /** Makes the cluster's secrets and the init file that sets them, readable by this user only. */
     static AdminSecret create(Path clusterDir, boolean randomRoot) {
         String password = random();
         String rootPassword = randomRoot ? random() : "";
@@ -46,22 +44,10 @@ record AdminSecret(String password, String rootPassword, Path initFile) {
                     + "BEGIN NOT ATOMIC FOR r IN (SELECT Host FROM mysql.user WHERE User = 'root') DO "
                     + "EXECUTE IMMEDIATE CONCAT('ALTER USER ''root''@''', REPLACE(r.Host, '''', ''''''), "
                     + "''' IDENTIFIED BY ''" + rootPassword + "'''); END FOR; END;\n");
-            writePrivate(clusterDir.resolve(SECRET_FILE), password + "\n" + rootPassword + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write the secrets of the cluster in " + clusterDir, e);
+            throw new UncheckedIOException("could not write the init file of the cluster in " + clusterDir, e);
         }
         return new AdminSecret(password, rootPassword, initFile);
-    }
-
-    /** The secrets {@link #create} made for the cluster in {@code clusterDir}. */
-    static AdminSecret of(Path clusterDir) {
-        try {
-            List<String> lines = Files.readAllLines(clusterDir.resolve(SECRET_FILE), StandardCharsets.US_ASCII);
-            return new AdminSecret(lines.get(0).trim(), lines.size() > 1 ? lines.get(1).trim() : "",
-                    clusterDir.resolve(INIT_FILE));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the secrets of the cluster in " + clusterDir, e);
-        }
     }
 
     private static String random() {

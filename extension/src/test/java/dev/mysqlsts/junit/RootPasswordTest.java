@@ -26,6 +26,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /**
@@ -56,8 +57,8 @@ class RootPasswordTest {
 
         @Test
         @Order(1)
-        void everyUrlAndConnectionCarriesRootsPassword(MySqlCluster cluster, @Ordinal(1) Connection follower)
-                throws Exception {
+        void everyUrlAndConnectionCarriesRootsPassword(MySqlCluster cluster, @Ordinal(1) Connection follower,
+                                                       @TempDir Path bundleDir) throws Exception {
             String password = password(cluster.jdbcUrl());
             assertFalse(password.isEmpty(), cluster.jdbcUrl());
             for (MySqlPod pod : cluster.pods()) {
@@ -103,6 +104,16 @@ class RootPasswordTest {
 
             List<String> showing = commandLinesContaining(password);
             assertEquals(List.of(), showing, "command lines that show root's password");
+
+            Path bundle = cluster.exportReproduction(bundleDir);
+            try (Stream<Path> files = Files.walk(bundle)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    assertFalse(Files.readString(file, StandardCharsets.ISO_8859_1).contains(password),
+                            file + " holds root's password");
+                }
+            }
+            String readme = Files.readString(bundle.resolve("README.txt"));
+            assertTrue(readme.contains("mysqlsts.rootPassword=random. Its password is\nreplaced"), readme);
         }
 
         @Test

@@ -49,7 +49,7 @@ public final class ClusterInChildJvm {
             String[] words = command.trim().split(" ");
             switch (words[0]) {
                 case "restart-held" -> {
-                    Files.writeString(AdminSecret.of(cluster.pod(1).directory().root().getParent()).initFile(),
+                    Files.writeString(cluster.env().secret().initFile(),
                             "SELECT SLEEP(600);\n", StandardOpenOption.APPEND);
                     long pid = cluster.pid(1);
                     cluster.pod(1).signal("KILL");

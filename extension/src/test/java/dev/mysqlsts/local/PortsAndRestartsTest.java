@@ -44,7 +44,7 @@ class PortsAndRestartsTest {
         LocalStatefulSet cluster = LocalClusters.start(2);
         Path clusterDir = cluster.pod(0).directory().root().getParent();
         try {
-            Files.writeString(AdminSecret.of(clusterDir).initFile(), "SELECT SLEEP(600);\n", StandardOpenOption.APPEND);
+            Files.writeString(cluster.env().secret().initFile(), "SELECT SLEEP(600);\n", StandardOpenOption.APPEND);
             long crashed = cluster.pid(1);
 
             cluster.pod(1).signal("KILL");
