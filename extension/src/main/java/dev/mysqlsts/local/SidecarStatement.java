@@ -31,7 +31,8 @@ final class SidecarStatement {
      * @param changed    what the harness changed, one note each
      * @param gtidMode   the MASTER_USE_GTID value, or empty for file and position
      */
-    record Plan(List<String> statements, List<String> shown, List<String> applied, List<String> changed, Optional<String> gtidMode) {
+    record Plan(List<String> statements, List<String> shown, List<String> applied, List<String> changed,
+                Optional<String> gtidMode) {
     }
 
     private SidecarStatement() {
@@ -81,7 +82,9 @@ final class SidecarStatement {
                     case "MASTER_HOST", "MASTER_PORT" -> sourceHost + ":" + sourcePort + " (the link proxy to the leader)";
                     case "MASTER_CONNECT_RETRY" -> Replication.CONNECT_RETRY_SECONDS + " (a healed link reconnects at once)";
                     case "MASTER_SSL" -> "0 (the harness's servers run without TLS)";
-                    case "MASTER_USER", "MASTER_PASSWORD" -> "root with root's password (the only account LOCAL has)";
+                    case "MASTER_USER", "MASTER_PASSWORD" -> (password.isEmpty() ? "root with an empty password"
+                            : "root with the cluster's random password (mysqlsts.rootPassword=random)")
+                            + " (the only account LOCAL has)";
                     default -> "the clone's coordinates";
                 };
                 if (!isSame(option, password)) {
