@@ -51,7 +51,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
     private final String namespace;
     private final Map<String, String> podLabels;
     private final K3sSettings settings;
-    private final PodConnector connector;
+    private final PodPortRelay connector;
     private final NodeShell nodeShell;
     private final ContainerShell containerShell;
     private final Map<Integer, LoopbackForwarder> forwarders = new ConcurrentHashMap<>();
@@ -68,7 +68,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
 
     /** Without access to the node: the faults made there (kill, pause, network) are unsupported. */
     K3sStatefulSet(String name, ClusterSpec spec, KubernetesClient client, String namespace,
-                   Map<String, String> podLabels, K3sSettings settings, PodConnector connector) {
+                   Map<String, String> podLabels, K3sSettings settings, PodPortRelay connector) {
         this(name, spec, client, namespace, podLabels, settings, connector, null,
                 new ExecContainerShell(client, namespace));
     }
@@ -78,7 +78,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
      * @param containerShell commands in a container of a pod of the namespace
      */
     K3sStatefulSet(String name, ClusterSpec spec, KubernetesClient client, String namespace,
-                   Map<String, String> podLabels, K3sSettings settings, PodConnector connector, NodeShell nodeShell,
+                   Map<String, String> podLabels, K3sSettings settings, PodPortRelay connector, NodeShell nodeShell,
                    ContainerShell containerShell) {
         this.name = name;
         this.spec = spec;
