@@ -88,13 +88,6 @@ public final class StatefulSetDeployer {
         return copy;
     }
 
-    /** The same deployer, with another way to run commands in a pod's container (tests record them). */
-    StatefulSetDeployer withContainerShells(Function<String, ContainerShell> shells) {
-        StatefulSetDeployer copy = new StatefulSetDeployer(client, settings, images, connectors, nodeShell, shells);
-        copy.tuner = tuner;
-        return copy;
-    }
-
     /** The same deployer, tuning followers another way (tests record it instead of using JDBC). */
     StatefulSetDeployer withFollowerTuner(FollowerTuning.Tuner followerTuner) {
         StatefulSetDeployer copy = new StatefulSetDeployer(client, settings, images, connectors, nodeShell,
