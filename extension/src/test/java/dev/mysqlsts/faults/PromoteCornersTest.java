@@ -77,6 +77,23 @@ class PromoteCornersTest {
     }
 
     @Test
+    void aPodThePromotionCannotReachIsReportedUnreachableAndRebuiltByHand(MySqlCluster cluster, Faults faults)
+            throws SQLException {
+        faults.pause(2);
+
+        Promotion promotion = cluster.promote(1);
+
+        assertEquals(Set.of("mysql-2"), promotion.unreachable().keySet(), promotion.toString());
+        assertEquals(Map.of(), promotion.missingOnNewLeader(), promotion.toString());
+        faults.heal(); // thawed, it still follows the old source: the promotion never reached it
+
+        cluster.rebuild(2);
+        execute(cluster.pod(1), "INSERT INTO bank.moves VALUES ()");
+        cluster.awaitReplicationCaughtUp();
+        assertEquals(count(cluster.pod(1), "bank.moves"), count(cluster.pod(2), "bank.moves"));
+    }
+
+    @Test
     void aFollowerThatHadNotDrainedIsReportedBehindTheNewSourceAndRebuiltByHand(MySqlCluster cluster, Faults faults)
             throws SQLException {
         faults.stopReplication(2);
