@@ -86,6 +86,8 @@ public interface RunningStatefulSet extends AutoCloseable {
     /**
      * What deleting the pod and its volume claim does: the pod's data is thrown away, and it comes back under the
      * same name, cloned from the previous ordinal and replicating from {@code leader}; returns once it is Ready.
+     * {@code ordinal} is a follower's, 1 or more: {@link dev.mysqlsts.MySqlCluster#rebuild(int)} checks it, once for
+     * every backend.
      */
     void rebuild(int ordinal, int leader);
 

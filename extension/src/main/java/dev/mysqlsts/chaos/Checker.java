@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +53,48 @@ final class Checker {
 
     Verdict check(List<Operation> ops, List<Sample> samples, long started, long stopped, OptionalLong seed) {
         MySqlPod leader = cluster.leader();
-        Verdict.Builder b = new Verdict.Builder();
-        b.leader = leader.name();
+        Map<String, String> notCaughtUp = awaitFollowers(leader, read(leader, true).orElseThrow());
+        LedgerTable.Contents onLeader = read(leader, true).orElseThrow();
+
+        Map<String, LedgerTable.Contents> onFollowers = new LinkedHashMap<>();
+        Map<String, List<String>> errant = new TreeMap<>();
+        String leaderGtids = gtidState(leader);
+        for (MySqlPod follower : cluster.followers()) {
+            Optional<LedgerTable.Contents> contents = read(follower, false);
+            if (contents.isEmpty()) {
+                notCaughtUp.putIfAbsent(follower.name(), "its table could not be read");
+                continue;
+            }
+            onFollowers.put(follower.name(), contents.get());
+            if (leaderGtids != null) {
+                List<String> beyond = errant(follower, leaderGtids);
+                if (!beyond.isEmpty()) {
+                    errant.put(follower.name(), beyond);
+                }
+            }
+        }
+        Verdict.Builder b = judge(ops, samples, started, stopped,
+                new Holdings(leader.name(), onLeader, onFollowers, cluster.replicas(), n -> cluster.pod(n).name()));
         b.seed = seed;
         b.faultsAt = history::inForceAt;
         b.podName = n -> n < 0 ? "(no pod)" : cluster.pod(n).name();
+        b.errant = errant;
+        b.notCaughtUp = notCaughtUp;
+        return new Verdict(b);
+    }
 
+    /**
+     * What the pods held at the end: the leader's ledger table, each follower's that could be read (by pod name), and
+     * how many pods the cluster has now with their names (samples of pods scaled away are left out).
+     */
+    record Holdings(String leader, LedgerTable.Contents onLeader, Map<String, LedgerTable.Contents> onFollowers,
+            int replicas, IntFunction<String> podName) {
+    }
+
+    /** The checker's rules over what the clients were told, what the samplers saw and what the pods hold: no server. */
+    static Verdict.Builder judge(List<Operation> ops, List<Sample> samples, long started, long stopped, Holdings held) {
+        Verdict.Builder b = new Verdict.Builder();
+        b.leader = held.leader();
         Set<Long> acknowledged = new HashSet<>();
         Set<Long> failed = new HashSet<>();
         Map<Long, Operation> ackById = new HashMap<>();
@@ -75,50 +113,33 @@ final class Checker {
         b.failed = failed.size();
         b.acknowledgedById = ackById;
 
-        Map<String, String> notCaughtUp = awaitFollowers(leader, read(leader, true).orElseThrow());
-        LedgerTable.Contents onLeader = read(leader, true).orElseThrow();
-
-        b.lost = acknowledged.stream().filter(id -> !onLeader.ids().containsKey(id))
+        Map<Long, Integer> onLeader = held.onLeader().ids();
+        b.lost = acknowledged.stream().filter(id -> !onLeader.containsKey(id))
                 .collect(Collectors.toCollection(TreeSet::new));
-        b.phantoms = failed.stream().filter(onLeader.ids()::containsKey).collect(Collectors.toCollection(TreeSet::new));
+        b.phantoms = failed.stream().filter(onLeader::containsKey).collect(Collectors.toCollection(TreeSet::new));
 
         Map<String, Long> duplicated = new TreeMap<>();
         Map<String, Set<Long>> divergent = new TreeMap<>();
-        Map<String, List<String>> errant = new TreeMap<>();
-        duplicates(leader.name(), onLeader).ifPresent(n -> duplicated.put(leader.name(), n));
-        String leaderGtids = gtidState(leader);
-        for (MySqlPod follower : cluster.followers()) {
-            Optional<LedgerTable.Contents> contents = read(follower, false);
-            if (contents.isEmpty()) {
-                notCaughtUp.putIfAbsent(follower.name(), "its table could not be read");
-                continue;
-            }
-            duplicates(follower.name(), contents.get()).ifPresent(n -> duplicated.put(follower.name(), n));
+        duplicates(held.onLeader()).ifPresent(n -> duplicated.put(held.leader(), n));
+        held.onFollowers().forEach((follower, contents) -> {
+            duplicates(contents).ifPresent(n -> duplicated.put(follower, n));
             Set<Long> differ = new TreeSet<>();
-            contents.get().ids().keySet().stream().filter(id -> !onLeader.ids().containsKey(id)).forEach(differ::add);
-            onLeader.ids().keySet().stream().filter(id -> !contents.get().ids().containsKey(id)).forEach(differ::add);
+            contents.ids().keySet().stream().filter(id -> !onLeader.containsKey(id)).forEach(differ::add);
+            onLeader.keySet().stream().filter(id -> !contents.ids().containsKey(id)).forEach(differ::add);
             if (!differ.isEmpty()) {
-                divergent.put(follower.name(), differ);
+                divergent.put(follower, differ);
             }
-            if (leaderGtids != null) {
-                List<String> beyond = errant(follower, leaderGtids);
-                if (!beyond.isEmpty()) {
-                    errant.put(follower.name(), beyond);
-                }
-            }
-        }
+        });
         b.duplicated = duplicated;
         b.divergent = divergent;
-        b.errant = errant;
-        b.notCaughtUp = notCaughtUp;
         b.longestUnavailability = longestGap(ops, started, stopped);
-        b.maxLag = maxLag(ops, samples);
-        b.splitBrain = splitBrain(samples);
-        b.nonMonotonic = nonMonotonic(samples, cluster.replicas(), ordinal -> cluster.pod(ordinal).name());
-        return new Verdict(b);
+        b.maxLag = maxLag(ops, samples, held.replicas(), held.podName());
+        b.splitBrain = splitBrain(samples, held.replicas(), held.podName());
+        b.nonMonotonic = nonMonotonic(samples, held.replicas(), held.podName());
+        return b;
     }
 
-    private static Optional<Long> duplicates(String pod, LedgerTable.Contents contents) {
+    private static Optional<Long> duplicates(LedgerTable.Contents contents) {
         long distinct = contents.ids().size();
         long extra = Math.max(contents.counter() - distinct, contents.rows() - distinct);
         return extra > 0 ? Optional.of(extra) : Optional.empty();
@@ -254,15 +275,16 @@ final class Checker {
         return Duration.ofMillis(Math.max(0, longest));
     }
 
-    private Map<String, Duration> maxLag(List<Operation> ops, List<Sample> samples) {
+    private static Map<String, Duration> maxLag(List<Operation> ops, List<Sample> samples, int replicas,
+            IntFunction<String> podName) {
         Staleness staleness = new Staleness(acknowledged(ops));
         Map<String, Duration> lag = new TreeMap<>();
         for (Sample s : samples) {
-            if (s.pod() == s.leader() || s.pod() >= cluster.replicas()) {
+            if (s.pod() == s.leader() || s.pod() >= replicas) {
                 continue;
             }
             Duration d = Duration.ofMillis(staleness.at(s.at(), s.newest()));
-            lag.merge(cluster.pod(s.pod()).name(), d, (a, c) -> a.compareTo(c) >= 0 ? a : c);
+            lag.merge(podName.apply(s.pod()), d, (a, c) -> a.compareTo(c) >= 0 ? a : c);
         }
         return lag;
     }
@@ -271,7 +293,7 @@ final class Checker {
         return ops.stream().filter(op -> op.outcome() == Outcome.ACKNOWLEDGED).toList();
     }
 
-    private List<String> splitBrain(List<Sample> samples) {
+    private static List<String> splitBrain(List<Sample> samples, int replicas, IntFunction<String> podName) {
         Map<Long, List<Sample>> rounds = samples.stream()
                 .collect(Collectors.groupingBy(Sample::round, TreeMap::new, Collectors.toList()));
         List<String> found = new ArrayList<>();
@@ -280,7 +302,7 @@ final class Checker {
         long to = 0;
         for (List<Sample> round : rounds.values()) {
             List<String> writable = round.stream().filter(Sample::writable).map(Sample::pod).sorted()
-                    .map(n -> n < cluster.replicas() ? cluster.pod(n).name() : "pod " + n).toList();
+                    .map(n -> n < replicas ? podName.apply(n) : "pod " + n).toList();
             String pods = writable.size() >= 2 ? String.join(", ", writable) : null;
             long at = round.stream().mapToLong(Sample::at).min().orElse(0);
             if (pods != null && pods.equals(open)) {
@@ -310,10 +332,10 @@ final class Checker {
      * went back in time: lost commits after a crash, data restored from an older pod); pods beyond {@code replicas}
      * (scaled away) are left out.
      */
-    static Map<String, Long> nonMonotonic(List<Sample> samples, int replicas, java.util.function.IntFunction<String> podName) {
+    static Map<String, Long> nonMonotonic(List<Sample> samples, int replicas, IntFunction<String> podName) {
         Map<Integer, Long> newest = new HashMap<>();
         Map<String, Long> backwards = new TreeMap<>();
-        samples.stream().sorted(java.util.Comparator.comparingLong(Sample::round)).forEach(s -> {
+        samples.stream().sorted(Comparator.comparingLong(Sample::round)).forEach(s -> {
             long seen = newest.getOrDefault(s.pod(), -1L);
             if (s.newest() < seen && s.pod() < replicas) {
                 backwards.merge(podName.apply(s.pod()), 1L, Long::sum);

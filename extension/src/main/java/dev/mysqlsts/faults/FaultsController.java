@@ -312,15 +312,15 @@ public final class FaultsController implements Faults {
      * Ends one isolate or partition of a schedule and nothing else. The injectors can only lift every network fault
      * at once (restoreAll, which also thaws and restores probes), so every other fault still in force, the test's own
      * included, is made again right after: open cuts, isolations and partitions, pauses (thawed for the few
-     * milliseconds in between), latencies and broken probes.
+     * milliseconds in between), latencies and broken probes. The lifted fault is marked ended only then, so the
+     * history never shows it ended while the network still cuts, nor the others in force while they are not.
      */
     private synchronized void liftScheduledCut(String kind, List<Integer> pods) {
-        history.ended(kind, pods::equals);
         injector().restoreAll();
         List<String> kept = new ArrayList<>();
         for (FaultEvent event : history.faults()) {
-            if (event.ended() != null) {
-                continue;
+            if (event.ended() != null || event.kind().equals(kind) && event.ordinals().equals(pods)) {
+                continue; // ended, or the one being lifted
             }
             List<Integer> on = event.ordinals();
             switch (event.kind()) {
@@ -338,6 +338,7 @@ public final class FaultsController implements Faults {
             injector().latency(ordinal, delay);
             kept.add("latency " + name(ordinal));
         });
+        history.ended(kind, pods::equals);
         LOG.info("chaos: {} {} lifted at {}{}", kind, names(new TreeSet<>(pods)), now(),
                 kept.isEmpty() ? "" : "; still in force: " + String.join(", ", kept));
     }

@@ -51,7 +51,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
     private final String namespace;
     private final Map<String, String> podLabels;
     private final K3sSettings settings;
-    private final PodConnector connector;
+    private final PodPortRelay connector;
     private final NodeShell nodeShell;
     private final ContainerShell containerShell;
     private final Map<Integer, LoopbackForwarder> forwarders = new ConcurrentHashMap<>();
@@ -68,7 +68,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
 
     /** Without access to the node: the faults made there (kill, pause, network) are unsupported. */
     K3sStatefulSet(String name, ClusterSpec spec, KubernetesClient client, String namespace,
-                   Map<String, String> podLabels, K3sSettings settings, PodConnector connector) {
+                   Map<String, String> podLabels, K3sSettings settings, PodPortRelay connector) {
         this(name, spec, client, namespace, podLabels, settings, connector, null,
                 new ExecContainerShell(client, namespace));
     }
@@ -78,7 +78,7 @@ public final class K3sStatefulSet implements RunningStatefulSet {
      * @param containerShell commands in a container of a pod of the namespace
      */
     K3sStatefulSet(String name, ClusterSpec spec, KubernetesClient client, String namespace,
-                   Map<String, String> podLabels, K3sSettings settings, PodConnector connector, NodeShell nodeShell,
+                   Map<String, String> podLabels, K3sSettings settings, PodPortRelay connector, NodeShell nodeShell,
                    ContainerShell containerShell) {
         this.name = name;
         this.spec = spec;
@@ -410,16 +410,11 @@ public final class K3sStatefulSet implements RunningStatefulSet {
      * a Pending pod), so the init containers find an empty volume and clone the previous ordinal, and the sidecar
      * starts replication from ordinal 0. Returns once the new pod is Ready on new claims.
      *
-     * @throws IllegalArgumentException for ordinal 0, which has no previous ordinal to clone from, or a leader
-     *                                  other than 0 (the manifests' sidecar always follows ordinal 0)
+     * @throws IllegalArgumentException for a leader other than 0 (the manifests' sidecar always follows ordinal 0)
      */
     @Override
     public void rebuild(int ordinal, int leader) {
         checkOpen();
-        if (ordinal <= 0 || ordinal >= replicas()) {
-            throw new IllegalArgumentException("rebuild(" + ordinal + "): give a follower's ordinal, 1 to "
-                    + (replicas() - 1) + "; ordinal 0 is the leader and has no previous ordinal to clone from");
-        }
         if (leader != 0) {
             throw new IllegalArgumentException("rebuild(" + ordinal + ") with leader " + leader + " on K3S: the"
                     + " manifests' sidecar always replicates from " + spec.podName(0) + "; promote is LOCAL only");

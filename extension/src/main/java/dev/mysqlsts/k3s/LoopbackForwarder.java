@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A TCP listener on the loopback address only; each accepted connection is joined to the pod that
- * {@code target} names at that moment, through a {@link PodConnector}.
+ * {@code target} names at that moment, through a {@link PodPortRelay}.
  *
  * <p>Why a listener of our own rather than fabric8's {@code LocalPortForward} or per-pod Services:
  * <ul>
@@ -42,7 +42,7 @@ final class LoopbackForwarder implements Closeable, ClientPaths.Carrier {
     private final String description;
     private final Supplier<String> target;
     private final int targetPort;
-    private final PodConnector connector;
+    private final PodPortRelay connector;
     private final ServerSocketChannel server;
     private final ClientPaths paths;
     private final Map<SocketChannel, Relay> relays = new ConcurrentHashMap<>();
@@ -55,7 +55,7 @@ final class LoopbackForwarder implements Closeable, ClientPaths.Carrier {
      * @param targetPort  the pod's port
      * @param paths       the client-path faults, by the ordinal of the pod a connection goes to
      */
-    LoopbackForwarder(String description, Supplier<String> target, int targetPort, PodConnector connector,
+    LoopbackForwarder(String description, Supplier<String> target, int targetPort, PodPortRelay connector,
             ClientPaths paths) {
         this.description = description;
         this.paths = paths;

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link PodConnector} through the API server's port-forward of the pod with that name: a new websocket per
+ * {@link PodPortRelay} through the API server's port-forward of the pod with that name: a new websocket per
  * client connection, so a connection opened after the pod was deleted and recreated reaches the new pod.
  *
  * <p>fabric8's forward is asynchronous: its errors (the pod not running, the port refused in the pod, the
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * read when the relay ends and logged as a warning naming the pod, so a client's dropped connection has a
  * cause in the log.
  */
-final class PortForwardConnector implements PodConnector {
+final class PortForwardConnector implements PodPortRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortForwardConnector.class);
 

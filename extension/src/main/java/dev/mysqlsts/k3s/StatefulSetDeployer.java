@@ -54,21 +54,21 @@ public final class StatefulSetDeployer {
     private final KubernetesClient client;
     private final K3sSettings settings;
     private final ImageLoader images;
-    private final Function<String, PodConnector> connectors;
+    private final Function<String, PodPortRelay> connectors;
     private final NodeShell nodeShell;
     private final Function<String, ContainerShell> containerShells;
     private FollowerTuning.Tuner tuner = FollowerTuning.JDBC;
 
     /**
-     * @param connectors the {@link PodConnector} for a namespace
+     * @param connectors the {@link PodPortRelay} for a namespace
      */
     StatefulSetDeployer(KubernetesClient client, K3sSettings settings, ImageLoader images,
-                        Function<String, PodConnector> connectors) {
+                        Function<String, PodPortRelay> connectors) {
         this(client, settings, images, connectors, null, namespace -> new ExecContainerShell(client, namespace));
     }
 
     private StatefulSetDeployer(KubernetesClient client, K3sSettings settings, ImageLoader images,
-                                Function<String, PodConnector> connectors, NodeShell nodeShell,
+                                Function<String, PodPortRelay> connectors, NodeShell nodeShell,
                                 Function<String, ContainerShell> containerShells) {
         this.client = client;
         this.settings = settings;
@@ -84,13 +84,6 @@ public final class StatefulSetDeployer {
      */
     StatefulSetDeployer withNodeShell(NodeShell shell) {
         StatefulSetDeployer copy = new StatefulSetDeployer(client, settings, images, connectors, shell, containerShells);
-        copy.tuner = tuner;
-        return copy;
-    }
-
-    /** The same deployer, with another way to run commands in a pod's container (tests record them). */
-    StatefulSetDeployer withContainerShells(Function<String, ContainerShell> shells) {
-        StatefulSetDeployer copy = new StatefulSetDeployer(client, settings, images, connectors, nodeShell, shells);
         copy.tuner = tuner;
         return copy;
     }

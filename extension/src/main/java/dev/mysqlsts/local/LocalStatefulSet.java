@@ -362,11 +362,6 @@ final class LocalStatefulSet implements RunningStatefulSet {
 
     @Override
     public synchronized void rebuild(int ordinal, int leader) {
-        if (ordinal == 0 || ordinal == leader) {
-            throw new IllegalArgumentException("rebuild(" + ordinal + "): " + env.spec().podName(ordinal) + " is "
-                    + (ordinal == leader ? "the leader" : "ordinal 0, which has no previous ordinal to clone from")
-                    + "; only a follower with ordinal 1 or more can be rebuilt");
-        }
         long started = System.nanoTime();
         LocalPod pod = pod(ordinal);
         LOG.info("{}: rebuilding (pod and volume deleted; cloned again from {})", pod.name(), env.spec().podName(ordinal - 1));

@@ -85,13 +85,6 @@ public record ClusterSpec(
         return podName(ordinal) + "." + serviceName;
     }
 
-    /** The same spec with another number of pods. */
-    public ClusterSpec withReplicas(int newReplicas) {
-        return new ClusterSpec(source, statefulSetName, serviceName, readServiceName, newReplicas, port,
-                leaderConfig, followerConfig, readiness, liveness, objects, podManagementPolicy, configInit,
-                changeMasterOptions);
-    }
-
     /**
      * One option of the sidecar's {@code CHANGE MASTER TO}.
      *

@@ -52,20 +52,6 @@ public final class Replication {
     }
 
     /**
-     * What the sidecar does once the server accepts connections: {@code CHANGE MASTER TO} the clone's
-     * coordinates on the source's address with the root account, then {@code START SLAVE}.
-     *
-     * @param adminUrl the follower
-     * @param position where the clone's data ends in the source's binlog
-     */
-    public static void startFrom(String adminUrl, BinlogPosition position, String sourceHost, int sourcePort,
-                                 String sourcePassword) {
-        String change = changeMaster(sourceHost, sourcePort, sourcePassword, "MASTER_LOG_FILE='"
-                + position.file().replace("'", "''") + "', MASTER_LOG_POS=" + position.position());
-        run(adminUrl, d -> new String[] {d.changeSource(change), d.startReplica()});
-    }
-
-    /**
      * {@code CHANGE MASTER TO} the source's address as root with root's password ({@code ""} for none), followed
      * from {@code where} (binlog coordinates or a GTID mode), in the MariaDB / MySQL 5.7 words;
      * {@link #changeMaster(Dialect, String, int, String, String)} gives it in a server's own words.

@@ -1,6 +1,7 @@
 package dev.mysqlsts.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mysqlsts.FaultEvent;
@@ -8,13 +9,95 @@ import dev.mysqlsts.chaos.Operation.Outcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The checker's rules that need no server: staleness, unavailability, cut-off followers, errant GTIDs, reads going back. */
+/**
+ * The checker's rules, without a server: what the report says for given operations, samples and pod contents (lost,
+ * phantom, duplicated, divergent writes, split brain, reads going back), staleness, unavailability, cut-off followers,
+ * errant GTIDs.
+ */
 class CheckerRulesTest {
 
     private static Operation ack(long id, long invoked, long completed) {
         return new Operation(id, 0, 0, invoked, completed, Outcome.ACKNOWLEDGED);
+    }
+
+    private static Operation op(long id, Outcome outcome) {
+        return new Operation(id, 0, 0, id, id + 1, outcome);
+    }
+
+    /** One row per id and a counter that matches, as an undisturbed pod holds them. */
+    private static LedgerTable.Contents rows(long... ids) {
+        Map<Long, Integer> held = new java.util.HashMap<>();
+        for (long id : ids) {
+            held.merge(id, 1, Integer::sum);
+        }
+        return new LedgerTable.Contents(held, held.size());
+    }
+
+    /** The report of a 3-pod cluster led by mysql-0. */
+    private static Verdict report(List<Operation> ops, List<Sample> samples, LedgerTable.Contents onLeader,
+            Map<String, LedgerTable.Contents> onFollowers) {
+        return new Verdict(Checker.judge(ops, samples, 0, 10, new Checker.Holdings("mysql-0", onLeader, onFollowers,
+                3, ordinal -> "mysql-" + ordinal)));
+    }
+
+    @Test
+    void anAcknowledgedWriteMissingOnTheLeaderIsLostAndAFailedOneItHoldsIsAPhantom() {
+        List<Operation> ops = List.of(op(1, Outcome.ACKNOWLEDGED), op(2, Outcome.ACKNOWLEDGED),
+                op(3, Outcome.ACKNOWLEDGED), op(4, Outcome.FAILED), op(5, Outcome.FAILED), op(6, Outcome.UNKNOWN));
+        Verdict report = report(ops, List.of(), rows(1, 3, 5, 6), Map.of());
+        assertEquals(Set.of(2L), report.lost());
+        assertEquals(Set.of(5L), report.phantoms(), "5 failed yet the leader holds it; 4 failed and is absent");
+        assertEquals(3, report.acknowledged());
+        assertEquals(2, report.failed());
+        assertEquals(1, report.unknown(), "6 may or may not have committed: neither lost nor phantom");
+        AssertionError error = assertThrows(AssertionError.class, report::assertNoAcknowledgedWriteLost);
+        assertTrue(error.getMessage().startsWith("1 acknowledged write is missing on the leader mysql-0"),
+                error.getMessage());
+
+        Verdict clean = report(ops, List.of(), rows(1, 2, 3, 6), Map.of());
+        assertEquals(Set.of(), clean.lost());
+        assertEquals(Set.of(), clean.phantoms());
+        clean.assertNoAcknowledgedWriteLost();
+    }
+
+    @Test
+    void extraRowsOrAnOverCountedCounterAreDuplicatesOnThePodThatHoldsThem() {
+        List<Operation> ops = List.of(op(1, Outcome.ACKNOWLEDGED), op(2, Outcome.ACKNOWLEDGED));
+        LedgerTable.Contents twoRowsForId2 = new LedgerTable.Contents(Map.of(1L, 1, 2L, 2), 2);
+        LedgerTable.Contents counterAhead = new LedgerTable.Contents(Map.of(1L, 1, 2L, 1), 4);
+        Verdict report = report(ops, List.of(), twoRowsForId2, Map.of("mysql-1", counterAhead, "mysql-2", rows(1, 2)));
+        assertEquals(Map.of("mysql-0", 1L, "mysql-1", 2L), report.duplicated());
+    }
+
+    @Test
+    void aFollowerDivergesByTheIdsOnlyOneSideHolds() {
+        List<Operation> ops = List.of(op(1, Outcome.ACKNOWLEDGED), op(2, Outcome.ACKNOWLEDGED));
+        Verdict report = report(ops, List.of(), rows(1, 2, 3), Map.of("mysql-1", rows(1, 2, 7), "mysql-2", rows(1, 2, 3)));
+        assertEquals(Map.of("mysql-1", Set.of(3L, 7L)), report.divergent(), "mysql-1 lacks 3 and holds 7");
+    }
+
+    @Test
+    void twoWritablePodsInTheSameRoundAreOneSplitBrainUntilTheyStop() {
+        List<Sample> samples = List.of(
+                new Sample(1, 0, 0, 1000, true, -1), new Sample(1, 1, 0, 1000, false, -1),
+                new Sample(2, 0, 0, 2000, true, -1), new Sample(2, 1, 0, 2005, true, -1),
+                new Sample(3, 0, 0, 3000, true, -1), new Sample(3, 1, 0, 3000, true, -1),
+                new Sample(4, 0, 0, 4000, true, -1), new Sample(4, 1, 0, 4000, false, -1),
+                new Sample(5, 0, 0, 5000, true, -1), new Sample(5, 5, 0, 5000, true, -1));
+        List<String> split = report(List.of(), samples, rows(), Map.of()).splitBrain();
+        assertEquals(List.of(
+                "mysql-0, mysql-1 accepted writes at once (@@read_only = 0) at " + time(2000) + " until " + time(3000),
+                "mysql-0, pod 5 accepted writes at once (@@read_only = 0) at " + time(5000)), split);
+        assertEquals(List.of(), report(List.of(), samples.subList(0, 2), rows(), Map.of()).splitBrain(),
+                "one writable pod is no split");
+    }
+
+    private static String time(long epochMs) {
+        return Verdict.TIME.format(Instant.ofEpochMilli(epochMs));
     }
 
     @Test
@@ -66,8 +149,7 @@ class CheckerRulesTest {
                 new Sample(5, 1, 0, 0, false, 6), new Sample(6, 1, 0, 0, false, 8),
                 new Sample(1, 2, 0, 0, false, 3), new Sample(2, 2, 0, 0, false, 3), new Sample(3, 2, 0, 0, false, 4),
                 new Sample(1, 3, 0, 0, false, 9), new Sample(2, 3, 0, 0, false, 1)); // mysql-3 was scaled away
-        assertEquals(java.util.Map.of("mysql-1", 2L),
-                Checker.nonMonotonic(samples, 3, ordinal -> "mysql-" + ordinal),
+        assertEquals(Map.of("mysql-1", 2L), report(List.of(), samples, rows(), Map.of()).nonMonotonicReads(),
                 "mysql-1 read 6 after 7 twice; mysql-2 never went back; mysql-3 is gone");
     }
 }

@@ -15,12 +15,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -90,6 +92,9 @@ class TimelineTest {
     void timelinesAreWrittenPublishedAndNamedInFailures(@TempDir Path reports) throws IOException {
         assertNotEquals(kinds(ChaosPlan.plan(WRITTEN_SEED, LENGTH, 3, 0)), kinds(ChaosPlan.plan(REPLAYED_SEED, LENGTH, 3, 0)),
                 "the two seeds must differ for the replay to show");
+        Path timelines = Path.of("target", "mysqlsts", Experiments.class.getName());
+        removeTree(timelines); // an earlier run's timelines would pass every check below
+        HISTORY.clear();
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(selectClass(Experiments.class))
                 .configurationParameter("mysqlsts.backend", "local")
                 .configurationParameter("mysqlsts.keepFailedClusters", "false")
@@ -98,8 +103,8 @@ class TimelineTest {
                 .execute();
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
 
-        Path passed = Path.of("target", "mysqlsts", Experiments.class.getName(), "faultsUnderALedger.html");
-        Path failed = Path.of("target", "mysqlsts", Experiments.class.getName(), "aReplayedScheduleThatFails.html");
+        Path passed = timelines.resolve("faultsUnderALedger.html");
+        Path failed = timelines.resolve("aReplayedScheduleThatFails.html");
         for (Path timeline : List.of(passed, failed)) {
             String html = Files.readString(timeline);
             assertEquals(3, count(html, "class=\"lane\""), timeline + " has a lane per pod");
@@ -127,6 +132,17 @@ class TimelineTest {
         assertEquals(kinds(ChaosPlan.plan(REPLAYED_SEED, LENGTH, 3, 0)),
                 HISTORY.get("aReplayedScheduleThatFails").stream().map(e -> e.kind() + e.ordinals()).toList(),
                 "mysqlsts.chaos.seed replaced the seed the test wrote");
+    }
+
+    private static void removeTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     private static List<String> podsOf(FaultEvent event) {

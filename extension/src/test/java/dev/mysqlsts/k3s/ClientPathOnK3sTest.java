@@ -40,7 +40,7 @@ class ClientPathOnK3sTest {
     private final ClusterSpec spec = ManifestLoader.load("", 3);
 
     /** Echoes what the client sends, in a thread of its own, until the client goes away. */
-    private static final PodConnector ECHO = (pod, port, channel) -> {
+    private static final PodPortRelay ECHO = (pod, port, channel) -> {
         Thread echo = new Thread(() -> {
             ByteBuffer buffer = ByteBuffer.allocate(4096);
             try {

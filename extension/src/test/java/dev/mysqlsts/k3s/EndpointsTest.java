@@ -40,7 +40,7 @@ class EndpointsTest {
     private final ClusterSpec spec = ManifestLoader.load("", 3);
 
     /** Answers with the pod's name and closes, like a server greeting the client. */
-    private static final PodConnector NAMING_POD = (pod, port, socket) -> {
+    private static final PodPortRelay NAMING_POD = (pod, port, socket) -> {
         socket.write(ByteBuffer.wrap((pod + ":" + port).getBytes(StandardCharsets.UTF_8)));
         socket.close();
         return socket;

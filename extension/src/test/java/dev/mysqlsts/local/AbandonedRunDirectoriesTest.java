@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -13,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A run directory left by a JVM whose watcher died with it (a kill of the whole process group) is removed by the next
  * JVM, with the servers still running on it; a directory a living JVM holds, or one just made, is left alone. The
- * living-JVM case across processes is in {@link ProcessLeakTest}.
+ * living-JVM case with real servers is in {@link ProcessLeakTest}.
  */
 class AbandonedRunDirectoriesTest {
 
@@ -93,6 +99,68 @@ class AbandonedRunDirectoriesTest {
         assertEquals("rwx------", PrivateDirectoryTest.mode(run));
         assertTrue(run.getFileName().toString().matches("mysqlsts-" + ProcessHandle.current().pid() + "-\\d+"),
                 run.toString()); // the number is random (Files.createTempDirectory)
+    }
+
+    /**
+     * The lock held by another process (another test JVM, alive), not by this one: the sweep leaves its directory and
+     * its server, and takes them once that process is gone.
+     */
+    @Test
+    void aRunDirectoryAnotherLivingProcessHoldsIsLeftAloneUntilItEnds() throws Exception {
+        Path held = runDirectory("mysqlsts-999999-6", Duration.ZERO);
+        Process running = serverOn(held);
+        Files.setLastModifiedTime(held, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+        Process holder = holdLockInAnotherJvm(held.resolve(ProcessReaper.LOCK));
+        try {
+            assertEquals(List.of(), ProcessReaper.removeAbandoned(tmp, tmp.resolve("own")));
+            assertTrue(Files.exists(held.resolve(ProcessReaper.LOCK)) && running.isAlive(),
+                    "a directory another living JVM holds is left with its server");
+        } finally {
+            holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of(held), ProcessReaper.removeAbandoned(tmp, tmp.resolve("own")),
+                "once its holder is gone the same directory is abandoned");
+        assertTrue(running.waitFor(10, TimeUnit.SECONDS), "and its server killed");
+    }
+
+    /** A second JVM that locks {@code lock} as a test JVM locks its run directory's, and says so. */
+    private Process holdLockInAnotherJvm(Path lock) throws Exception {
+        Path source = Files.writeString(tmp.resolve("HoldLock.java"), """
+                import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+                import java.nio.file.Path;
+                import java.nio.file.StandardOpenOption;
+                public class HoldLock {
+                    public static void main(String[] args) throws Exception {
+                        FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.WRITE);
+                        channel.lock();
+                        System.out.println("LOCKED");
+                        Thread.sleep(300_000);
+                    }
+                }
+                """);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process holder = new ProcessBuilder(java, source.toString(), lock.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, reader -> new Thread(reader, "HoldLock output").start());
+        try {
+            assertEquals("LOCKED", line.get(60, TimeUnit.SECONDS), "the second JVM did not take the lock");
+        } catch (Exception | AssertionError e) {
+            holder.destroyForcibly(); // its end closes its output, and so ends the read
+            throw e;
+        }
+        return holder;
     }
 
     @Test

@@ -11,25 +11,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.stream.Stream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Snapshots of cloned starts: a second cluster of the same shape restores its followers from the first one's clones,
  * still pod by pod in order, and they replicate from its own leader; a snapshot that does not fit the new leader is
- * dropped and the followers cloned; with mysqlsts.snapshot=false every follower is cloned.
+ * dropped and the followers cloned; with mysqlsts.snapshot=false every follower is cloned. The snapshots are kept in a
+ * cache directory of this class's run, never the user's: one test here corrupts a snapshot on purpose.
  */
 class ClusterSnapshotTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+    @TempDir
+    static Path run;
+
+    /** A cluster of the bundled manifests whose cache directory is this run's. */
+    private static LocalStatefulSet start(int replicas, String... properties) {
+        String[] withCache = Arrays.copyOf(properties, properties.length + 2);
+        withCache[properties.length] = CacheDirectory.PROPERTY;
+        withCache[properties.length + 1] = run.resolve("cache").toString(); // made private (0700) by the harness
+        return LocalClusters.start(replicas, withCache);
+    }
+
     @Test
     void aClusterOfAShapeStartedBeforeIsRestoredInOrderAndReplicatesFromItsOwnLeader() throws Exception {
-        LocalClusters.start(3).close(); // clones and keeps the clones, stored at close, unless an earlier run did
-        LocalStatefulSet cluster = LocalClusters.start(3);
+        start(3).close(); // clones and keeps the clones, stored at close, unless an earlier test did
+        LocalStatefulSet cluster = start(3);
         try {
             List<PodPhases> phases = cluster.startPhases();
             assertEquals("new data directory", phases.get(0).origin());
@@ -63,8 +77,8 @@ class ClusterSnapshotTest {
 
     @Test
     void ddlOnARestoredClusterLeavesTheSnapshotAsItWas() throws Exception {
-        LocalClusters.start(3).close();
-        LocalStatefulSet cluster = LocalClusters.start(3);
+        start(3).close();
+        LocalStatefulSet cluster = start(3);
         try {
             Path snapshot = cluster.env().snapshots().find(cluster.env(), 3).orElseThrow().dir();
             Map<Path, String> before = definitions(snapshot);
@@ -84,7 +98,7 @@ class ClusterSnapshotTest {
 
     @Test
     void aSnapshotWhoseCoordinatesDoNotFitTheNewLeaderIsDroppedAndTheFollowersRebuilt() throws Exception {
-        LocalStatefulSet first = LocalClusters.start(3);
+        LocalStatefulSet first = start(3);
         first.close(); // stores the snapshot, unless it restored one
         ClusterSnapshots.Snapshot snapshot = first.env().snapshots().find(first.env(), 3).orElseThrow();
         // as if the snapshot's leader had written 4000 bytes more to its binary log than a new leader does
@@ -101,7 +115,7 @@ class ClusterSnapshotTest {
             Files.writeString(file, Files.readString(file).replaceAll("\\b" + position + "\\b", moved));
         }
 
-        LocalStatefulSet cluster = LocalClusters.start(3);
+        LocalStatefulSet cluster = start(3);
         try {
             assertTrue(cluster.env().snapshots().find(cluster.env(), 3).isEmpty(), "the snapshot that did not fit is dropped");
             Sql.execute(cluster.endpoint(0).adminJdbcUrl(), TIMEOUT, "CREATE DATABASE after_rebuild");
@@ -134,7 +148,7 @@ class ClusterSnapshotTest {
 
     @Test
     void withSnapshotsOffEveryFollowerIsCloned() {
-        LocalStatefulSet cluster = LocalClusters.start(3, ClusterSnapshots.PROPERTY, "false");
+        LocalStatefulSet cluster = start(3, ClusterSnapshots.PROPERTY, "false");
         try {
             List<PodPhases> phases = cluster.startPhases();
             assertEquals("new data directory", phases.get(0).origin());
@@ -150,7 +164,7 @@ class ClusterSnapshotTest {
     @Test
     void aSnapshotPropertyThatIsNoBooleanIsRefusedByName() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> LocalClusters.start(1, ClusterSnapshots.PROPERTY, "sometimes"));
+                () -> start(1, ClusterSnapshots.PROPERTY, "sometimes"));
         assertTrue(error.getMessage().contains("mysqlsts.snapshot=sometimes") && error.getMessage().contains("false"),
                 error.getMessage());
     }

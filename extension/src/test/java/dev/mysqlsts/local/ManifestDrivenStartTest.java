@@ -114,6 +114,8 @@ class ManifestDrivenStartTest {
             for (int ordinal = 0; ordinal < 3; ordinal++) {
                 assertEquals(Integer.toString(500 + ordinal), row(cluster, ordinal, "SELECT @@server_id AS id").get("id"),
                         "server-id of mysql-" + ordinal + " from server-id=$((500 + $ordinal))");
+            }
+            for (int ordinal : List.of(1, 2)) { // mysql-0 began before its own readiness whatever the policy
                 assertTrue(phases.get(ordinal).beganAt().isBefore(phases.get(0).readyAt()),
                         "mysql-" + ordinal + " began at " + phases.get(ordinal).beganAt() + ", before mysql-0 was Ready at "
                                 + phases.get(0).readyAt());

@@ -1,6 +1,5 @@
 package dev.mysqlsts.local;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +36,6 @@ class ProcessLeakTest {
                     .until(() -> servers.stream().noneMatch(ChildJvm::running));
             Awaitility.await("the killed JVM's run directory to be removed").atMost(Duration.ofSeconds(10))
                     .until(() -> !Files.exists(runDirectory));
-            assertFalse(servers.stream().anyMatch(ChildJvm::running));
         }
     }
 
@@ -69,7 +67,6 @@ class ProcessLeakTest {
             Awaitility.await("servers of the JVM killed mid-restart to exit").atMost(Duration.ofSeconds(10))
                     .until(() -> ChildJvm.serversUnder(runDirectory).isEmpty());
             assertFalse(ChildJvm.running(successorHandle), "the successor (pid " + successor + ") runs");
-            assertEquals(List.of(), ChildJvm.serversUnder(runDirectory));
         }
     }
 }

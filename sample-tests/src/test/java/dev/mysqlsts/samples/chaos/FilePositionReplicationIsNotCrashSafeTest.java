@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * follower's SQL thread with error 1062 instead (see {@link FollowerCrashUnderContinuousWritesTest}); a crash can
  * also cut the relay log in the middle of a transaction and stop it with error 1594 or 1866. Any of these is the
  * finding. Whether a given kill hits the window is chance: the experiment kills up to {@value #MAX_KILLS} times and,
- * if no symptom showed, fails saying so rather than passing.
+ * if no symptom showed, fails saying so rather than passing. Being chance, it is tagged {@code chaos-long} and runs only
+ * with {@code -Pchaos-long}.
  */
+@Tag("chaos-long")
 @MySqlStatefulSet(replicas = 3)
 class FilePositionReplicationIsNotCrashSafeTest {
 

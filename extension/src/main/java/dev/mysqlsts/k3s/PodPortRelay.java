@@ -4,9 +4,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ByteChannel;
 
-/** Joins a client's TCP connection to a port of a pod, looked up by name at this moment. */
+/**
+ * Joins a client's TCP connection to a port of a pod, looked up by name at this moment (K3S: the bytes, not a JDBC
+ * connection; {@link dev.mysqlsts.cluster.PodConnector} opens those).
+ */
 @FunctionalInterface
-interface PodConnector {
+interface PodPortRelay {
 
     /**
      * Starts relaying bytes both ways between {@code client} and the pod's port; returns at once. The relay
