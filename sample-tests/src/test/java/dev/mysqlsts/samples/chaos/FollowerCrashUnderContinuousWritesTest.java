@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +30,10 @@ import org.slf4j.LoggerFactory;
  * again), checks that no committed write was lost on the leader, and rebuilds the follower when the repairs left
  * it short of a row (a skip can be wrong after a crash), so that every pod holds every committed write.
  * <p>
- * Whether a given kill lands in the window is chance (the test kills up to 30 times and fails if none did), so it is
- * tagged {@code chaos-long} and runs only with {@code -Pchaos-long}.
+ * Whether a given kill lands in the window is chance: the test kills up to 30 times and fails only if none did (in
+ * every run of this project's CI so far, one of the first few did). It stays in the default run because it is also
+ * the experiment that showed crash restarts starving on JDK 25 (a writer on the common pool, as users write it).
  */
-@Tag("chaos-long")
 @MySqlStatefulSet(replicas = 3)
 class FollowerCrashUnderContinuousWritesTest {
 
