@@ -15,6 +15,7 @@ import dev.mysqlsts.manifest.ManifestLoader;
 import java.util.Optional;
 import org.apiguardian.api.API;
 import org.junit.jupiter.api.ClassTemplate;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterClassTemplateInvocationCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -53,7 +54,10 @@ public final class MySqlStatefulSetExtension
      */
     @Override
     public void preConstructTestInstance(TestInstanceFactoryContext factoryContext, ExtensionContext context) {
-        if (context.getTestMethod().isEmpty()) {
+        // with the default PER_METHOD lifecycle, beforeAll has run already: the context JUnit passes here is then not
+        // always the one beforeAll got, so only PER_CLASS starts the cluster here
+        if (context.getTestInstanceLifecycle().orElse(TestInstance.Lifecycle.PER_METHOD) == TestInstance.Lifecycle.PER_CLASS
+                && context.getTestMethod().isEmpty()) {
             beforeAll(context);
         }
     }

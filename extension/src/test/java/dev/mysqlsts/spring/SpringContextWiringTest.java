@@ -15,12 +15,14 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.springframework.beans.factory.annotation.Value;
@@ -112,18 +114,38 @@ class SpringContextWiringTest {
         }
     }
 
+    /** Spring injects the test instance when it is made; with PER_CLASS that is before beforeAll. */
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @MySqlStatefulSet(replicas = 1)
+    @SpringJUnitConfig(Config.class)
+    @Order(4)
+    static class PerClassInstance {
+        @Value("${spring.datasource.url}")
+        String url;
+
+        @Test
+        void isInjectedWithTheRunningClustersUrl(MySqlCluster cluster) throws SQLException {
+            assertEquals(cluster.jdbcUrl(), url);
+            assertEquals("1", single(url, "SELECT 1"));
+        }
+    }
+
     @Test
     void sharedClassesShareOneContextAndFindTheClusterRepaired() {
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
-                .selectors(selectClass(FirstClass.class), selectClass(SecondClass.class), selectClass(OwnCluster.class))
+                .selectors(selectClass(FirstClass.class), selectClass(SecondClass.class), selectClass(OwnCluster.class),
+                        selectClass(PerClassInstance.class))
                 .configurationParameter("mysqlsts.backend", "local")
                 .configurationParameter("mysqlsts.keepFailedClusters", "false")
                 .configurationParameter(ClassOrderer.DEFAULT_ORDER_PROPERTY_NAME, ClassOrderer.OrderAnnotation.class.getName())
                 .execute();
 
-        results.testEvents().assertStatistics(stats -> stats.started(3).succeeded(3));
+        results.testEvents().assertStatistics(stats -> stats.started(4).succeeded(4));
         assertEquals(1, STARTS.get((String) SEEN.get("url")).get(), "contexts started on the shared cluster: " + STARTS);
-        assertEquals(2, STARTS.size(), "contexts: " + STARTS);
+        assertEquals(3, STARTS.size(), "contexts: " + STARTS);
+        // the shared cluster ends with the run, and no class started a cluster twice
+        assertEquals(List.of(), ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .map(p -> p.info().command().orElse("")).filter(command -> command.endsWith("mariadbd")).toList());
     }
 
     static String single(String url, String query) throws SQLException {
