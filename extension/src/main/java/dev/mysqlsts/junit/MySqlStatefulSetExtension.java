@@ -121,9 +121,11 @@ public final class MySqlStatefulSetExtension
     private static ClusterResource start(ClusterKey key, ExtensionContext context) {
         Settings settings = ServerChoice.apply(key.server(), context, Settings.from(context::getConfigurationParameter));
         ClusterSpec spec = ManifestLoader.load(key.manifests(), key.replicas());
+        // every setting is checked before a server starts: a bad one must leave nothing running
+        ClientTimeouts timeouts = ClientTimeouts.from(settings);
+        boolean keepFailed = !"false".equals(settings.get(ClusterResource.KEEP_FAILED).orElse("true"));
         RunningStatefulSet running = BackendSelector.select(key.backend(), settings).start(spec, settings);
-        return new ClusterResource(key, new StatefulSetCluster(running, ClientTimeouts.from(settings)),
-                !"false".equals(settings.get(ClusterResource.KEEP_FAILED).orElse("true")));
+        return new ClusterResource(key, new StatefulSetCluster(running, timeouts), keepFailed);
     }
 
     /**

@@ -105,5 +105,8 @@ class ConnectionBoundsTest {
                 .flatMap(event -> event.getPayload(org.junit.platform.engine.TestExecutionResult.class))
                 .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("");
         assertEquals(true, message.contains("mysqlsts.connectTimeout=soon is not a duration"), message);
+        assertEquals(java.util.List.of(), ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .map(p -> p.info().command().orElse("")).filter(command -> command.endsWith("mariadbd")).toList(),
+                "the bad setting left a server running");
     }
 }
