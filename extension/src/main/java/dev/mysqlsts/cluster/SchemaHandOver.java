@@ -3,6 +3,7 @@ package dev.mysqlsts.cluster;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import dev.mysqlsts.MySqlCluster;
+import dev.mysqlsts.replication.Consistency;
 import dev.mysqlsts.replication.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -36,8 +37,9 @@ public final class SchemaHandOver {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaHandOver.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CATCH_UP = Duration.ofSeconds(60);
+    /** The user schemas; the ledger's is the harness's own, recreated by every ledger. */
     private static final String USER_SCHEMAS = "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME "
-            + "NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys', 'mysqlsts_ledger')";
+            + "NOT IN " + Consistency.SERVER_SCHEMAS + " AND SCHEMA_NAME <> 'mysqlsts_ledger'";
 
     private static final Map<MySqlCluster, Set<String>> HELD = new ConcurrentHashMap<>();
 

@@ -4,6 +4,7 @@ import dev.mysqlsts.backend.PodEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
+import dev.mysqlsts.replication.Consistency;
 import dev.mysqlsts.replication.Sql;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -48,7 +49,7 @@ final class LogicalClone {
             sql.execute(fromLeader ? "FLUSH TABLES WITH READ LOCK" : "STOP SLAVE SQL_THREAD");
             try {
                 if (!Sql.rows(connection, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN "
-                        + "('mysql', 'information_schema', 'performance_schema', 'sys')").isEmpty()) {
+                        + Consistency.SERVER_SCHEMAS).isEmpty()) {
                     return false;
                 }
                 String file;

@@ -15,9 +15,11 @@ import org.apiguardian.api.API;
 @API(status = INTERNAL)
 public final class Consistency {
 
+    /** The server's own schemas, as an SQL list: every other schema is a user's. */
+    public static final String SERVER_SCHEMAS = "('mysql', 'information_schema', 'performance_schema', 'sys')";
+
     private static final String USER_TABLES = "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES "
-            + "WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN "
-            + "('mysql', 'information_schema', 'performance_schema', 'sys') ORDER BY 1, 2";
+            + "WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN " + SERVER_SCHEMAS + " ORDER BY 1, 2";
 
     private Consistency() {
     }

@@ -10,6 +10,7 @@ import dev.mysqlsts.Faults;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlStatefulSet;
 import dev.mysqlsts.Ordinal;
+import dev.mysqlsts.junit.Fixtures;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -105,8 +106,6 @@ class ConnectionBoundsTest {
                 .flatMap(event -> event.getPayload(org.junit.platform.engine.TestExecutionResult.class))
                 .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("");
         assertEquals(true, message.contains("mysqlsts.connectTimeout=soon is not a duration"), message);
-        assertEquals(java.util.List.of(), ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .map(p -> p.info().command().orElse("")).filter(command -> command.endsWith("mariadbd")).toList(),
-                "the bad setting left a server running");
+        assertEquals(java.util.List.of(), Fixtures.runningServers(), "the bad setting left a server running");
     }
 }

@@ -9,7 +9,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 
 /** Runs fixture test classes through the JUnit engine, as a user's build would, and reads what failed. */
-final class Fixtures {
+public final class Fixtures {
 
     private Fixtures() {
     }
@@ -39,7 +39,7 @@ final class Fixtures {
     }
 
     /** Server processes this JVM started that still run. */
-    static List<String> runningServers() {
+    public static List<String> runningServers() {
         return ProcessHandle.current().descendants()
                 .filter(ProcessHandle::isAlive)
                 .map(p -> p.info().command().orElse(""))

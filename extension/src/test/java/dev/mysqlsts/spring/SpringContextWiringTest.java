@@ -8,6 +8,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import dev.mysqlsts.Faults;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlStatefulSet;
+import dev.mysqlsts.junit.Fixtures;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.sql.Connection;
@@ -144,8 +145,7 @@ class SpringContextWiringTest {
         assertEquals(1, STARTS.get((String) SEEN.get("url")).get(), "contexts started on the shared cluster: " + STARTS);
         assertEquals(3, STARTS.size(), "contexts: " + STARTS);
         // the shared cluster ends with the run, and no class started a cluster twice
-        assertEquals(List.of(), ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .map(p -> p.info().command().orElse("")).filter(command -> command.endsWith("mariadbd")).toList());
+        assertEquals(List.of(), Fixtures.runningServers());
     }
 
     static String single(String url, String query) throws SQLException {
