@@ -98,7 +98,8 @@ final class LedgerWorkload implements Ledger {
             return;
         }
         try {
-            statefulSet.awaitReplicationCaughtUp(TABLES_ON_FOLLOWERS, n -> !statefulSet.faults().cutOff(leader, n));
+            statefulSet.awaitReplicationCaughtUp(TABLES_ON_FOLLOWERS,
+                    n -> !statefulSet.faults().inForce().cutOff(leader, n));
         } catch (RuntimeException | AssertionError e) {
             LOG.info("ledger of {}: its tables have not reached every follower yet: {}", testName, e.getMessage());
         }

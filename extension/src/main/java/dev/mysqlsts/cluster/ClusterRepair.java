@@ -43,8 +43,8 @@ final class ClusterRepair {
 
     void afterTest(String test) {
         Throwable left = null;
-        Set<Integer> casualties = faults.promotionCasualties();
-        boolean injected = faults.hasInjected();
+        Set<Integer> casualties = faults.casualties().get();
+        boolean injected = faults.inForce().hasInjected();
         if (injected) {
             try {
                 faults.heal();

@@ -2,7 +2,6 @@ package dev.mysqlsts.cluster;
 
 import dev.mysqlsts.FaultEvent;
 import dev.mysqlsts.MySqlPod;
-import dev.mysqlsts.chaos.Experiment;
 import dev.mysqlsts.manifest.ClusterSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -20,7 +19,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,10 +63,8 @@ final class ReproductionBundle {
         List<FaultEvent> history = cluster.faults().history();
         Files.write(dir.resolve("faults.txt"), history.isEmpty() ? List.of("(no fault in this test)")
                 : history.stream().map(FaultEvent::toString).toList());
-        OptionalLong seed = Experiment.of(cluster).seed();
-        Files.writeString(dir.resolve("chaos-seed.txt"), seed.isPresent()
-                ? seed.getAsLong() + "\n(replay it: -D" + Experiment.SEED_PROPERTY + "=" + seed.getAsLong() + ")\n"
-                : "(no fault schedule ran in this test)\n");
+        Files.writeString(dir.resolve("chaos-seed.txt"), cluster.chaos().replay(cluster)
+                .orElse("(no fault schedule ran in this test)") + "\n");
         String basedir = "";
         int leader = cluster.leader().ordinal();
         List<String> serverIds = new ArrayList<>(); // what the pod's init container wrote; 100 + ordinal if unread

@@ -9,7 +9,7 @@ import dev.mysqlsts.Promotion;
 import dev.mysqlsts.ReplicaStatus;
 import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.backend.RunningStatefulSet;
-import dev.mysqlsts.chaos.Experiment;
+import dev.mysqlsts.faults.FaultTarget;
 import dev.mysqlsts.faults.FaultsController;
 import dev.mysqlsts.replication.BinlogPosition;
 import dev.mysqlsts.replication.Consistency;
@@ -31,7 +31,7 @@ import org.apiguardian.api.API;
 
 /** The {@link MySqlCluster} of every backend: pods, readiness and replication through JDBC. */
 @API(status = INTERNAL)
-public final class StatefulSetCluster implements MySqlCluster {
+public final class StatefulSetCluster implements MySqlCluster, FaultTarget {
 
     private static final Duration DEFAULT_CATCH_UP = Duration.ofSeconds(60);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
@@ -44,15 +44,20 @@ public final class StatefulSetCluster implements MySqlCluster {
     private final PodConnector connector;
     private final GlobalVariables globals;
     private final ClientTimeouts timeouts;
+    private final ChaosHooks chaos;
     private volatile int leader;
 
+    /** A cluster without the chaos side (no ledger, no schedule), with the default client bounds. */
     public StatefulSetCluster(RunningStatefulSet statefulSet) {
-        this(statefulSet, ClientTimeouts.DEFAULT);
+        this(statefulSet, ClientTimeouts.DEFAULT, ChaosHooks.NONE);
     }
 
-    public StatefulSetCluster(RunningStatefulSet statefulSet, ClientTimeouts timeouts) {
+    /** @param chaos the ledger and the fault schedule, from {@code dev.mysqlsts.chaos} (wired by the JUnit glue) */
+    public StatefulSetCluster(RunningStatefulSet statefulSet, ClientTimeouts timeouts, ChaosHooks chaos) {
         this.statefulSet = statefulSet;
-        this.faults = new FaultsController(statefulSet, this);
+        this.chaos = chaos;
+        this.faults = new FaultsController(statefulSet, this,
+                (seed, length, liftCut) -> chaos.schedule(this, seed, length, liftCut));
         this.connector = new PodConnector(timeouts, faults::faultsInForce);
         this.globals = new GlobalVariables(statefulSet);
         this.timeouts = timeouts;
@@ -160,10 +165,11 @@ public final class StatefulSetCluster implements MySqlCluster {
         // a follower cut off from the old source, frozen, stopped or delayed beyond the bound cannot drain: waiting
         // for it would only cost the bound (the promotion reports it behind the new source)
         Promotion promotion = Failover.promote(statefulSet, oldLeader, ordinal,
-                () -> awaitReplicationCaughtUp(PROMOTION_DRAIN, n -> !faults.cannotDrain(oldLeader, n, PROMOTION_DRAIN)));
+                () -> awaitReplicationCaughtUp(PROMOTION_DRAIN,
+                        n -> !faults.inForce().cannotDrain(oldLeader, n, PROMOTION_DRAIN)));
         leader = ordinal;
-        faults.replicationReconfigured();
-        faults.promoted(promotion);
+        faults.inForce().replicationReconfigured();
+        faults.casualties().promoted(promotion);
         faults.record().mark("promote", List.of(ordinal), started, Instant.now());
         return promotion;
     }
@@ -179,13 +185,14 @@ public final class StatefulSetCluster implements MySqlCluster {
         }
         Instant started = Instant.now();
         statefulSet.rebuild(ordinal, leader);
-        faults.podRebuilt(ordinal);
+        faults.inForce().podRebuilt(ordinal);
+        faults.casualties().rebuilt(ordinal);
         faults.record().mark("rebuild", List.of(ordinal), started, Instant.now());
     }
 
     @Override
     public Ledger ledger() {
-        return Experiment.of(this).ledger();
+        return chaos.ledger(this);
     }
 
     @Override
@@ -204,6 +211,7 @@ public final class StatefulSetCluster implements MySqlCluster {
     }
 
     /** Like {@link #awaitReplicationCaughtUp(Duration)}, for the followers {@code which} accepts only. */
+    @Override
     public void awaitReplicationCaughtUp(Duration timeout, IntPredicate which) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Pod leader = (Pod) leader();
@@ -289,9 +297,14 @@ public final class StatefulSetCluster implements MySqlCluster {
         globals.snapshot(testName);
     }
 
-    /** The leader's ordinal now. */
-    int leaderOrdinal() {
+    @Override
+    public int leaderOrdinal() {
         return leader;
+    }
+
+    /** The chaos side: the ledger, the schedule and its seed. */
+    ChaosHooks chaos() {
+        return chaos;
     }
 
     @Override

@@ -1,59 +1,56 @@
 package dev.mysqlsts.faults;
 
+import static dev.mysqlsts.faults.PodOrdinals.now;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import dev.mysqlsts.ClientPath;
 import dev.mysqlsts.FaultEvent;
 import dev.mysqlsts.Faults;
-import dev.mysqlsts.Promotion;
-import dev.mysqlsts.ReplicaStatus;
 import dev.mysqlsts.backend.FaultInjector;
 import dev.mysqlsts.backend.RunningStatefulSet;
-import dev.mysqlsts.cluster.StatefulSetCluster;
 import dev.mysqlsts.replication.Replication;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Faults} of every backend: checks the arguments, logs each fault, remembers what is in force and
- * undoes it in {@link #heal()}; the backend's {@link FaultInjector} does the work.
+ * The {@link Faults} of every backend: checks the arguments, logs each fault, records it in the
+ * {@link FaultsInForce} and has the backend's {@link FaultInjector} make it. A new fault is one method here that
+ * does those four, with, when {@link FaultInjector#restoreAll()} undoes it, the way to make it again
+ * ({@link #inject(String, List, Runnable)}). {@link Heal} undoes them all.
  */
 @API(status = INTERNAL)
 public final class FaultsController implements Faults {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultsController.class);
-    private static final Duration HEAL_READY_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration HEAL_CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
 
     private final RunningStatefulSet statefulSet;
-    private final StatefulSetCluster cluster;
-    /** Pods a promotion of this test reported as holding transactions the new source lacks, or could not reach. */
-    private final Set<Integer> promotionCasualties = new TreeSet<>();
-    private final Set<Integer> paused = new TreeSet<>();
-    private final Set<Integer> replicationStopped = new TreeSet<>();
-    private final Map<Integer, Long> replicationDelayed = new TreeMap<>();
-    private final Map<Integer, Duration> latencies = new TreeMap<>();
-    private final FaultHistory history = new FaultHistory();
+    private final FaultTarget cluster;
+    private final ScheduleRunner schedules;
+    private final PodOrdinals pods;
+    private final FaultsInForce inForce = new FaultsInForce();
+    private final PromotionCasualties casualties;
+    private final Heal heal;
     private volatile String currentTest = "(no test)";
-    private boolean injected;
 
-    public FaultsController(RunningStatefulSet statefulSet, StatefulSetCluster cluster) {
+    /**
+     * @param cluster   who leads, and the wait for the followers to catch up
+     * @param schedules starts {@link #schedule}s (the chaos side, which this package does not know)
+     */
+    public FaultsController(RunningStatefulSet statefulSet, FaultTarget cluster, ScheduleRunner schedules) {
         this.statefulSet = statefulSet;
         this.cluster = cluster;
+        this.schedules = schedules;
+        this.pods = new PodOrdinals(statefulSet);
+        this.casualties = new PromotionCasualties(statefulSet);
+        this.heal = new Heal(statefulSet, cluster, inForce, casualties, pods);
     }
 
     private FaultInjector injector() {
@@ -64,68 +61,68 @@ public final class FaultsController implements Faults {
     public synchronized void kill(int ordinal) {
         log("kill", ordinal);
         injector().kill(ordinal);
-        crashed(ordinal);
-        KillWatcher.endWhenReady(statefulSet, List.of(ordinal), () -> history.ended("kill", pods -> pods.contains(ordinal)));
+        inForce.resumed(ordinal);
+        KillWatcher.endWhenReady(statefulSet, List.of(ordinal), () -> inForce.ended("kill", on -> on.contains(ordinal)));
     }
 
     @Override
     public synchronized void killAll() {
-        List<Integer> all = IntStream.range(0, statefulSet.replicas()).boxed().toList();
-        injected = true;
-        history.started("killAll", all);
-        LOG.info("fault killAll on {} at {}", names(new TreeSet<>(all)), now());
+        List<Integer> all = IntStream.range(0, pods.replicas()).boxed().toList();
+        inForce.injected();
+        inForce.started("killAll", all);
+        LOG.info("fault killAll on {} at {}", pods.names(new TreeSet<>(all)), now());
         all.forEach(injector()::kill);
-        all.forEach(this::crashed);
-        KillWatcher.endWhenReady(statefulSet, all, () -> history.ended("killAll", pods -> true));
+        all.forEach(inForce::resumed);
+        KillWatcher.endWhenReady(statefulSet, all, () -> inForce.ended("killAll", on -> true));
     }
 
     @Override
     public synchronized void deletePod(int ordinal) {
         log("deletePod", ordinal);
-        crashed(ordinal);
+        inForce.resumed(ordinal);
         try {
             injector().deletePod(ordinal);
         } finally {
-            history.ended("deletePod", pods -> pods.contains(ordinal));
+            inForce.ended("deletePod", on -> on.contains(ordinal));
         }
     }
 
     @Override
     public synchronized void pause(int ordinal) {
-        log("pause", ordinal);
-        paused.add(ordinal);
+        log("pause", ordinal, () -> injector().pause(ordinal));
+        inForce.paused(ordinal);
         injector().pause(ordinal);
     }
 
     @Override
     public synchronized void resume(int ordinal) {
-        check("resume", ordinal);
+        pods.check("resume", ordinal);
+        Set<Integer> paused = inForce.paused();
         if (!paused.contains(ordinal)) {
-            throw new IllegalStateException("faults.resume(" + ordinal + "): " + name(ordinal) + " is not paused"
-                    + (paused.isEmpty() ? "; no pod is" : "; paused pods: " + names(paused)));
+            throw new IllegalStateException("faults.resume(" + ordinal + "): " + pods.name(ordinal) + " is not paused"
+                    + (paused.isEmpty() ? "; no pod is" : "; paused pods: " + pods.names(paused)));
         }
-        LOG.info("fault resume on {} at {}", name(ordinal), now());
+        LOG.info("fault resume on {} at {}", pods.name(ordinal), now());
         injector().resume(ordinal);
-        paused.remove(ordinal);
-        history.ended("pause", pods -> pods.contains(ordinal));
+        inForce.resumed(ordinal);
     }
 
     @Override
     public synchronized void isolate(int ordinal) {
-        log("isolate", ordinal);
-        cut(Set.of(ordinal));
+        Set<Integer> side = Set.of(ordinal);
+        log("isolate", ordinal, () -> injector().cut(side, pods.other(side)));
+        injector().cut(side, pods.other(side));
     }
 
     @Override
     public synchronized void cut(int from, int to) {
-        check("cut", from);
-        check("cut", to);
+        pods.check("cut", from);
+        pods.check("cut", to);
         if (from == to) {
             throw new IllegalArgumentException("faults.cut(" + from + ", " + to + "): name two different pods");
         }
-        injected = true;
-        history.started("cut", List.of(from, to));
-        LOG.info("fault cut {} -> {} (the other direction stays intact) at {}", name(from), name(to), now());
+        inject("cut", List.of(from, to), () -> injector().cutOneWay(from, to));
+        LOG.info("fault cut {} -> {} (the other direction stays intact) at {}", pods.name(from), pods.name(to), now());
         injector().cutOneWay(from, to);
     }
 
@@ -133,22 +130,17 @@ public final class FaultsController implements Faults {
     public synchronized void partition(int... side) {
         Set<Integer> one = new TreeSet<>();
         for (int ordinal : side) {
-            check("partition", ordinal);
+            pods.check("partition", ordinal);
             one.add(ordinal);
         }
-        if (one.isEmpty() || one.size() == statefulSet.replicas()) {
+        if (one.isEmpty() || one.size() == pods.replicas()) {
             throw new IllegalArgumentException("faults.partition(" + Arrays.toString(side) + "): name the pods of one "
-                    + "side, at least one and not all " + statefulSet.replicas());
+                    + "side, at least one and not all " + pods.replicas());
         }
-        injected = true;
-        history.started("partition", Arrays.stream(side).boxed().toList());
-        LOG.info("fault partition: {} | {} at {}", names(one), names(other(one)), now());
-        cut(one);
-    }
-
-    private void cut(Set<Integer> side) {
-        injected = true;
-        injector().cut(side, other(side));
+        Set<Integer> other = pods.other(one);
+        inject("partition", Arrays.stream(side).boxed().toList(), () -> injector().cut(one, other));
+        LOG.info("fault partition: {} | {} at {}", pods.names(one), pods.names(other), now());
+        injector().cut(one, other);
     }
 
     @Override
@@ -156,22 +148,19 @@ public final class FaultsController implements Faults {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("faults.latency(" + ordinal + ", " + delay + "): a delay cannot be negative");
         }
-        check("latency", ordinal);
-        injected = true;
-        history.ended("latency", pods -> pods.contains(ordinal));
+        pods.check("latency", ordinal);
+        inForce.injected();
+        inForce.ended("latency", on -> on.contains(ordinal));
         if (!delay.isZero()) {
-            history.started("latency", List.of(ordinal));
-            latencies.put(ordinal, delay);
-        } else {
-            latencies.remove(ordinal);
+            inForce.started("latency", List.of(ordinal), () -> injector().latency(ordinal, delay));
         }
-        LOG.info("fault latency {} ms on {} at {}", delay.toMillis(), name(ordinal), now());
+        LOG.info("fault latency {} ms on {} at {}", delay.toMillis(), pods.name(ordinal), now());
         injector().latency(ordinal, delay);
     }
 
     @Override
     public ClientPath client(int ordinal) {
-        check("client", ordinal);
+        pods.check("client", ordinal);
         return new ClientPathFaults(this, ordinal);
     }
 
@@ -184,14 +173,14 @@ public final class FaultsController implements Faults {
             throw new IllegalArgumentException(call + ": the jitter cannot exceed the delay (a byte cannot arrive "
                     + "before it was sent); give a delay of at least " + jitter.toMillis() + " ms");
         }
-        check("client", ordinal);
-        injected = true;
-        history.ended("client-latency", pods -> pods.contains(ordinal));
+        pods.check("client", ordinal);
+        inForce.injected();
+        inForce.ended("client-latency", on -> on.contains(ordinal));
         if (!delay.isZero()) {
-            history.started("client-latency", List.of(ordinal));
+            inForce.started("client-latency", List.of(ordinal));
         }
         LOG.info("fault client-latency {} ms (jitter {} ms) on the connections to {} at {}", delay.toMillis(),
-                jitter.toMillis(), name(ordinal), now());
+                jitter.toMillis(), pods.name(ordinal), now());
         injector().clientPaths().latency(ordinal, delay, jitter);
     }
 
@@ -200,28 +189,25 @@ public final class FaultsController implements Faults {
             throw new IllegalArgumentException("faults.client(" + ordinal + ").bandwidth(" + bytesPerSecond
                     + "): give a positive number of bytes per second; heal() removes the limit");
         }
-        check("client", ordinal);
-        injected = true;
-        history.ended("client-bandwidth", pods -> pods.contains(ordinal));
-        history.started("client-bandwidth", List.of(ordinal));
-        LOG.info("fault client-bandwidth {} bytes/s on the connections to {} at {}", bytesPerSecond, name(ordinal), now());
+        pods.check("client", ordinal);
+        replace("client-bandwidth", ordinal);
+        LOG.info("fault client-bandwidth {} bytes/s on the connections to {} at {}", bytesPerSecond, pods.name(ordinal),
+                now());
         injector().clientPaths().bandwidth(ordinal, bytesPerSecond);
     }
 
     /** {@code blackhole}, {@code reset} (one-shot: it ends as it starts) or {@code refuse} on the client path. */
     synchronized void clientFault(int ordinal, String fault) {
-        check("client", ordinal);
+        pods.check("client", ordinal);
         String kind = "client-" + fault;
-        injected = true;
-        history.ended(kind, pods -> pods.contains(ordinal));
-        history.started(kind, List.of(ordinal));
-        LOG.info("fault {} on the connections to {} at {}", kind, name(ordinal), now());
+        replace(kind, ordinal);
+        LOG.info("fault {} on the connections to {} at {}", kind, pods.name(ordinal), now());
         switch (fault) {
             case "blackhole" -> injector().clientPaths().blackhole(ordinal);
             case "refuse" -> injector().clientPaths().refuse(ordinal);
             case "reset" -> {
                 injector().clientPaths().reset(ordinal);
-                history.ended(kind, pods -> pods.contains(ordinal));
+                inForce.ended(kind, on -> on.contains(ordinal));
             }
             default -> throw new IllegalArgumentException("no client-path fault " + fault);
         }
@@ -229,34 +215,34 @@ public final class FaultsController implements Faults {
 
     @Override
     public synchronized void breakReadiness(int ordinal) {
-        log("breakReadiness", ordinal);
+        log("breakReadiness", ordinal, () -> injector().breakReadiness(ordinal, true));
         injector().breakReadiness(ordinal, true);
     }
 
     @Override
     public synchronized void restoreReadiness(int ordinal) {
-        check("restoreReadiness", ordinal);
-        LOG.info("fault restoreReadiness on {} at {}", name(ordinal), now());
+        pods.check("restoreReadiness", ordinal);
+        LOG.info("fault restoreReadiness on {} at {}", pods.name(ordinal), now());
         injector().breakReadiness(ordinal, false);
-        history.ended("breakReadiness", pods -> pods.contains(ordinal));
+        inForce.ended("breakReadiness", on -> on.contains(ordinal));
     }
 
     @Override
     public synchronized void stopReplication(int ordinal) {
         followerCheck("stopReplication", ordinal);
-        LOG.info("fault stopReplication on {} at {}", name(ordinal), now());
-        history.started("stopReplication", List.of(ordinal));
-        replicationStopped.add(ordinal);
+        LOG.info("fault stopReplication on {} at {}", pods.name(ordinal), now());
+        inForce.started("stopReplication", List.of(ordinal));
+        inForce.replicationStopped(ordinal, true);
         Replication.stopReplica(statefulSet.endpoint(ordinal).adminJdbcUrl());
     }
 
     @Override
     public synchronized void startReplication(int ordinal) {
         followerCheck("startReplication", ordinal);
-        LOG.info("fault startReplication on {} at {}", name(ordinal), now());
-        replicationStopped.remove(ordinal);
+        LOG.info("fault startReplication on {} at {}", pods.name(ordinal), now());
+        inForce.replicationStopped(ordinal, false);
         Replication.startReplica(statefulSet.endpoint(ordinal).adminJdbcUrl());
-        history.ended("stopReplication", pods -> pods.contains(ordinal));
+        inForce.ended("stopReplication", on -> on.contains(ordinal));
     }
 
     @Override
@@ -271,85 +257,62 @@ public final class FaultsController implements Faults {
             LOG.info("delayReplication({}, {} ms): replication delays are whole seconds; using {} s", ordinal,
                     delay.toMillis(), seconds);
         }
-        history.ended("delayReplication", pods -> pods.contains(ordinal));
-        LOG.info("fault delayReplication on {}: {} s at {}", name(ordinal), seconds, now());
-        setDelay(ordinal, seconds);
-        if (seconds > 0) {
-            injected = true;
-            history.started("delayReplication", List.of(ordinal));
-            replicationDelayed.put(ordinal, seconds);
-        } else {
-            replicationDelayed.remove(ordinal);
-        }
-    }
-
-    /** The delay in the server's dialect; a follower whose replication a fault stopped stays stopped. */
-    private void setDelay(int ordinal, long seconds) {
+        inForce.ended("delayReplication", on -> on.contains(ordinal));
+        LOG.info("fault delayReplication on {}: {} s at {}", pods.name(ordinal), seconds, now());
+        // the delay in the server's dialect; a follower whose replication a fault stopped stays stopped
         String url = statefulSet.endpoint(ordinal).adminJdbcUrl();
         Replication.delay(url, Duration.ofSeconds(seconds));
-        if (replicationStopped.contains(ordinal)) {
+        if (inForce.isReplicationStopped(ordinal)) {
             Replication.stopReplica(url);
         }
+        if (seconds > 0) {
+            inForce.started("delayReplication", List.of(ordinal));
+        }
+        inForce.replicationDelayed(ordinal, seconds);
     }
 
     @Override
     public List<FaultEvent> history() {
-        return history.faults();
+        return inForce.history().faults();
     }
 
     /** The faults and markers of the current test method, for timelines and verdicts. */
     public FaultHistory record() {
-        return history;
+        return inForce.history();
+    }
+
+    /** The faults in force, for the cluster's promotion and the chaos side's waits. */
+    public FaultsInForce inForce() {
+        return inForce;
+    }
+
+    /** The pods a promotion of the current test left unable to follow the new source. */
+    public PromotionCasualties casualties() {
+        return casualties;
     }
 
     @Override
     public void schedule(long seed, Duration length) {
-        // the schedule's logic is in dev.mysqlsts.chaos; it undoes its isolate and partition through this hook
-        dev.mysqlsts.chaos.Experiment.of(cluster).schedule(seed, length, this::liftScheduledCut);
+        schedules.start(seed, length, this::liftScheduledCut);
     }
 
     /**
      * Ends one isolate or partition of a schedule and nothing else. The injectors can only lift every network fault
      * at once (restoreAll, which also thaws and restores probes), so every other fault still in force, the test's own
-     * included, is made again right after: open cuts, isolations and partitions, pauses (thawed for the few
-     * milliseconds in between), latencies and broken probes. The lifted fault is marked ended only then, so the
-     * history never shows it ended while the network still cuts, nor the others in force while they are not.
+     * included, is made again right after (pauses are thawed for the few milliseconds in between).
      */
-    private synchronized void liftScheduledCut(String kind, List<Integer> pods) {
+    private synchronized void liftScheduledCut(String kind, List<Integer> lifted) {
         injector().restoreAll();
-        List<String> kept = new ArrayList<>();
-        for (FaultEvent event : history.faults()) {
-            if (event.ended() != null || event.kind().equals(kind) && event.ordinals().equals(pods)) {
-                continue; // ended, or the one being lifted
-            }
-            List<Integer> on = event.ordinals();
-            switch (event.kind()) {
-                case "isolate", "partition" -> injector().cut(new TreeSet<>(on), other(new TreeSet<>(on)));
-                case "cut" -> injector().cutOneWay(on.get(0), on.get(1));
-                case "pause" -> on.forEach(injector()::pause);
-                case "breakReadiness" -> on.forEach(ordinal -> injector().breakReadiness(ordinal, true));
-                default -> {
-                    continue;
-                }
-            }
-            kept.add(event.kind() + " " + names(new TreeSet<>(on)));
-        }
-        latencies.forEach((ordinal, delay) -> {
-            injector().latency(ordinal, delay);
-            kept.add("latency " + name(ordinal));
-        });
-        history.ended(kind, pods::equals);
-        LOG.info("chaos: {} {} lifted at {}{}", kind, names(new TreeSet<>(pods)), now(),
+        List<String> kept = inForce.remakeAllBut(kind, lifted, pods);
+        LOG.info("chaos: {} {} lifted at {}{}", kind, pods.names(new TreeSet<>(lifted)), now(),
                 kept.isEmpty() ? "" : "; still in force: " + String.join(", ", kept));
     }
 
     /** A test method begins: its history starts empty, and what it breaks is blamed on it. */
     public void beginTest(String testName) {
         currentTest = testName;
-        history.clear();
-        synchronized (this) {
-            promotionCasualties.clear();
-        }
+        inForce.clear();
+        casualties.clear();
     }
 
     /**
@@ -357,158 +320,48 @@ public final class FaultsController implements Faults {
      * 12:00:01.250 (faults.pause(1)); faults.resume(1) or heal() thaws it". Empty when no such fault is in force.
      */
     public Optional<String> faultsInForce(int ordinal) {
-        return history.whyUnreachable(ordinal, name(ordinal));
-    }
-
-    /** Whether any fault was injected since the last heal. */
-    public synchronized boolean hasInjected() {
-        return injected || !replicationStopped.isEmpty();
-    }
-
-    /**
-     * A promotion re-created replication on every pod: replication stopped by a fault runs again. A replication
-     * delay is kept by CHANGE MASTER, so heal() still removes it.
-     */
-    public synchronized void replicationReconfigured() {
-        replicationStopped.clear();
-    }
-
-    /**
-     * The pods the promotion reported (transactions the new source lacks or cannot send, or unreachable): they cannot follow the new
-     * source, which is the promotion's finding, not a failure of the test; heal() leaves them out of its catch-up and
-     * the harness rebuilds them after the test.
-     */
-    public synchronized void promoted(Promotion promotion) {
-        for (int ordinal = 0; ordinal < statefulSet.replicas(); ordinal++) {
-            String name = name(ordinal);
-            if (promotion.missingOnNewLeader().containsKey(name) || promotion.behindNewLeader().containsKey(name)
-                    || promotion.unreachable().containsKey(name)) {
-                promotionCasualties.add(ordinal);
-            }
-        }
-    }
-
-    /** The pods a promotion of the current test left unable to follow the new source. */
-    public synchronized Set<Integer> promotionCasualties() {
-        return Set.copyOf(promotionCasualties);
-    }
-
-    /**
-     * Whether a fault in force keeps what {@code source} sends from reaching {@code follower}, or freezes either.
-     */
-    public boolean cutOff(int source, int follower) {
-        return history.cutOff(source, follower);
-    }
-
-    /**
-     * Whether a fault in force keeps {@code follower} from applying, within {@code drain}, what {@code source} has
-     * sent: cut off or frozen, its replication stopped, or delayed by at least {@code drain}.
-     */
-    public synchronized boolean cannotDrain(int source, int follower, Duration drain) {
-        return cutOff(source, follower) || replicationStopped.contains(follower)
-                || replicationDelayed.getOrDefault(follower, 0L) >= drain.toSeconds();
-    }
-
-    /** A pod was rebuilt: its replication is new, with no fault of this controller in force on it. */
-    public synchronized void podRebuilt(int ordinal) {
-        promotionCasualties.remove(ordinal);
-        replicationStopped.remove(ordinal);
-        replicationDelayed.remove(ordinal);
-        paused.remove(ordinal);
+        return inForce.whyUnreachable(ordinal, pods.name(ordinal));
     }
 
     @Override
     public synchronized void heal() {
-        long started = System.nanoTime();
-        injector().restoreAll();
-        injector().clientPaths().clearClientFaults();
-        paused.clear();
-        latencies.clear();
-        statefulSet.awaitReady(HEAL_READY_TIMEOUT);
-        for (int ordinal : replicationStopped) {
-            if (ordinal < statefulSet.replicas() && ordinal != cluster.leader().ordinal()) {
-                Replication.startReplica(statefulSet.endpoint(ordinal).adminJdbcUrl());
-            }
-        }
-        replicationStopped.clear();
-        for (int ordinal : replicationDelayed.keySet()) {
-            if (ordinal < statefulSet.replicas() && ordinal != cluster.leader().ordinal()) {
-                setDelay(ordinal, 0);
-            }
-        }
-        replicationDelayed.clear();
-        history.endedAll();
-        reconnectReplicas();
-        Set<Integer> casualties = promotionCasualties();
-        if (!casualties.isEmpty()) {
-            LOG.info("heal: {} cannot follow the new source (the promotion reported them); they are left out of the "
-                    + "catch-up, and rebuilt after the test", names(casualties));
-        }
-        try {
-            cluster.awaitReplicationCaughtUp(HEAL_CATCH_UP_TIMEOUT, ordinal -> !casualties.contains(ordinal));
-        } catch (AssertionError e) {
-            throw new AssertionError("heal() after the faults of " + currentTest + ": " + e.getMessage(), e);
-        }
-        injected = false;
-        LOG.info("healed: {} pods Ready and caught up in {} ms", statefulSet.replicas(),
-                (System.nanoTime() - started) / 1_000_000);
+        heal.heal(currentTest);
     }
 
-    /** A follower whose IO thread gave up or waits for its retry is told to connect now. */
-    private void reconnectReplicas() {
-        for (var follower : cluster.followers()) {
-            String url = statefulSet.endpoint(follower.ordinal()).adminJdbcUrl();
-            ReplicaStatus status = Replication.replicaStatus(url).orElse(null);
-            if (status != null && !status.ioRunning()) {
-                Replication.restartIoThread(url);
-            }
-        }
-    }
-
-    /** The pod's server process is gone: a pause of it ended with it. */
-    private void crashed(int ordinal) {
-        paused.remove(ordinal);
-        history.ended("pause", pods -> pods.contains(ordinal));
-    }
-
+    /** A fault on one pod begins: checked, marked injected, in the history, logged. */
     private void log(String fault, int ordinal) {
-        check(fault, ordinal);
-        injected = true;
-        history.started(fault, List.of(ordinal));
-        LOG.info("fault {} on {} at {}", fault, name(ordinal), now());
+        log(fault, ordinal, null);
     }
 
-    private void check(String fault, int ordinal) {
-        int replicas = statefulSet.replicas();
-        if (ordinal < 0 || ordinal >= replicas) {
-            throw new IllegalArgumentException("faults." + fault + "(" + ordinal + "): no pod with ordinal " + ordinal
-                    + "; the StatefulSet " + statefulSet.spec().statefulSetName() + " has " + replicas
-                    + " pods, ordinals 0.." + (replicas - 1));
+    /** Like {@link #log(String, int)}; {@code remake}, if any, makes the fault again after restoreAll. */
+    private void log(String fault, int ordinal, Runnable remake) {
+        pods.check(fault, ordinal);
+        inject(fault, List.of(ordinal), remake);
+        LOG.info("fault {} on {} at {}", fault, pods.name(ordinal), now());
+    }
+
+    /** The fault is injected and in force from now; {@code remake}, if any, makes it again after restoreAll. */
+    private void inject(String kind, List<Integer> on, Runnable remake) {
+        inForce.injected();
+        if (remake == null) {
+            inForce.started(kind, on);
+        } else {
+            inForce.started(kind, on, remake);
         }
+    }
+
+    /** A fault that replaces the same kind on the pod: the earlier one ends now. */
+    private void replace(String kind, int ordinal) {
+        inForce.injected();
+        inForce.ended(kind, on -> on.contains(ordinal));
+        inForce.started(kind, List.of(ordinal));
     }
 
     private void followerCheck(String fault, int ordinal) {
-        check(fault, ordinal);
-        if (ordinal == cluster.leader().ordinal()) {
-            throw new IllegalArgumentException("faults." + fault + "(" + ordinal + "): " + name(ordinal)
+        pods.check(fault, ordinal);
+        if (ordinal == cluster.leaderOrdinal()) {
+            throw new IllegalArgumentException("faults." + fault + "(" + ordinal + "): " + pods.name(ordinal)
                     + " is the leader; only followers have replication threads");
         }
-    }
-
-    private Set<Integer> other(Set<Integer> side) {
-        return IntStream.range(0, statefulSet.replicas()).filter(n -> !side.contains(n)).boxed()
-                .collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    private String name(int ordinal) {
-        return statefulSet.spec().podName(ordinal);
-    }
-
-    private String names(Set<Integer> ordinals) {
-        return ordinals.stream().map(this::name).collect(Collectors.joining(", "));
-    }
-
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 }

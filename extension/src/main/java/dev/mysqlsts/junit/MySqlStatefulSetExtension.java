@@ -6,6 +6,7 @@ import dev.mysqlsts.Backend;
 import dev.mysqlsts.MySqlStatefulSet;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.backend.Settings;
+import dev.mysqlsts.chaos.ExperimentHooks;
 import dev.mysqlsts.cluster.ClientTimeouts;
 import dev.mysqlsts.cluster.ClusterBrokenException;
 import dev.mysqlsts.cluster.SchemaHandOver;
@@ -125,7 +126,7 @@ public final class MySqlStatefulSetExtension
         ClientTimeouts timeouts = ClientTimeouts.from(settings);
         boolean keepFailed = !"false".equals(settings.get(ClusterResource.KEEP_FAILED).orElse("true"));
         RunningStatefulSet running = BackendSelector.select(key.backend(), settings).start(spec, settings);
-        return new ClusterResource(key, new StatefulSetCluster(running, timeouts), keepFailed);
+        return new ClusterResource(key, new StatefulSetCluster(running, timeouts, ExperimentHooks.INSTANCE), keepFailed);
     }
 
     /**

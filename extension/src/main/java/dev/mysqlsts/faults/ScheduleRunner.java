@@ -1,0 +1,25 @@
+package dev.mysqlsts.faults;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.apiguardian.api.API;
+
+/**
+ * Starts a fault schedule ({@link dev.mysqlsts.Faults#schedule}): wired in by the cluster from
+ * {@code dev.mysqlsts.chaos}, which depends on this package, so that the faults never reach the chaos side.
+ */
+@API(status = INTERNAL)
+@FunctionalInterface
+public interface ScheduleRunner {
+
+    /**
+     * Starts the schedule of {@code seed} over {@code length}, replacing one that runs.
+     *
+     * @param liftCut undoes one isolate or partition of the schedule, given its kind and pods, and keeps every other
+     *                fault in force (the Faults API has no single call for it but heal)
+     */
+    void start(long seed, Duration length, BiConsumer<String, List<Integer>> liftCut);
+}
