@@ -197,23 +197,21 @@ final class ClusterSnapshots {
         }
 
         /** Ordinal 0 passed its probe: where its binary log ends before any follower clones it. */
-        void leaderReady(LocalPod leader) {
-            leaderEnd = BinlogEnd.of(leader.serverEndpoint());
+        void leaderReady(PodEndpoint leader) {
+            leaderEnd = BinlogEnd.of(leader);
         }
 
         /** A physical clone is prepared and its server not started yet: its directory is copied as it is now. */
-        void keepClone(LocalPod follower) {
+        void keepClone(String follower, PodDirectory dir) {
             long started = System.nanoTime();
-            Directories.provision(follower.directory().data(), kept(follower.name()).data(),
-                    follower.directory().consoleLog());
+            Directories.provision(dir.data(), kept(follower).data(), dir.consoleLog());
             copying.addAndGet(System.nanoTime() - started);
         }
 
         /** A lean logical clone wrote its coordinates on the template: they are what to keep. */
-        void keepLeanClone(LocalPod follower) {
+        void keepLeanClone(String follower, PodDirectory dir) {
             try {
-                leanCoordinates.put(follower.name(),
-                        Files.readString(follower.directory().data().resolve(LogicalClone.CHANGE_MASTER_FILE)));
+                leanCoordinates.put(follower, Files.readString(dir.data().resolve(LogicalClone.CHANGE_MASTER_FILE)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -239,7 +237,7 @@ final class ClusterSnapshots {
                         return abandon("no snapshot taken: " + pod.name() + "'s clone loaded a dump into its running "
                                 + "server, so there was no data directory to keep before it started");
                     }
-                    origins.add(pod.dataOrigin());
+                    origins.add(pod.data().origin());
                 }
                 Files.write(staging().resolve(ORIGINS), origins, StandardCharsets.UTF_8);
                 Files.writeString(staging().resolve(LEADER_BINLOG), leaderEnd.format());
@@ -321,14 +319,11 @@ final class ClusterSnapshots {
             env.init().fill(kept, ordinal, false);
             // with the cluster's init file, as a pod starts: the clone holds the leader's accounts, root's password
             // included, and the probe logs in with the admin secret
-            List<String> options = new ArrayList<>(PodEnvironment.HARNESS_OPTIONS);
-            options.add(env.secret().serverOption());
-            ServerConfig.write(kept, env.binaries(), name, port, options);
+            ServerConfig.write(kept, env.binaries(), name, port, env.serverOptions());
             ServerProcess server = ServerProcess.start(env.binaries(), kept, env.clusterName() + "-snapshot-" + name,
                     List.of());
             try {
-                String url = new PodEndpoint(ordinal, name, "127.0.0.1", port, DataDirTemplate.ADMIN_USER,
-                        env.secret().password(), env.secret().rootPassword()).adminJdbcUrl();
+                String url = env.endpoint(ordinal, port).adminJdbcUrl();
                 Awaitility.await(name + "'s kept clone start").atMost(env.startupTimeout())
                         .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(ReadinessProbe.STARTUP_POLL_MS))
                         .failFast("its server exited", () -> !server.isAlive())

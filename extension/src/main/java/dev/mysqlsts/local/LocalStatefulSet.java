@@ -125,7 +125,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
                 }
             }
             for (LocalPod pod : restored) {
-                pod.awaitSidecar(env.startupTimeout());
+                pod.sidecar().await(env.startupTimeout());
             }
             ClusterSnapshots.BinlogEnd end = join(leaderEnd);
             String how = "restored from a snapshot of a cloned start, " + snapshot.dir();
@@ -156,7 +156,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
             LocalPod pod = newPod(ordinal);
             PodDirectory dir = pod.directory();
             Path from = snapshot.data(pod.name());
-            pod.restoreFrom(CompletableFuture.runAsync(() -> {
+            pod.data().restoreFrom(CompletableFuture.runAsync(() -> {
                 try {
                     Files.createDirectories(dir.root());
                 } catch (java.io.IOException e) {
@@ -204,7 +204,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
             starts.add(CompletableFuture.runAsync(() -> pod.start(previous, source, new PodPhases()), env.threads())
                     .whenComplete((done, failure) -> {
                         if (failure != null) {
-                            pod.failServing(failure);
+                            pod.data().failServing(failure);
                         }
                     }));
         }
@@ -244,7 +244,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
             if (ordinal + 1 < replicas) {
                 // the next pod's volume can be filled while this one starts: that copy depends on no pod's readiness
                 next = newPod(ordinal + 1);
-                next.prefetchTemplate(env.threads());
+                next.data().prefetchTemplate(env.threads());
             }
             // as the manifests' sidecar does, every follower replicates from the leader (ordinal 0 unless promoted)
             pod.start(ordinal == 0 ? null : pods.get(ordinal - 1),
@@ -256,7 +256,7 @@ final class LocalStatefulSet implements RunningStatefulSet {
     private LocalPod newPod(int ordinal) {
         LocalPod pod = new LocalPod(env, ordinal, network.clientPort(ordinal));
         if (capture != null) {
-            pod.recordFor(capture);
+            pod.data().recordFor(capture);
         }
         return pod;
     }

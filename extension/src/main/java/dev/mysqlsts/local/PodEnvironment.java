@@ -1,8 +1,10 @@
 package dev.mysqlsts.local;
 
+import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.manifest.ClusterSpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,6 +42,19 @@ record PodEnvironment(String clusterName, ClusterSpec spec, ServerBinaries binar
     static final List<String> HARNESS_OPTIONS = List.of("slave-net-timeout=4", PodEnvironment.FLUSH_METHOD);
 
     static final String FLUSH_METHOD = "innodb-flush-method=fsync";
+
+    /** The options every server of the cluster starts with: the harness's, then the admin secret's init file. */
+    List<String> serverOptions() {
+        List<String> options = new ArrayList<>(HARNESS_OPTIONS);
+        options.add(secret.serverOption());
+        return options;
+    }
+
+    /** How this JVM reaches pod {@code ordinal} on {@code port} of this machine, with the cluster's admin secret. */
+    PodEndpoint endpoint(int ordinal, int port) {
+        return new PodEndpoint(ordinal, spec.podName(ordinal), "127.0.0.1", port, DataDirTemplate.ADMIN_USER,
+                secret.password(), secret.rootPassword());
+    }
 
     /** One line for the log per harness option that the ConfigMap does not override. */
     List<String> harnessOptionNotes() {
