@@ -4,10 +4,12 @@
  *
  * <p>The packages depend one way (checked with a grep of imports and fully qualified names):
  * <pre>
- * junit   -&gt; chaos, cluster, faults, backend, ...
+ * junit   -&gt; chaos, cluster, local, k3s, backend, manifest
  * chaos   -&gt; cluster, faults, backend
  * cluster -&gt; faults, backend, replication, manifest
  * faults  -&gt; backend, replication
+ * local, k3s -&gt; backend, replication, manifest (the backends know neither cluster, faults nor chaos)
+ * backend -&gt; manifest;  replication -&gt; backend
  * </pre>
  * This package reaches the cluster through {@link dev.mysqlsts.faults.FaultTarget} (who leads, the catch-up wait)
  * and the chaos side through {@link dev.mysqlsts.faults.ScheduleRunner}, which the cluster wires from its

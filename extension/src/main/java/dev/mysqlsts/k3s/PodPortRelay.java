@@ -6,7 +6,7 @@ import java.nio.channels.ByteChannel;
 
 /**
  * Joins a client's TCP connection to a port of a pod, looked up by name at this moment (K3S: the bytes, not a JDBC
- * connection; {@link dev.mysqlsts.cluster.PodConnector} opens those).
+ * connection: the cluster package's PodConnector opens those).
  */
 @FunctionalInterface
 interface PodPortRelay {
