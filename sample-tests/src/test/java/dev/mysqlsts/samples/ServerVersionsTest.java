@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mysqlsts.Backend;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.MySqlStatefulSet;
@@ -27,7 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * from 10.6.7, ignored from 10.9.0, removed in 11.0.0). So a {@code SET GLOBAL innodb_change_buffering} in a
  * deployment script or a ConfigMap works on 10.11 and fails on 11.4; this test shows it on every pod.
  */
-@MySqlStatefulSet(replicas = 2, server = "{0}")
+// LOCAL: the versions are MariaDB's; on K3S server is the tag of the manifests' mysql image (mysql:10.11 does not exist)
+@MySqlStatefulSet(replicas = 2, server = "{0}", backend = Backend.LOCAL)
 @ParameterizedClass(name = "MariaDB {0}")
 @ValueSource(strings = {"10.11", "11.4"})
 class ServerVersionsTest {
