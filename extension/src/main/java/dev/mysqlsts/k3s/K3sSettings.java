@@ -50,7 +50,8 @@ record K3sSettings(
     static final Path DEFAULT_DIAGNOSTICS_DIR = Path.of("target", "mysqlsts-diagnostics");
     /**
      * As patient as the kubelet, which restarts a crashed container at once and then after a back-off of 10 s, 20 s...
-     * (kubelet's crash back-off): a container that crashes a third time, about 12 s after its first crash, is in a
+     * (kubernetes {@code pkg/kubelet/kuberuntime/kuberuntime_manager.go} doBackOff, the period from
+     * {@code pkg/kubelet/kubelet.go}): a container that crashes a third time, about 12 s after its first crash, is in a
      * crash loop (a script calling a program its image lacks fails the same way each time); one that crashed once or
      * twice because a peer was not up yet (the previous pod's sidecar not listening yet) is given its retries.
      */

@@ -11,7 +11,9 @@ import java.util.TreeMap;
  * Decides which key of the ConfigMap is the leader's server config and which the followers'. The names
  * changed across versions of the example, so, in this order: the system properties
  * {@value #LEADER_PROPERTY} and {@value #FOLLOWER_PROPERTY}; the {@code cp} of the init script's ordinal 0
- * branch and its else branch; the well-known pairs.
+ * branch and its else branch ({@link InitScriptKeys}); the well-known pairs. The pods' own config comes from the run
+ * of their init container, not from this choice; it serves the role swap of a promotion and the places that name the
+ * role's file (see {@link InitScriptKeys}).
  */
 final class ConfigKeys {
 

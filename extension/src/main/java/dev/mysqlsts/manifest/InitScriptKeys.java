@@ -12,6 +12,13 @@ import java.util.regex.Pattern;
  * Reads which ConfigMap file the init script copies for ordinal 0 and which for the others, from the shape
  * {@code if [[ $ordinal -eq 0 ]]; then cp /mnt/config-map/X /mnt/conf.d/; else cp /mnt/config-map/Y ...; fi}.
  * The mount path and the variable's name may be anything.
+ *
+ * <p>Not how a pod gets its config: LOCAL runs the init container itself ({@code local.ConfigInitRunner}), so a pod's
+ * server-id and role file are whatever the script writes, in whatever form. What this reading still serves is what no
+ * run of the script says, which of the ConfigMap's files is the leader's ({@link ConfigKeys}): LOCAL's promotion model
+ * (a promoted pod gets the leader's file in place of its ordinal's), the conf.d written when the pod template has no
+ * such init container, the reproduction bundle's server configs, and K3S's refusal of {@code promote}, which names
+ * them. A script it cannot read falls back to the well-known pairs, then to the properties its error names.
  */
 final class InitScriptKeys {
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigTranslatorTest {
 
-    private static ConfigTranslator translator() throws IOException {
+    /** A translator for MariaDB 10.11, from an excerpt of its --help --verbose (no server needed). */
+    static ConfigTranslator translator() throws IOException {
         try (InputStream in = ConfigTranslatorTest.class.getResourceAsStream("/server-help/mariadbd-10.11-help-verbose-excerpt.txt")) {
             return new ConfigTranslator(new ServerOptions(ServerOptions.parse(new String(in.readAllBytes(),
                     StandardCharsets.UTF_8))), "MariaDB 10.11.19");

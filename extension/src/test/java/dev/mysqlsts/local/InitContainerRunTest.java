@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mysqlsts.backend.Settings;
 import dev.mysqlsts.cluster.StatefulSetCluster;
+import dev.mysqlsts.manifest.ClusterSpec;
 import dev.mysqlsts.manifest.ManifestLoader;
 import dev.mysqlsts.replication.Sql;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * LOCAL runs the init container that writes the server config, whatever its script does: a team's own formula
@@ -76,6 +79,34 @@ class InitContainerRunTest {
             }
         } finally {
             cluster.close();
+        }
+    }
+
+    /**
+     * The held-out team's own line, word for word: {@code printf '[mysqld]\nserver-id=%d\n' $((500 + idx)) >
+     * /etc/extra/id.cnf}. The init container's run alone (no server), in bubblewrap where it is installed and with
+     * its mount paths rewritten: each pod's conf.d holds the file the script wrote, with 500 + its ordinal.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "none"})
+    void theHeldOutTeamsPrintfWritesServerId500PlusTheOrdinal(String bwrap, @TempDir Path dir) throws IOException {
+        copyFixture(dir, "printf '[mysqld]\\nserver-id=%d\\n' $((SERVER_ID_BASE + idx)) > /etc/extra/id.cnf",
+                "printf '[mysqld]\\nserver-id=%d\\n' $((500 + idx)) > /etc/extra/id.cnf");
+        assertTrue(Files.readString(dir.resolve("mysql-statefulset.yaml"))
+                .contains("printf '[mysqld]\\nserver-id=%d\\n' $((500 + idx)) > /etc/extra/id.cnf\n"), "the line");
+        ClusterSpec spec = ManifestLoader.load(dir.toString(), -1);
+        ConfigTranslator translator = ConfigTranslatorTest.translator();
+        ConfigInitRunner init = ConfigInitRunner.of(spec, dir.resolve("cluster"), translator,
+                translator.translate(spec.leaderConfig()).text(), translator.translate(spec.followerConfig()).text(),
+                TIMEOUT, bwrap.isEmpty() ? Optional.empty() : Optional.of(bwrap));
+
+        for (int ordinal = 0; ordinal < 3; ordinal++) {
+            PodDirectory pod = new PodDirectory(Files.createDirectories(dir.resolve("mysql-" + ordinal)));
+            init.fill(pod, ordinal, ordinal == 0);
+            assertEquals("[mysqld]\nserver-id=" + (500 + ordinal) + "\n", Files.readString(pod.confD().resolve("id.cnf")),
+                    "mysql-" + ordinal + "'s id.cnf");
+            assertTrue(Files.exists(pod.confD().resolve(ordinal == 0 ? "primary.cnf" : "replica.cnf")),
+                    "mysql-" + ordinal + "'s role file, chosen by the case statement");
         }
     }
 

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
  * Every script of the manifests we ship (manifests/, the samples' manifests, our own fixtures) calls only programs
  * its container's image has, as read from the image's Dockerfile (src/test/resources/image-programs/). The seed's
  * {@code hostname} in {@code mysql:5.7} is the failure this catches: on a real cluster {@code init-mysql} exits 1.
+ * The fixtures left out are kept as they are on purpose: {@code seed} (the tutorial's files verbatim, whose
+ * {@code hostname} call is caught below), {@code user-db} (an image with no program list), and {@code bad-tab} and
+ * {@code no-statefulset} (manifests that do not parse into a StatefulSet).
  */
 class ShippedScriptsTest {
 
@@ -22,7 +25,8 @@ class ShippedScriptsTest {
             "../sample-tests/src/test/resources/manifests/semi-sync",
             "../sample-tests/src/test/resources/manifests/orders-db",
             "fixture:gtid-sidecar", "fixture:semi-sync", "fixture:parallel-server-id", "fixture:unknown-option",
-            "fixture:property-keys", "fixture:init-script-keys", "fixture:single-file", "fixture:team-init-script"})
+            "fixture:property-keys", "fixture:init-script-keys", "fixture:single-file", "fixture:team-init-script",
+            "fixture:global-settings", "fixture:production-config"})
     void everyProgramAShippedScriptCallsIsInItsImage(String location) {
         assertEquals(List.of(), missing(location), location.isEmpty() ? "the bundled manifests" : location);
     }
