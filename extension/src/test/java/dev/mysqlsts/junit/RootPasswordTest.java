@@ -19,9 +19,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -97,7 +99,12 @@ class RootPasswordTest {
             }
 
             cluster.ledger().start(2);
-            Thread.sleep(500);
+            // not a fixed sleep: the ledger's clients, logging in with root's password, have written on the leader
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                try (Connection leader = cluster.leader().connection()) {
+                    return Long.parseLong(value(leader, "SELECT COUNT(*) FROM mysqlsts_ledger.writes")) >= 10;
+                }
+            });
             LedgerReport report = cluster.ledger().stop();
             assertTrue(report.acknowledged() > 0, "the ledger's clients wrote nothing: " + report);
             report.assertNoAcknowledgedWriteLost();
