@@ -41,6 +41,44 @@ public interface Faults {
     /** Delays every byte to and from the pod by {@code delay}. */
     void latency(int ordinal, Duration delay);
 
+    /**
+     * Loses {@code percent} of the packets on the pod's links to the other pods, both ways (replication's links; never
+     * the test's own connections, see {@link #client(int)} for those). TCP hides a loss behind a retransmission, so
+     * what replication sees is stalls: a follower receives in bursts, lags, and with enough loss its IO thread times
+     * out and reconnects. {@code 100} drops everything, as a cut. Called again, the new percentage replaces the old;
+     * {@link #heal()} removes it. Kept in {@link #history()} as {@code loss}.
+     *
+     * <p>K3S: iptables {@code statistic} DROP rules in the pod's network namespace. LOCAL: the link proxies cannot
+     * drop a packet, so each chunk they forward stalls its direction, with that probability, for one retransmission
+     * timeout (Linux's minimum, 200 ms), the bytes behind it held in order: what TCP does with a lost segment.
+     *
+     * <pre>{@code faults.loss(2, 30);   // mysql-2's replication stalls again and again; the others are not touched}</pre>
+     */
+    void loss(int ordinal, double percent);
+
+    /**
+     * Delays every chunk of bytes on the pod's links to the other pods by {@code delay} plus a random
+     * {@code -jitter..+jitter} (uniform), both ways; the bytes of a connection keep their order (TCP never reorders
+     * its stream). The test's own connections are not touched. {@code jitter} may not exceed {@code delay};
+     * {@code jitter(n, ZERO, ZERO)} or {@link #heal()} removes it. Kept in {@link #history()} as {@code jitter}.
+     * K3S: netem on the pod's interface, where the node has iproute2's {@code tc}; otherwise
+     * {@link UnsupportedOperationException}.
+     *
+     * <pre>{@code faults.jitter(1, Duration.ofMillis(100), Duration.ofMillis(80));   // mysql-1 applies 20..180 ms late}</pre>
+     */
+    void jitter(int ordinal, Duration delay, Duration jitter);
+
+    /**
+     * Limits what the pod sends to the other pods, and what it receives from them, to {@code bytesPerSecond} each
+     * way (its links together, as a thin network interface would); the test's own connections are not touched.
+     * Called again, the new limit replaces the old; {@link #heal()} removes it. Kept in {@link #history()} as
+     * {@code bandwidth}. K3S: netem's rate on the pod's interface, where the node has iproute2's {@code tc};
+     * otherwise {@link UnsupportedOperationException}.
+     *
+     * <pre>{@code faults.bandwidth(2, 256 * 1024);   // a 10 MB batch reaches mysql-2 in no less than 40 s}</pre>
+     */
+    void bandwidth(int ordinal, long bytesPerSecond);
+
     /** Makes the pod's readiness probe fail while the server keeps running. */
     void breakReadiness(int ordinal);
 

@@ -69,9 +69,8 @@ public final class ClientPaths {
     /** The delay of the next chunk on a connection to the pod, jitter drawn now. */
     public long delayNanos(int ordinal) {
         Shape shape = of(ordinal);
-        long jitter = shape.jitterNanos() == 0 ? 0
-                : ThreadLocalRandom.current().nextLong(-shape.jitterNanos(), shape.jitterNanos() + 1);
-        return shape.podDelayNanos() + Math.max(0, shape.delayNanos() + jitter);
+        return shape.podDelayNanos() + LinkShape.drawDelay(ThreadLocalRandom.current(), shape.delayNanos(),
+                shape.jitterNanos());
     }
 
     public void podLatency(int ordinal, Duration delay) {

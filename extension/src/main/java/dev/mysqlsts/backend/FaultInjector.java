@@ -34,6 +34,24 @@ public interface FaultInjector {
     /** Delay every byte to and from the pod; {@link Duration#ZERO} removes the delay. */
     void latency(int ordinal, Duration delay);
 
+    /**
+     * Lose packets on the pod's links to the other pods, each way, with {@code probability} (0 &lt; p &le; 1);
+     * never on the test's connections. Called again, it replaces the probability.
+     */
+    void loss(int ordinal, double probability);
+
+    /**
+     * Delay every chunk on the pod's links to the other pods by {@code delay} plus a uniform
+     * {@code -jitter..+jitter}, bytes kept in order; never on the test's connections. Replaces an earlier jitter.
+     */
+    void jitter(int ordinal, Duration delay, Duration jitter);
+
+    /**
+     * Limit what the pod sends to the other pods, and what it receives from them, to {@code bytesPerSecond} each;
+     * never the test's connections. Replaces an earlier limit.
+     */
+    void bandwidth(int ordinal, long bytesPerSecond);
+
     /** Make the readiness probe fail ({@code true}) or run normally again ({@code false}). */
     void breakReadiness(int ordinal, boolean broken);
 
@@ -43,6 +61,9 @@ public interface FaultInjector {
      */
     ClientPaths clientPaths();
 
-    /** Undo every cut and delay, resume paused pods, restore every probe; client-path faults stay. */
+    /**
+     * Undo every cut, delay, loss, jitter and bandwidth limit, resume paused pods, restore every probe; client-path
+     * faults stay.
+     */
     void restoreAll();
 }

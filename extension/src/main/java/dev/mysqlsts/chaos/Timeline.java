@@ -38,7 +38,8 @@ final class Timeline {
             Map.entry("stopReplication", "#17becf"), Map.entry("delayReplication", "#2ca02c"),
             Map.entry("client-latency", "#ffbb78"), Map.entry("client-bandwidth", "#dbdb8d"),
             Map.entry("client-blackhole", "#393b79"), Map.entry("client-reset", "#e7298a"),
-            Map.entry("client-refuse", "#636363"));
+            Map.entry("client-refuse", "#636363"), Map.entry("loss", "#843c39"), Map.entry("jitter", "#637939"),
+            Map.entry("bandwidth", "#3182bd"));
 
     private final MySqlCluster cluster;
     private final String testName;
@@ -214,6 +215,8 @@ final class Timeline {
         return switch (f.kind()) {
             case "partition" -> "partition: " + names(f.ordinals()) + " | the others";
             case "cut" -> "cut: packets from " + name(f.ordinals().get(0)) + " to " + name(f.ordinals().get(1)) + " dropped";
+            case "loss", "jitter", "bandwidth" -> f.kind() + " on the links of " + names(f.ordinals())
+                    + " to the other pods";
             default -> f.kind() + " on " + names(f.ordinals());
         };
     }

@@ -226,7 +226,8 @@ public final class StatefulSetCluster implements MySqlCluster, FaultTarget {
             String url = ((Pod) follower).endpoint().adminJdbcUrl();
             if (!awaitApplied(follower.name(), url, target, deadline)) {
                 behind.add(follower.name() + ": " + Replication.replicaStatus(url).map(ReplicaStatus::summary)
-                        .orElse("not a replica (SHOW SLAVE STATUS is empty)"));
+                        .orElse("not a replica (SHOW SLAVE STATUS is empty)")
+                        + faults.slowLinks(leader.ordinal(), follower.ordinal()).map(f -> "; " + f).orElse(""));
             }
         }
         if (!behind.isEmpty()) {

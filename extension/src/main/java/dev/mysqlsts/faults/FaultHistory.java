@@ -124,6 +124,27 @@ public final class FaultHistory {
     }
 
     /**
+     * The faults in force on the links of either pod that slow what {@code source} sends to {@code follower}: for
+     * example "faults in force on the links: loss on mysql-2 since 12:00:01.250 (faults.loss(2, ...)); heal() removes
+     * it". These faults never touch the test's own connections, so {@link #whyUnreachable} leaves them out.
+     */
+    Optional<String> slowLinks(int source, String sourceName, int follower, String followerName) {
+        List<String> reasons = new ArrayList<>();
+        for (FaultEvent event : faults()) {
+            if (event.ended() != null || !List.of("latency", "loss", "jitter", "bandwidth").contains(event.kind())) {
+                continue;
+            }
+            int on = event.ordinals().get(0);
+            if (on == source || on == follower) {
+                reasons.add(event.kind() + " on " + (on == source ? sourceName : followerName) + " since "
+                        + TIME.format(event.started()) + " (faults." + event.kind() + "(" + on + ", ...))");
+            }
+        }
+        return reasons.isEmpty() ? Optional.empty()
+                : Optional.of("faults in force on the links: " + String.join(", ", reasons) + "; heal() removes them");
+    }
+
+    /**
      * Whether a fault in force keeps what {@code source} sends from reaching {@code follower}, or freezes either:
      * an isolation of either, a partition between them, a cut from source to follower, a pause.
      */

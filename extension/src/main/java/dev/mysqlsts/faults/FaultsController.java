@@ -9,6 +9,7 @@ import dev.mysqlsts.Faults;
 import dev.mysqlsts.backend.FaultInjector;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.replication.Replication;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -156,6 +157,58 @@ public final class FaultsController implements Faults {
         }
         LOG.info("fault latency {} ms on {} at {}", delay.toMillis(), pods.name(ordinal), now());
         injector().latency(ordinal, delay);
+    }
+
+    @Override
+    public synchronized void loss(int ordinal, double percent) {
+        if (!(percent > 0 && percent <= 100)) {
+            throw new IllegalArgumentException("faults.loss(" + ordinal + ", " + percent + "): give the percentage of "
+                    + "packets to lose, above 0 and at most 100 (30 loses about one packet in three, 100 all of them);"
+                    + " heal() removes the loss");
+        }
+        pods.check("loss", ordinal);
+        double probability = percent / 100;
+        replace("loss", ordinal, () -> injector().loss(ordinal, probability));
+        inForce.losesEverything(ordinal, percent >= 100);
+        LOG.info("fault loss {}% on the links of {} to the other pods at {}",
+                BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString(), pods.name(ordinal), now());
+        injector().loss(ordinal, probability);
+    }
+
+    @Override
+    public synchronized void jitter(int ordinal, Duration delay, Duration jitter) {
+        String call = "faults.jitter(" + ordinal + ", " + delay + ", " + jitter + ")";
+        if (delay.isNegative() || jitter.isNegative()) {
+            throw new IllegalArgumentException(call + ": a delay and a jitter cannot be negative");
+        }
+        if (jitter.compareTo(delay) > 0) {
+            throw new IllegalArgumentException(call + ": the jitter cannot exceed the delay (a byte cannot arrive "
+                    + "before it was sent); give a delay of at least " + jitter.toMillis() + " ms, or a jitter of at "
+                    + "most " + delay.toMillis() + " ms");
+        }
+        pods.check("jitter", ordinal);
+        inForce.injected();
+        inForce.ended("jitter", on -> on.contains(ordinal));
+        if (!delay.isZero() || !jitter.isZero()) {
+            inForce.started("jitter", List.of(ordinal), () -> injector().jitter(ordinal, delay, jitter));
+        }
+        LOG.info("fault jitter {} ms \u00b1 {} ms on the links of {} to the other pods at {}", delay.toMillis(),
+                jitter.toMillis(), pods.name(ordinal), now());
+        injector().jitter(ordinal, delay, jitter);
+    }
+
+    @Override
+    public synchronized void bandwidth(int ordinal, long bytesPerSecond) {
+        if (bytesPerSecond <= 0) {
+            throw new IllegalArgumentException("faults.bandwidth(" + ordinal + ", " + bytesPerSecond + "): give a "
+                    + "positive number of bytes per second (125000 is one megabit per second); heal() removes the "
+                    + "limit, faults.isolate(" + ordinal + ") cuts the links");
+        }
+        pods.check("bandwidth", ordinal);
+        replace("bandwidth", ordinal, () -> injector().bandwidth(ordinal, bytesPerSecond));
+        LOG.info("fault bandwidth {} bytes/s each way on the links of {} to the other pods at {}", bytesPerSecond,
+                pods.name(ordinal), now());
+        injector().bandwidth(ordinal, bytesPerSecond);
     }
 
     @Override
@@ -323,6 +376,14 @@ public final class FaultsController implements Faults {
         return inForce.whyUnreachable(ordinal, pods.name(ordinal));
     }
 
+    /**
+     * What slows replication from {@code source} to {@code follower}, for an error that says a follower did not catch
+     * up: the delays, losses, jitters and bandwidth limits on either pod's links. Empty when none is in force.
+     */
+    public Optional<String> slowLinks(int source, int follower) {
+        return inForce.history().slowLinks(source, pods.name(source), follower, pods.name(follower));
+    }
+
     @Override
     public synchronized void heal() {
         heal.heal(currentTest);
@@ -355,6 +416,13 @@ public final class FaultsController implements Faults {
         inForce.injected();
         inForce.ended(kind, on -> on.contains(ordinal));
         inForce.started(kind, List.of(ordinal));
+    }
+
+    /** Like {@link #replace(String, int)}, for a fault restoreAll undoes: {@code remake} makes it again. */
+    private void replace(String kind, int ordinal, Runnable remake) {
+        inForce.injected();
+        inForce.ended(kind, on -> on.contains(ordinal));
+        inForce.started(kind, List.of(ordinal), remake);
     }
 
     private void followerCheck(String fault, int ordinal) {

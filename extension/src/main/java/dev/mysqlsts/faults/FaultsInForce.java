@@ -33,6 +33,8 @@ public final class FaultsInForce {
     private final Set<Integer> paused = new TreeSet<>();
     private final Set<Integer> replicationStopped = new TreeSet<>();
     private final Map<Integer, Long> replicationDelayed = new TreeMap<>();
+    /** Pods whose links lose every packet ({@code loss(n, 100)}): as cut off as an isolated pod. */
+    private final Set<Integer> losingEverything = new TreeSet<>();
     private boolean injected;
 
     /** The faults and markers of the current test method. */
@@ -55,6 +57,15 @@ public final class FaultsInForce {
     synchronized void ended(String kind, Predicate<List<Integer>> pods) {
         history.ended(kind, pods);
         held.removeIf(fault -> fault.kind().equals(kind) && pods.test(fault.pods()));
+    }
+
+    /** Whether the pod's links lose every packet now (a loss of 100%), or less, or none. */
+    synchronized void losesEverything(int ordinal, boolean everything) {
+        if (everything) {
+            losingEverything.add(ordinal);
+        } else {
+            losingEverything.remove(ordinal);
+        }
     }
 
     /** A fault was injected: the next repair heals. */
@@ -125,10 +136,12 @@ public final class FaultsInForce {
     }
 
     /**
-     * Whether a fault in force keeps what {@code source} sends from reaching {@code follower}, or freezes either.
+     * Whether a fault in force keeps what {@code source} sends from reaching {@code follower}, or freezes either (a
+     * loss of 100% on either pod's links included).
      */
-    public boolean cutOff(int source, int follower) {
-        return history.cutOff(source, follower);
+    public synchronized boolean cutOff(int source, int follower) {
+        return history.cutOff(source, follower) || losingEverything.contains(source)
+                || losingEverything.contains(follower);
     }
 
     /**
@@ -159,6 +172,7 @@ public final class FaultsInForce {
     synchronized void networkRestored() {
         paused.clear();
         held.clear();
+        losingEverything.clear();
     }
 
     /** What heal() undoes by SQL: the followers whose replication a fault stopped or delayed. */

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link ProcessSignals}: crash and freeze of mysqld by signals from the node through containerd;</li>
- *   <li>{@link NetworkRules}: iptables and netem in the pod's network namespace, entered from the node;</li>
+ *   <li>{@link NetworkRules}: iptables (cuts, loss) and netem (latency, jitter, bandwidth, {@link NetemQdiscs}) in
+ *       the pod's network namespace, entered from the node;</li>
  *   <li>{@link ProbeStub}: a failing stub in place of the readiness probe's binary, through exec;</li>
  *   <li>{@link ClientPaths}: the client-path faults, made by the harness's own port-forward listeners
  *       ({@link LoopbackForwarder}) that every connection of the test and the application passes through;</li>
@@ -105,6 +106,21 @@ final class K3sFaults implements FaultInjector {
     @Override
     public void latency(int ordinal, Duration delay) {
         network.latency(ordinal, delay);
+    }
+
+    @Override
+    public void loss(int ordinal, double probability) {
+        network.loss(ordinal, probability);
+    }
+
+    @Override
+    public void jitter(int ordinal, Duration delay, Duration jitter) {
+        network.jitter(ordinal, delay, jitter);
+    }
+
+    @Override
+    public void bandwidth(int ordinal, long bytesPerSecond) {
+        network.bandwidth(ordinal, bytesPerSecond);
     }
 
     @Override
@@ -197,7 +213,7 @@ final class K3sFaults implements FaultInjector {
 
     /**
      * Undoes what is in force: thaws stopped containers first, restores probe binaries, removes netem, flushes
-     * the {@value NetworkRules#CHAIN} chains. What is gone already (a recreated pod, a restarted container) is
+     * the {@value NetworkRules#CHAIN} and {@value NetworkRules#LOSS_CHAIN} chains. What is gone already (a recreated pod, a restarted container) is
      * skipped; other failures are logged and the rest goes on.
      */
     @Override
@@ -213,7 +229,7 @@ final class K3sFaults implements FaultInjector {
     }
 
     static String netemDelay(Duration delay) {
-        return NetworkRules.netemDelay(delay);
+        return NetemQdiscs.netemDelay(delay);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.mysqlsts.k3s;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Network faults inside the pods' network namespaces, entered from the node with {@code nsenter}: iptables DROP
- * rules for cuts, netem for latency.
+ * rules for cuts, iptables {@code statistic} DROP rules for loss, and netem ({@link NetemQdiscs}) for latency,
+ * jitter and bandwidth.
  */
 final class NetworkRules {
 
@@ -26,28 +27,21 @@ final class NetworkRules {
 
     /** The iptables chain holding the DROP rules of every cut; the INPUT and OUTPUT chains jump to it. */
     static final String CHAIN = "MYSQLSTS";
-    /** The interface of a pod's network namespace (k3s's flannel, and most CNIs, name it so). */
-    static final String POD_INTERFACE = "eth0";
-    /**
-     * netem's queue, in packets. Its default (1000) would drop packets once more than 1000 are in flight
-     * during the delay (about 7 MB/s at 200 ms), adding a loss nobody asked for.
-     */
-    static final String NETEM_LIMIT = "100000";
-
-    private static final Pattern PEER_INDEX = Pattern.compile("\\b" + POD_INTERFACE + "@if(\\d+):");
-    private static final Pattern LINK_LINE = Pattern.compile("^(\\d+):\\s+([^:@\\s]+)(?:@[^:\\s]*)?:");
+    /** The iptables chain holding a lossy pod's random DROP rules; the INPUT and OUTPUT chains jump to it. */
+    static final String LOSS_CHAIN = "MYSQLSTS_LOSS";
 
     private final NodeCommands commands;
     private final ContainerTasks tasks;
 
-    /** Pods with netem on their interface. */
-    private final Set<Integer> delayed = new TreeSet<>();
+    private final NetemQdiscs netem;
+    /** Lossy pods and the probability, 0..1, that one of their packets to or from another pod is dropped. */
+    private final Map<Integer, Double> losses = new TreeMap<>();
+    /** Pods whose namespace got the loss chain in ip6tables too (an IPv6 peer). */
+    private final Set<Integer> ip6LossChains = new TreeSet<>();
     /** Cuts in force, in the order made. */
     private final List<Cut> cuts = new ArrayList<>();
     /** Pods whose namespace got the chain in ip6tables too (an IPv6 peer). */
     private final Set<Integer> ip6Chains = new TreeSet<>();
-    /** Why latency cannot work on this node; "" once checked and fine, null before the check. */
-    private String netemProblem;
 
     /**
      * Packets from the pods of {@code side} to those of {@code otherSide} are dropped, and, unless
@@ -64,6 +58,7 @@ final class NetworkRules {
     NetworkRules(NodeCommands commands, ContainerTasks tasks) {
         this.commands = commands;
         this.tasks = tasks;
+        this.netem = new NetemQdiscs(commands, tasks);
     }
 
     /**
@@ -129,7 +124,7 @@ final class NetworkRules {
             if (mine.isEmpty()) {
                 continue;
             }
-            ensureChain(ordinal, pid, tool);
+            ensureChain("cut", ordinal, pid, tool, CHAIN);
             if (tool.equals("ip6tables")) {
                 ip6Chains.add(ordinal);
             }
@@ -142,18 +137,103 @@ final class NetworkRules {
         }
     }
 
-    /** Creates the chain and the jumps to it; a chain that exists already has its jumps (they go together). */
-    private void ensureChain(int ordinal, String pid, String tool) {
-        List<String> create = NodeCommands.inPod(pid, tool, "-w", "-N", CHAIN);
-        CommandResult created = commands.run("cut", ordinal, create);
+    /**
+     * Creates the chain and the jumps to it; a chain that exists already has its jumps (they go together).
+     *
+     * @return whether the chain was created now (false: it existed, with the rules it had)
+     */
+    private boolean ensureChain(String fault, int ordinal, String pid, String tool, String chain) {
+        List<String> create = NodeCommands.inPod(pid, tool, "-w", "-N", chain);
+        CommandResult created = commands.run(fault, ordinal, create);
         if (!created.succeeded()) {
             if (created.output().toLowerCase(Locale.ROOT).contains("already exists")) {
-                return;
+                return false;
             }
-            throw commands.failure("cut", ordinal, create, created);
+            throw commands.failure(fault, ordinal, create, created);
         }
-        commands.ok("cut", ordinal, NodeCommands.inPod(pid, tool, "-w", "-I", "INPUT", "1", "-j", CHAIN));
-        commands.ok("cut", ordinal, NodeCommands.inPod(pid, tool, "-w", "-I", "OUTPUT", "1", "-j", CHAIN));
+        commands.ok(fault, ordinal, NodeCommands.inPod(pid, tool, "-w", "-I", "INPUT", "1", "-j", chain));
+        commands.ok(fault, ordinal, NodeCommands.inPod(pid, tool, "-w", "-I", "OUTPUT", "1", "-j", chain));
+        return true;
+    }
+
+    /**
+     * In the pod's network namespace, drops each packet to and from the other pods' IPs with {@code probability}:
+     * for each peer address, {@code -s} and {@code -d} rules with iptables' {@code statistic} match in random mode,
+     * in the chain {@value #LOSS_CHAIN} (emptied first when it exists: the new probability replaces the old). No
+     * {@code tc} is needed. The match draws per packet ({@code (get_random_u32() & 0x7FFFFFFF) < probability} in
+     * the kernel's net/netfilter/xt_statistic.c; iptables' extensions/libxt_statistic.c takes {@code --mode random
+     * --probability p} with p a decimal in 0..1). Only the pod's own namespace gets the rules, so a packet between two
+     * lossy pods crosses two draws, as on LOCAL; the test's connections (port-forward over the pod's loopback) and
+     * traffic through a Service's ClusterIP (translated outside the pod) match none.
+     */
+    synchronized void loss(int ordinal, double probability) {
+        commands.require("loss(" + ordinal + ", " + percent(probability * 100) + ")");
+        losses.put(ordinal, probability);
+        Map<String, String> pids = tasks.taskPids();
+        applyLoss(ordinal, pids, peerIps(ordinal));
+    }
+
+    private Map<Integer, List<String>> peerIps(int ordinal) {
+        Map<Integer, List<String>> ips = new TreeMap<>();
+        for (int pod = 0; pod < commands.spec().replicas(); pod++) {
+            if (pod != ordinal) {
+                ips.put(pod, ContainerTasks.podIps(tasks.pod(pod)));
+            }
+        }
+        return ips;
+    }
+
+    private void applyLoss(int ordinal, Map<String, String> pids, Map<Integer, List<String>> peers) {
+        String pid = tasks.pid(ordinal, pids);
+        String probability = probability(losses.get(ordinal));
+        List<String> addresses = peers.values().stream().flatMap(List::stream).toList();
+        for (String tool : List.of("iptables", "ip6tables")) {
+            List<String> mine = addresses.stream().filter(ip -> ip.contains(":") == tool.equals("ip6tables")).toList();
+            if (mine.isEmpty()) {
+                continue;
+            }
+            if (!ensureChain("loss", ordinal, pid, tool, LOSS_CHAIN)) {
+                commands.ok("loss", ordinal, NodeCommands.inPod(pid, tool, "-w", "-F", LOSS_CHAIN));
+            }
+            if (tool.equals("ip6tables")) {
+                ip6LossChains.add(ordinal);
+            }
+            for (String ip : mine) {
+                for (String direction : List.of("-s", "-d")) {
+                    commands.ok("loss", ordinal, NodeCommands.inPod(pid, tool, "-w", "-A", LOSS_CHAIN, direction, ip,
+                            "-m", "statistic", "--mode", "random", "--probability", probability, "-j", "DROP"));
+                }
+            }
+        }
+    }
+
+    /** The probability as iptables reads it: a plain decimal, no exponent, no trailing zeros. */
+    static String probability(double probability) {
+        return new BigDecimal(Double.toString(probability)).stripTrailingZeros().toPlainString();
+    }
+
+    private static String percent(double percent) {
+        return new BigDecimal(Double.toString(percent)).round(new MathContext(12)).stripTrailingZeros().toPlainString();
+    }
+
+    /** Lossy pods: the probability, 0..1, of each. */
+    synchronized Map<Integer, Double> losses() {
+        return Map.copyOf(losses);
+    }
+
+    /** See {@link NetemQdiscs#latency}. */
+    void latency(int ordinal, Duration delay) {
+        netem.latency(ordinal, delay);
+    }
+
+    /** See {@link NetemQdiscs#jitter}. */
+    void jitter(int ordinal, Duration delay, Duration jitter) {
+        netem.jitter(ordinal, delay, jitter);
+    }
+
+    /** See {@link NetemQdiscs#bandwidth}. */
+    void bandwidth(int ordinal, long bytesPerSecond) {
+        netem.bandwidth(ordinal, bytesPerSecond);
     }
 
     /** Whether a cut names the pod. */
@@ -161,9 +241,21 @@ final class NetworkRules {
         return cuts.stream().anyMatch(cut -> cut.pods().contains(ordinal));
     }
 
-    /** A recreated pod has a new namespace and IP: its delay is gone, and every cut is made again from scratch. */
+    /**
+     * A recreated pod has a new namespace and IP: its netem is gone, every cut is made again from scratch, and every
+     * loss again for the new IP.
+     */
     synchronized void recreated(int ordinal) {
-        delayed.remove(ordinal);
+        netem.recreated(ordinal);
+        ip6LossChains.remove(ordinal);
+        if (commands.available() && !losses.isEmpty()) {
+            LOG.debug("K3S {}: {} was recreated: making the losses again for its new IP", commands.clusterName(),
+                    commands.spec().podName(ordinal));
+            Map<String, String> pids = tasks.taskPids();
+            for (int lossy : losses.keySet()) {
+                applyLoss(lossy, pids, peerIps(lossy));
+            }
+        }
         if (!commands.available() || !involves(ordinal)) {
             return;
         }
@@ -183,145 +275,42 @@ final class NetworkRules {
     }
 
     /**
-     * netem on the pod's interface, both ways: on {@value #POD_INTERFACE} inside the pod's network namespace
-     * for what the pod sends, and on its peer, the host side of the veth pair in the node's namespace, for
-     * what it receives. So every byte to and from the pod is delayed by {@code delay}, as on LOCAL. Needs
-     * iproute2's {@code tc} on the node and the kernel's {@code sch_netem}; otherwise
-     * {@link UnsupportedOperationException}.
+     * Removes every netem and empties the chains of every cut and lossy pod; what is gone already is skipped.
      */
-    synchronized void latency(int ordinal, Duration delay) {
-        commands.require("latency(" + ordinal + ", " + delay + ")");
-        if (delay.isZero()) {
-            if (delayed.remove(ordinal)) {
-                removeNetem("latency", ordinal, tasks.pid(ordinal, tasks.taskPids()), true);
-            }
-            return;
-        }
-        checkNetem(ordinal, delay);
-        String pid = tasks.pid(ordinal, tasks.taskPids());
-        String hostSide = hostInterface(ordinal, pid);
-        String amount = netemDelay(delay);
-        netem(ordinal, delay, NodeCommands.inPod(pid, "tc", "qdisc", "replace", "dev", POD_INTERFACE, "root", "netem",
-                "delay", amount, "limit", NETEM_LIMIT));
-        delayed.add(ordinal);
-        netem(ordinal, delay, List.of("tc", "qdisc", "replace", "dev", hostSide, "root", "netem", "delay", amount,
-                "limit", NETEM_LIMIT));
-    }
-
-    private void netem(int ordinal, Duration delay, List<String> command) {
-        CommandResult result = commands.run("latency", ordinal, command);
-        if (result.succeeded()) {
-            return;
-        }
-        String output = result.output().toLowerCase(Locale.ROOT);
-        if (output.contains("unknown") || output.contains("not supported")) {
-            throw unsupportedLatency(ordinal, delay, "the node's kernel or tc has no netem qdisc (`"
-                    + String.join(" ", command) + "` answered: " + result.output() + "); netem is the kernel module"
-                    + " sch_netem of the Docker host");
-        }
-        throw commands.failure("latency", ordinal, command, result);
-    }
-
-    /**
-     * Once per cluster: is there a tc on the node, and is it iproute2's? The rancher/k3s image has none: of the
-     * sbin tools, k3s-root copies only {@code blkid}, {@code ip} and {@code losetup} into its bin (k3s-io/k3s-root
-     * {@code scripts/package}), and BusyBox links only the applets that are links to busybox in its build. A k3s
-     * image with iproute2's tc added works.
-     */
-    private void checkNetem(int ordinal, Duration delay) {
-        if (netemProblem == null) {
-            CommandResult which = commands.run("latency", ordinal, List.of("sh", "-c", "command -v tc"));
-            String path = which.stdout().strip();
-            if (!which.succeeded() || path.isEmpty()) {
-                netemProblem = "the node has no tc (the traffic-control tool of iproute2, which netem needs; the"
-                        + " rancher/k3s image ships none)";
-            } else {
-                CommandResult version = commands.run("latency", ordinal, List.of("tc", "-V"));
-                netemProblem = version.output().contains("iproute2") ? ""
-                        : "the node's tc (" + path + ") is not iproute2's and has no netem";
-            }
-        }
-        if (!netemProblem.isEmpty()) {
-            throw unsupportedLatency(ordinal, delay, netemProblem);
-        }
-    }
-
-    private UnsupportedOperationException unsupportedLatency(int ordinal, Duration delay, String why) {
-        return new UnsupportedOperationException("faults.latency(" + ordinal + ", " + delay + ") is not supported on"
-                + " K3S here: " + why + ". A k3s image with iproute2's tc added (property " + K3sSettings.K3S_IMAGE
-                + ") makes it work; the LOCAL backend supports latency everywhere:"
-                + " @MySqlStatefulSet(backend = Backend.LOCAL).");
-    }
-
-    /** The host side of the pod's veth pair: the node's interface whose index is the peer of the pod's eth0. */
-    private String hostInterface(int ordinal, String pid) {
-        String podLink = commands.ok("latency", ordinal, NodeCommands.inPod(pid, "ip", "-o", "link", "show", "dev",
-                POD_INTERFACE));
-        Matcher peer = PEER_INDEX.matcher(podLink);
-        if (!peer.find()) {
-            throw new K3sBackendException("K3S " + commands.clusterName() + ": latency "
-                    + commands.spec().podName(ordinal) + ": " + POD_INTERFACE + " of the pod is not one end of a veth"
-                    + " pair: " + podLink.strip());
-        }
-        String index = peer.group(1);
-        String nodeLinks = commands.ok("latency", ordinal, List.of("ip", "-o", "link", "show"));
-        for (String line : nodeLinks.split("\\R")) {
-            Matcher link = LINK_LINE.matcher(line);
-            if (link.find() && link.group(1).equals(index)) {
-                return link.group(2);
-            }
-        }
-        throw new K3sBackendException("K3S " + commands.clusterName() + ": latency " + commands.spec().podName(ordinal)
-                + ": the node has no interface with index " + index + ", the peer of the pod's " + POD_INTERFACE);
-    }
-
-    private void removeNetem(String fault, int ordinal, String pid, boolean strict) {
-        removeQdisc(fault, ordinal, NodeCommands.inPod(pid, "tc", "qdisc", "del", "dev", POD_INTERFACE, "root"), strict);
-        removeQdisc(fault, ordinal, List.of("tc", "qdisc", "del", "dev", hostInterface(ordinal, pid), "root"), strict);
-    }
-
-    private void removeQdisc(String fault, int ordinal, List<String> command, boolean strict) {
-        if (strict) {
-            CommandResult result = commands.run(fault, ordinal, command);
-            if (!result.succeeded() && !NodeCommands.nothingToUndo(result)) {
-                throw commands.failure(fault, ordinal, command, result);
-            }
-        } else {
-            commands.undo(fault, ordinal, command);
-        }
-    }
-
-    static String netemDelay(Duration delay) {
-        long nanos = delay.toNanos();
-        return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + "ms" : Math.max(1, nanos / 1_000) + "us";
-    }
-
-    /** Removes every delay and empties the chains of every cut pod; what is gone already is skipped. */
     synchronized void restoreAll() {
-        if (!commands.available() || delayed.isEmpty() && cuts.isEmpty()) {
-            delayed.clear();
+        Set<Integer> netemPods = netem.pods();
+        if (!commands.available() || netemPods.isEmpty() && cuts.isEmpty() && losses.isEmpty()) {
+            netem.forget();
             cuts.clear();
+            losses.clear();
             return;
         }
         Map<String, String> pids;
         try {
             pids = tasks.taskPids();
         } catch (RuntimeException e) {
-            LOG.warn("K3S {}: could not undo the delays and cuts on {} (the next restore tries again): {}",
-                    commands.clusterName(), Stream.concat(delayed.stream(), cutPods().stream()).distinct().sorted()
-                            .map(commands.spec()::podName).collect(Collectors.joining(", ")), e.getMessage());
+            LOG.warn("K3S {}: could not undo the delays, cuts and losses on {} (the next restore tries again): {}",
+                    commands.clusterName(), Stream.of(netemPods, cutPods(), losses.keySet()).flatMap(Set::stream)
+                            .distinct().sorted().map(commands.spec()::podName).collect(Collectors.joining(", ")),
+                    e.getMessage());
             return;
         }
-        for (int ordinal : delayed) {
-            commands.attempt("latency", ordinal, () -> tasks.pidIfRunning(ordinal, pids)
-                    .ifPresent(pid -> removeNetem("restoreAll", ordinal, pid, false)));
-        }
-        delayed.clear();
+        netem.restoreAll(pids);
         for (int ordinal : cutPods()) {
             commands.attempt("cut", ordinal, () -> flush("restoreAll", ordinal, pids));
         }
         cuts.clear();
         ip6Chains.clear();
+        for (int ordinal : losses.keySet()) {
+            commands.attempt("loss", ordinal, () -> tasks.pidIfRunning(ordinal, pids).ifPresent(pid -> {
+                commands.undo("restoreAll", ordinal, NodeCommands.inPod(pid, "iptables", "-w", "-F", LOSS_CHAIN));
+                if (ip6LossChains.contains(ordinal)) {
+                    commands.undo("restoreAll", ordinal, NodeCommands.inPod(pid, "ip6tables", "-w", "-F", LOSS_CHAIN));
+                }
+            }));
+        }
+        losses.clear();
+        ip6LossChains.clear();
     }
 
     /** Empties the chain in the pod's namespace (it stays, with its jumps, and matches nothing). */

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Faults on the LOCAL backend: signals to the server processes, cuts and delays on the {@link PodNetwork},
- * client-path faults on its {@link ClientPaths}, a switch in the readiness probe.
+ * Faults on the LOCAL backend: signals to the server processes, cuts, delays, loss, jitter and bandwidth limits on
+ * the {@link PodNetwork}, client-path faults on its {@link ClientPaths}, a switch in the readiness probe.
  */
 final class LocalFaults implements FaultInjector {
 
@@ -52,6 +52,21 @@ final class LocalFaults implements FaultInjector {
     @Override
     public void latency(int ordinal, Duration delay) {
         network.latency(ordinal, delay);
+    }
+
+    @Override
+    public void loss(int ordinal, double probability) {
+        network.loss(ordinal, probability);
+    }
+
+    @Override
+    public void jitter(int ordinal, Duration delay, Duration jitter) {
+        network.jitter(ordinal, delay, jitter);
+    }
+
+    @Override
+    public void bandwidth(int ordinal, long bytesPerSecond) {
+        network.bandwidth(ordinal, bytesPerSecond);
     }
 
     @Override

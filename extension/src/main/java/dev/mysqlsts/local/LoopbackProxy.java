@@ -1,6 +1,9 @@
 package dev.mysqlsts.local;
 
+import dev.mysqlsts.backend.ChunkSchedule;
 import dev.mysqlsts.backend.ClientPaths;
+import dev.mysqlsts.backend.LinkShape;
+import dev.mysqlsts.backend.TokenBucket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,10 +12,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * <p>A proxy that carries the test JVM's connections (to one pod, or an endpoint that routes each new connection to
  * a pod) also obeys the {@link ClientPaths} of the pod each connection was routed to: delay with jitter, bandwidth,
  * blackhole, reset, refuse.
+ *
+ * <p>A proxy that carries a replication link obeys the link's {@link LinkShape} per direction: jitter, loss (a
+ * stall of one retransmission timeout, see {@link ChunkSchedule}) and the bandwidth of the pods at either end. Bytes
+ * always keep their order.
  */
 final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
 
@@ -50,6 +59,10 @@ final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final AtomicInteger linkIds = new AtomicInteger();
     private volatile long latencyNanos;
+    private volatile LinkShape shapeToUpstream = LinkShape.CLEAR;
+    private volatile LinkShape shapeToClient = LinkShape.CLEAR;
+    /** Counts {@link #release()}s: a chunk queued before the last one is written at once. */
+    private volatile long releases;
     private boolean cutToUpstream; // guarded by lock: bytes from the client side are held
     private boolean cutToClient; // guarded by lock: bytes from the upstream side are held
     private boolean closed; // guarded by lock
@@ -123,6 +136,28 @@ final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
         }
         latencyNanos = d.toNanos();
         LOG.debug("proxy {} latency {}", name, d);
+    }
+
+    /**
+     * What each direction suffers from now on besides a cut and the latency: jitter, loss, bandwidth
+     * ({@code toUpstream}: bytes from the client side; {@code toClient}: bytes from the upstream side).
+     */
+    void shape(LinkShape toUpstream, LinkShape toClient) {
+        shapeToUpstream = Objects.requireNonNull(toUpstream, "toUpstream");
+        shapeToClient = Objects.requireNonNull(toClient, "toClient");
+        LOG.debug("proxy {} shaped: to upstream {}, to client {}", name, toUpstream, toClient);
+    }
+
+    /**
+     * The link is healed: chunks still waiting for their delay, jitter or loss stall go now (in order), and what
+     * comes next is not held behind them.
+     */
+    void release() {
+        synchronized (lock) {
+            releases++;
+            links.forEach(Link::forgetSchedules);
+            lock.notifyAll();
+        }
     }
 
     @Override
@@ -241,8 +276,11 @@ final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
         }
     }
 
-    /** Bytes to write at {@code due} (System.nanoTime()); null bytes stand for the end of the stream. */
-    private record Chunk(long due, byte[] bytes) {
+    /**
+     * Bytes to write at {@code due} (System.nanoTime()), unless released earlier; null bytes stand for the end of
+     * the stream.
+     */
+    private record Chunk(long due, byte[] bytes, long release) {
     }
 
     /**
@@ -253,7 +291,10 @@ final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
     private static final class Direction {
         final BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
         final Object writeLock = new Object();
+        final ChunkSchedule schedule = new ChunkSchedule(new SplittableRandom());
         int pending; // guarded by writeLock: chunks queued and not written yet
+        /** The client path's bandwidth limit of this connection and direction; only the writer thread uses it. */
+        TokenBucket clientBucket;
     }
 
     /** One accepted connection and its upstream: a reader and a writer thread per direction. */
@@ -263,6 +304,8 @@ final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
         private final Socket client;
         private final List<Thread> linkThreads = new CopyOnWriteArrayList<>();
         private final AtomicInteger halfClosed = new AtomicInteger();
+        private final Direction toServer = new Direction();
+        private final Direction toClient = new Direction();
         private Socket server; // guarded by this
         /** The pod this connection was routed to, -1 until routed (or on a replication link). */
         private volatile int ordinal = -1;
@@ -334,8 +377,6 @@ final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
                 }
                 server = s;
             }
-            Direction toServer = new Direction();
-            Direction toClient = new Direction();
             if (spawn("from-upstream", () -> read(s, toClient, client, false)) == null
                     || spawn("to-client", () -> write(toClient, client, false)) == null
                     || spawn("to-upstream", () -> write(toServer, s, true)) == null) {
@@ -363,9 +404,11 @@ final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
                     if (!awaitOpen(toUpstream, ordinal)) { // what arrived as the link was cut waits for the restore too
                         return;
                     }
+                    long read = System.nanoTime();
                     long delay = latencyNanos + (paths == null ? 0 : paths.delayNanos(ordinal));
+                    LinkShape shape = toUpstream ? shapeToUpstream : shapeToClient;
                     synchronized (direction.writeLock) {
-                        if (n > 0 && delay == 0 && direction.pending == 0
+                        if (n > 0 && delay == 0 && direction.pending == 0 && shape.isClear()
                                 && (paths == null || paths.of(ordinal).bytesPerSecond() == 0)) {
                             OutputStream out = to.getOutputStream();
                             out.write(buffer, 0, n);
@@ -373,7 +416,8 @@ final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
                             continue;
                         }
                         direction.pending++;
-                        direction.queue.add(new Chunk(System.nanoTime() + delay, n < 0 ? null : Arrays.copyOf(buffer, n)));
+                        long due = n < 0 ? read + delay : direction.schedule.due(read + delay, shape);
+                        direction.queue.add(new Chunk(due, n < 0 ? null : Arrays.copyOf(buffer, n), releases));
                     }
                     if (n < 0) {
                         return;
@@ -391,10 +435,7 @@ final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
                 OutputStream out = to.getOutputStream();
                 while (true) {
                     Chunk chunk = direction.queue.take();
-                    long wait = chunk.due() - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
+                    awaitDue(chunk);
                     if (!awaitOpen(toUpstream, ordinal)) {
                         return;
                     }
@@ -406,7 +447,7 @@ final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
                         return;
                     }
                     synchronized (direction.writeLock) {
-                        send(out, chunk.bytes());
+                        send(out, chunk.bytes(), direction, toUpstream);
                         direction.pending--;
                     }
                 }
@@ -420,22 +461,78 @@ final class LoopbackProxy implements AutoCloseable, ClientPaths.Carrier {
             }
         }
 
-        /** Writes the bytes, no faster than the client path's bandwidth (per connection and direction) allows. */
-        private void send(OutputStream out, byte[] bytes) throws IOException, InterruptedException {
+        /** Waits until the chunk is due, or the link was released (healed) since it was queued. */
+        private void awaitDue(Chunk chunk) throws InterruptedException {
+            while (true) {
+                long wait = chunk.due() - System.nanoTime();
+                if (wait <= 0 || releases != chunk.release()) {
+                    return;
+                }
+                synchronized (lock) {
+                    if (closed) {
+                        return;
+                    }
+                    if (releases == chunk.release()) {
+                        TimeUnit.NANOSECONDS.timedWait(lock, wait);
+                    }
+                }
+            }
+        }
+
+        /**
+         * Writes the bytes, no faster than every bandwidth limit on the way allows: the client path's (per connection
+         * and direction) and the link's (the pods' buckets, shared by their links). Each slice waits for its tokens
+         * in every bucket before it leaves.
+         */
+        private void send(OutputStream out, byte[] bytes, Direction direction, boolean toUpstream)
+                throws IOException, InterruptedException {
             int offset = 0;
             while (offset < bytes.length) {
-                long rate = paths == null ? 0 : paths.of(ordinal).bytesPerSecond();
-                if (rate <= 0) {
+                List<TokenBucket> buckets = buckets(direction, toUpstream);
+                if (buckets.isEmpty()) {
                     out.write(bytes, offset, bytes.length - offset);
                     break;
                 }
-                int slice = (int) Math.max(1, Math.min(bytes.length - offset, rate / 20)); // 20 slices a second
+                int slice = bytes.length - offset;
+                for (TokenBucket bucket : buckets) {
+                    slice = Math.min(slice, bucket.slice(slice));
+                }
+                long now = System.nanoTime();
+                long wait = 0;
+                for (TokenBucket bucket : buckets) {
+                    wait = Math.max(wait, bucket.reserve(now, slice));
+                }
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
                 out.write(bytes, offset, slice);
                 out.flush();
                 offset += slice;
-                TimeUnit.NANOSECONDS.sleep(slice * 1_000_000_000L / rate);
             }
             out.flush();
+        }
+
+        /** The bandwidth limits this direction passes through now. */
+        private List<TokenBucket> buckets(Direction direction, boolean toUpstream) {
+            long rate = paths == null ? 0 : paths.of(ordinal).bytesPerSecond();
+            if (rate <= 0) {
+                direction.clientBucket = null;
+            } else if (direction.clientBucket == null || direction.clientBucket.bytesPerSecond() != rate) {
+                direction.clientBucket = new TokenBucket(rate);
+            }
+            List<TokenBucket> link = (toUpstream ? shapeToUpstream : shapeToClient).buckets();
+            if (direction.clientBucket == null) {
+                return link;
+            }
+            List<TokenBucket> all = new ArrayList<>(link);
+            all.add(direction.clientBucket);
+            return all;
+        }
+
+        /** The link was healed: chunks read from now on are not held behind those queued before. */
+        void forgetSchedules() {
+            toServer.schedule.reset();
+            toClient.schedule.reset();
         }
 
         /** A TCP reset to the client (SO_LINGER 0 makes close send RST), the upstream closed. */

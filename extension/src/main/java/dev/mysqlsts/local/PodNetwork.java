@@ -1,8 +1,11 @@
 package dev.mysqlsts.local;
 
 import dev.mysqlsts.backend.ClientPaths;
+import dev.mysqlsts.backend.LinkShape;
+import dev.mysqlsts.backend.TokenBucket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +26,12 @@ import java.util.function.IntSupplier;
  * the moment) and a read endpoint (each new connection to the next Ready pod, like the read Service). Every
  * connection on these three kinds of proxy obeys the {@link ClientPaths} of the pod it reached; replication's links
  * never do.
+ *
+ * <p>The link faults of a pod ({@code faults.loss}, {@code jitter}, {@code bandwidth}) shape every replication link
+ * that touches it, each direction as the pod's interface would: what pod a sends to pod b crosses a's egress and b's
+ * ingress, so it suffers both pods' jitter (summed) and loss (1 - (1 - pa)(1 - pb)), and waits for tokens in a's
+ * egress bucket and b's ingress bucket, each shared by all of that pod's links. A loss of 100% is a cut of that
+ * direction: every segment and every retransmission is lost.
  */
 final class PodNetwork implements AutoCloseable {
 
@@ -44,6 +53,13 @@ final class PodNetwork implements AutoCloseable {
     /** The directions whose packets are dropped: (a, b) drops what a sends to b. */
     private final Set<Link> cut = new HashSet<>();
     private final Map<Integer, Duration> delays = new HashMap<>();
+    /** faults.loss: the probability, per pod, that a chunk on its links loses a segment. */
+    private final Map<Integer, Double> losses = new HashMap<>();
+    /** faults.jitter: per pod, {delay, jitter} in nanoseconds. */
+    private final Map<Integer, long[]> jitters = new HashMap<>();
+    /** faults.bandwidth: per pod, the bucket of what it sends to the other pods, and of what it receives. */
+    private final Map<Integer, TokenBucket> egress = new HashMap<>();
+    private final Map<Integer, TokenBucket> ingress = new HashMap<>();
 
     /**
      * @param server  the server address of an ordinal now (it changes when a pod restarts on another port)
@@ -140,12 +156,43 @@ final class PodNetwork implements AutoCloseable {
         links.forEach(this::apply);
     }
 
-    /** No cut and no delay anywhere; the client-path faults stay ({@link ClientPaths#clearClientFaults()}). */
+    /** Each chunk on the pod's links lost a segment with {@code probability} (a stall; 1: a cut). */
+    synchronized void loss(int ordinal, double probability) {
+        losses.put(ordinal, probability);
+        links.forEach(this::apply);
+    }
+
+    /** Each chunk on the pod's links delayed by {@code delay} plus uniform(-jitter, +jitter), in order. */
+    synchronized void jitter(int ordinal, Duration delay, Duration jitter) {
+        if (delay.isZero() && jitter.isZero()) {
+            jitters.remove(ordinal);
+        } else {
+            jitters.put(ordinal, new long[] {delay.toNanos(), jitter.toNanos()});
+        }
+        links.forEach(this::apply);
+    }
+
+    /** What the pod sends on its links, and what it receives on them, each limited to {@code bytesPerSecond}. */
+    synchronized void bandwidth(int ordinal, long bytesPerSecond) {
+        egress.put(ordinal, new TokenBucket(bytesPerSecond));
+        ingress.put(ordinal, new TokenBucket(bytesPerSecond));
+        links.forEach(this::apply);
+    }
+
+    /**
+     * No cut, delay, loss, jitter or bandwidth limit anywhere, and what the links held back goes now; the
+     * client-path faults stay ({@link ClientPaths#clearClientFaults()}).
+     */
     synchronized void restoreAll() {
         cut.clear();
         delays.clear();
+        losses.clear();
+        jitters.clear();
+        egress.clear();
+        ingress.clear();
         paths.clearPodLatency();
         links.forEach(this::apply);
+        links.values().forEach(LoopbackProxy::release);
     }
 
     /**
@@ -153,8 +200,28 @@ final class PodNetwork implements AutoCloseable {
      * side travel from -> to, bytes from upstream to -> from; each direction is cut on its own.
      */
     private void apply(Link link, LoopbackProxy proxy) {
-        proxy.cut(cut.contains(link), cut.contains(new Link(link.to(), link.from())));
+        LinkShape toUpstream = shape(link.from(), link.to());
+        LinkShape toClient = shape(link.to(), link.from());
+        proxy.cut(cut.contains(link) || toUpstream.lossProbability() >= 1,
+                cut.contains(new Link(link.to(), link.from())) || toClient.lossProbability() >= 1);
         proxy.latency(delays.getOrDefault(link.from(), Duration.ZERO).plus(delays.getOrDefault(link.to(), Duration.ZERO)));
+        proxy.shape(toUpstream, toClient);
+    }
+
+    /** What bytes from pod {@code sender} to pod {@code receiver} suffer: both pods' link faults. */
+    LinkShape shape(int sender, int receiver) {
+        long[] none = {0, 0};
+        long[] a = jitters.getOrDefault(sender, none);
+        long[] b = jitters.getOrDefault(receiver, none);
+        double loss = 1 - (1 - losses.getOrDefault(sender, 0.0)) * (1 - losses.getOrDefault(receiver, 0.0));
+        List<TokenBucket> buckets = new ArrayList<>(2);
+        if (egress.containsKey(sender)) {
+            buckets.add(egress.get(sender));
+        }
+        if (ingress.containsKey(receiver)) {
+            buckets.add(ingress.get(receiver));
+        }
+        return new LinkShape(a[0] + b[0], a[1] + b[1], Math.min(1, Math.max(0, loss)), buckets);
     }
 
     @Override

@@ -396,6 +396,144 @@ class K3sFaultsTest {
     }
 
     @Test
+    void lossDropsAtRandomWithIptablesStatisticInTheLossyPodsNamespaceOnlyWithoutTc() {
+        node.answer("sh -c command -v tc", CommandResult.failed(127, "")); // no tc: loss does not need it
+
+        faults.loss(1, 0.3);
+        assertEquals(List.of(
+                "ctr -n k8s.io task ls",
+                "nsenter -t 1001 -n iptables -w -N MYSQLSTS_LOSS",
+                "nsenter -t 1001 -n iptables -w -I INPUT 1 -j MYSQLSTS_LOSS",
+                "nsenter -t 1001 -n iptables -w -I OUTPUT 1 -j MYSQLSTS_LOSS",
+                "nsenter -t 1001 -n iptables -w -A MYSQLSTS_LOSS -s 10.42.0.10 -m statistic --mode random --probability 0.3 -j DROP",
+                "nsenter -t 1001 -n iptables -w -A MYSQLSTS_LOSS -d 10.42.0.10 -m statistic --mode random --probability 0.3 -j DROP",
+                "nsenter -t 1001 -n iptables -w -A MYSQLSTS_LOSS -s 10.42.0.12 -m statistic --mode random --probability 0.3 -j DROP",
+                "nsenter -t 1001 -n iptables -w -A MYSQLSTS_LOSS -d 10.42.0.12 -m statistic --mode random --probability 0.3 -j DROP"),
+                node.take(), "mysql-0 and mysql-2 get no rule: a packet between them and mysql-1 is drawn once");
+
+        node.answer("nsenter -t 1001 -n iptables -w -N", CommandResult.failed(1, "iptables: Chain already exists."));
+        faults.loss(1, 0.05);
+        assertEquals(List.of(
+                "ctr -n k8s.io task ls",
+                "nsenter -t 1001 -n iptables -w -N MYSQLSTS_LOSS",
+                "nsenter -t 1001 -n iptables -w -F MYSQLSTS_LOSS",
+                "nsenter -t 1001 -n iptables -w -A MYSQLSTS_LOSS -s 10.42.0.10 -m statistic --mode random --probability 0.05 -j DROP",
+                "nsenter -t 1001 -n iptables -w -A MYSQLSTS_LOSS -d 10.42.0.10 -m statistic --mode random --probability 0.05 -j DROP",
+                "nsenter -t 1001 -n iptables -w -A MYSQLSTS_LOSS -s 10.42.0.12 -m statistic --mode random --probability 0.05 -j DROP",
+                "nsenter -t 1001 -n iptables -w -A MYSQLSTS_LOSS -d 10.42.0.12 -m statistic --mode random --probability 0.05 -j DROP"),
+                node.take(), "a new probability replaces the old rules");
+
+        faults.restoreAll();
+        assertEquals(List.of(
+                "ctr -n k8s.io task ls",
+                "nsenter -t 1001 -n iptables -w -F MYSQLSTS_LOSS"), node.take());
+        faults.restoreAll();
+        assertEquals(List.of(), node.take(), "nothing is in force any more");
+    }
+
+    @Test
+    void lossIsMadeAgainForTheNewIpOfARecreatedPeer() throws Exception {
+        faults.loss(0, 1.0);
+        node.take();
+
+        CompletableFuture<Void> deletion = CompletableFuture.runAsync(() -> faults.deletePod(2));
+        awaitGone("mysql-2", deletion);
+        kubelet.createPod(statefulSet, 2);
+        kubelet.runningNotReady("mysql-2");
+        kubelet.network("mysql-2", "10.42.0.22", "c0de02");
+        readyKeepingNetwork("mysql-2");
+        join(deletion);
+
+        assertEquals(List.of(
+                "ctr -n k8s.io task ls",
+                "nsenter -t 1000 -n iptables -w -N MYSQLSTS_LOSS",
+                "nsenter -t 1000 -n iptables -w -I INPUT 1 -j MYSQLSTS_LOSS",
+                "nsenter -t 1000 -n iptables -w -I OUTPUT 1 -j MYSQLSTS_LOSS",
+                "nsenter -t 1000 -n iptables -w -A MYSQLSTS_LOSS -s 10.42.0.11 -m statistic --mode random --probability 1 -j DROP",
+                "nsenter -t 1000 -n iptables -w -A MYSQLSTS_LOSS -d 10.42.0.11 -m statistic --mode random --probability 1 -j DROP",
+                "nsenter -t 1000 -n iptables -w -A MYSQLSTS_LOSS -s 10.42.0.22 -m statistic --mode random --probability 1 -j DROP",
+                "nsenter -t 1000 -n iptables -w -A MYSQLSTS_LOSS -d 10.42.0.22 -m statistic --mode random --probability 1 -j DROP"),
+                node.take().stream().filter(c -> !c.contains("-F MYSQLSTS_LOSS")).toList());
+    }
+
+    @Test
+    void lossNeedsTheNode() {
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> faults(null, MockCluster.PATIENCE).loss(2, 0.3));
+        assertTrue(e.getMessage().contains("faults.loss(2, 30) on K3S works from the node"), e.getMessage());
+    }
+
+    @Test
+    void jitterAndBandwidthShareOneNetemWithTheLatencyOnBothEndsOfTheVethPair() {
+        withIproute2Tc();
+
+        faults.jitter(1, Duration.ofMillis(100), Duration.ofMillis(20));
+        assertEquals(List.of(
+                "sh -c command -v tc",
+                "tc -V",
+                "ctr -n k8s.io task ls",
+                "nsenter -t 1001 -n ip -o link show dev eth0",
+                "ip -o link show",
+                "nsenter -t 1001 -n tc qdisc replace dev eth0 root netem delay 100ms 20ms limit 100000",
+                "tc qdisc replace dev veth1b2c3d4e root netem delay 100ms 20ms limit 100000"), node.take());
+
+        faults.bandwidth(1, 125_000);
+        faults.latency(1, Duration.ofMillis(50));
+        assertEquals(List.of(
+                "ctr -n k8s.io task ls",
+                "nsenter -t 1001 -n ip -o link show dev eth0",
+                "ip -o link show",
+                "nsenter -t 1001 -n tc qdisc replace dev eth0 root netem delay 100ms 20ms rate 1000000bit limit 100000",
+                "tc qdisc replace dev veth1b2c3d4e root netem delay 100ms 20ms rate 1000000bit limit 100000",
+                "ctr -n k8s.io task ls",
+                "nsenter -t 1001 -n ip -o link show dev eth0",
+                "ip -o link show",
+                "nsenter -t 1001 -n tc qdisc replace dev eth0 root netem delay 150ms 20ms rate 1000000bit limit 100000",
+                "tc qdisc replace dev veth1b2c3d4e root netem delay 150ms 20ms rate 1000000bit limit 100000"),
+                node.take(), "125000 bytes/s is 1000000 bits/s (tc reads a bare 'bps' as bytes: the harness says bit)");
+
+        faults.jitter(1, Duration.ZERO, Duration.ZERO);
+        faults.latency(1, Duration.ZERO);
+        List<String> ran = node.take();
+        assertEquals("nsenter -t 1001 -n tc qdisc replace dev eth0 root netem rate 1000000bit limit 100000", ran.get(ran.size() - 2),
+                "what is left when the jitter and the latency are gone: the limit");
+
+        faults.restoreAll();
+        assertEquals(List.of(
+                "ctr -n k8s.io task ls",
+                "nsenter -t 1001 -n tc qdisc del dev eth0 root",
+                "nsenter -t 1001 -n ip -o link show dev eth0",
+                "ip -o link show",
+                "tc qdisc del dev veth1b2c3d4e root"), node.take());
+    }
+
+    @Test
+    void jitterAndBandwidthWithoutTcOnTheNodeAreUnsupportedAndNameTheMissingTool() {
+        node.answer("sh -c command -v tc", CommandResult.failed(127, ""));
+
+        UnsupportedOperationException jitter = assertThrows(UnsupportedOperationException.class,
+                () -> faults.jitter(0, Duration.ofMillis(100), Duration.ofMillis(50)));
+        UnsupportedOperationException bandwidth = assertThrows(UnsupportedOperationException.class,
+                () -> faults.bandwidth(2, 100_000));
+
+        assertTrue(jitter.getMessage().startsWith("faults.jitter(0, PT0.1S, PT0.05S) is not supported on K3S here: the"
+                + " node has no tc"), jitter.getMessage());
+        assertTrue(jitter.getMessage().contains("the LOCAL backend supports jitter"), jitter.getMessage());
+        assertTrue(bandwidth.getMessage().startsWith("faults.bandwidth(2, 100000) is not supported on K3S here: the"
+                + " node has no tc"), bandwidth.getMessage());
+        assertEquals(List.of("sh -c command -v tc"), node.take(), "no netem is attempted, the node is asked once");
+        faults.restoreAll();
+        assertEquals(List.of(), node.take(), "nothing was made, nothing to undo");
+    }
+
+    @Test
+    void iptablesReadsTheProbabilityAsAPlainDecimal() {
+        assertEquals("0.3", NetworkRules.probability(30 / 100.0));
+        assertEquals("0.001", NetworkRules.probability(0.1 / 100));
+        assertEquals("1", NetworkRules.probability(100 / 100.0));
+    }
+
+    @Test
     void delaysAreGivenInMillisecondsOrMicroseconds() {
         assertEquals("250ms", K3sFaults.netemDelay(Duration.ofMillis(250)));
         assertEquals("1500us", K3sFaults.netemDelay(Duration.ofNanos(1_500_000)));

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mysqlsts.backend.LinkShape;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -103,6 +105,52 @@ class LoopbackProxyTest {
             proxy.restore();
             assertEquals("knock", receive(socket, "knock".length()));
             assertEquals("again", roundTrip(socket, "again"));
+        }
+    }
+
+    @Test
+    void jitterAndLossStallChunksButNeverReorderTheStream() throws Exception {
+        LinkShape shaky = new LinkShape(TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(5), 0.05,
+                List.of());
+        proxy.shape(shaky, shaky);
+        try (Socket socket = connect()) {
+            byte[] payload = new byte[512 * 1024];
+            new Random(43).nextBytes(payload);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    for (int offset = 0; offset < payload.length; offset += 4096) {
+                        out.write(payload, offset, 4096); // many small chunks, each with its own draw
+                    }
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            byte[] echoed = socket.getInputStream().readNBytes(payload.length);
+            writer.get(PATIENCE_MS * 6L, TimeUnit.MILLISECONDS);
+            assertArrayEquals(payload, echoed, "every byte back, in order");
+        }
+    }
+
+    @Test
+    void aLostChunkArrivesNoSoonerThanOneRetransmissionTimeoutAndAReleaseLetsWhatWaitsGo() throws Exception {
+        LinkShape alwaysLost = new LinkShape(0, 0, 0.999_999, List.of());
+        try (Socket socket = connect()) {
+            assertEquals("warm", roundTrip(socket, "warm"));
+            proxy.shape(alwaysLost, LinkShape.CLEAR);
+            long start = System.nanoTime();
+            assertEquals("lost", roundTrip(socket, "lost"));
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(elapsedMs >= 200, "a chunk that lost a segment came through in " + elapsedMs + " ms, sooner than"
+                    + " TCP_RTO_MIN");
+
+            proxy.shape(new LinkShape(TimeUnit.SECONDS.toNanos(10), 0, 0, List.of()), LinkShape.CLEAR);
+            send(socket, "held");
+            Thread.sleep(100);
+            proxy.shape(LinkShape.CLEAR, LinkShape.CLEAR);
+            proxy.release();
+            socket.setSoTimeout(5_000);
+            assertEquals("held", receive(socket, "held".length()), "a chunk due in 10 s goes at the heal");
         }
     }
 
