@@ -6,7 +6,7 @@ import java.time.Instant;
 import org.apiguardian.api.API;
 
 /**
- * One statement a test's connection sent, or that connection's close ({@link #isClose()}).
+ * One statement a test's connection sent, or that connection's close ({@link #isClose()}: its {@code sql} is null).
  */
 @API(status = INTERNAL)
 public final class RecordedStatement {
@@ -22,7 +22,7 @@ public final class RecordedStatement {
     private volatile Instant ended;
     private volatile boolean failed;
 
-    RecordedStatement(long sequence, int connection, String pod, long serverThread, Instant started, String sql,
+    public RecordedStatement(long sequence, int connection, String pod, long serverThread, Instant started, String sql,
                       String test, boolean driver) {
         this.sequence = sequence;
         this.connection = connection;
@@ -88,7 +88,8 @@ public final class RecordedStatement {
         return sql == null;
     }
 
-    void end(boolean failed) {
+    /** Its answer came now: {@code failed} when it was an error. */
+    public void end(boolean failed) {
         this.failed = failed;
         this.ended = Instant.now();
     }

@@ -204,9 +204,13 @@ pause_ms() {
   if ((ms > 0)); then read -r -t "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))" -u "$SLEEP_FD" _; fi
 }
 
+restarted() { # restarted <ordinal> <offset>: a killed pod answers again (the test saw it Ready)
+  if [ -n "${down[$1]:-}" ]; then wait_ready "$1" 60 && echo "replay +$2 ms: $(pod "$1") answers again"; fi
+}
+
 open_conn() { # one mariadb client per recorded connection, fed through a fifo, started at its first statement
-  local c=$1 n=$2 fd
-  if [ -n "${down[$n]:-}" ]; then wait_ready "$n" 60; fi
+  local c=$1 n=$2 at=$3 fd
+  restarted "$n" "$at"
   mkfifo "$REPLAY_DIR/c$c.in"
   "$CLIENT" --no-defaults --protocol=TCP -h127.0.0.1 -P$((BASE_PORT + n)) -uroot --connect-timeout=5 \
     --batch --force --unbuffered --skip-reconnect <"$REPLAY_DIR/c$c.in" >"$REPLAY_DIR/c$c-$(pod "$n").out" 2>&1 &
@@ -311,9 +315,7 @@ fault_end() { # fault_end <kind> <ordinals> <offset>
   case "$kind" in
   kill | killAll)
     if [ "$kind" = killAll ]; then list=(); for ((n = 0; n < REPLICAS; n++)); do list+=("$n"); done; fi
-    for n in "${list[@]}"; do
-      if [ -n "${down[$n]:-}" ]; then wait_ready "$n" 60 && echo "replay +$at ms: $(pod "$n") answers again"; fi
-    done
+    for n in "${list[@]}"; do restarted "$n" "$at"; done
     ;;
   pause)
     n=${list[0]}
@@ -357,7 +359,7 @@ while IFS=$'\t' read -r -u 3 offset type conn ords arg payload; do
   if ((ahead > 0)); then pause_ms "$ahead"; fi
   case "$type" in
   S)
-    if [ -z "${conn_pid[$conn]:-}" ]; then open_conn "$conn" "$ords"; fi
+    if [ -z "${conn_pid[$conn]:-}" ]; then open_conn "$conn" "$ords" "$offset"; fi
     if [ -n "${conn_fd[$conn]:-}" ]; then
       fd=${conn_fd[$conn]}
       if printf '%b\n@@@@\n' "$payload" >&"$fd" 2>/dev/null; then
@@ -397,7 +399,7 @@ for f in "$REPLAY_DIR"/*.out; do
   [ -e "$f" ] || continue
   grep -m3 '^ERROR' "$f" | sed "s|^|  $(basename "$f" .out): |"
 done | head -40
-for n in "${!down[@]}"; do wait_ready "$n" 60; done
+for n in "${!down[@]}"; do restarted "$n" "$previous"; done
 if read -r file position _ < <(sql 0 "SHOW MASTER STATUS" --skip-column-names); then
   for ((n = 1; n < REPLICAS; n++)); do # let the followers catch up, 30 s at most
     if [ -z "${paused[$n]:-}" ]; then sql "$n" "SELECT MASTER_POS_WAIT('$file', $position, 30)" >/dev/null 2>&1; fi

@@ -12,7 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** A failing test's message names its reproduction bundle, written while the cluster still runs. */
+/**
+ * A failing test's message names its reproduction bundle, written while the cluster still runs, with the failure's
+ * text.
+ */
 class FailureBundleTest {
 
     @MySqlStatefulSet(replicas = 1)
@@ -32,5 +35,8 @@ class FailureBundleTest {
         Path dir = Path.of(bundle.group(1));
         assertTrue(Files.isExecutable(dir.resolve("reproduce.sh")), dir.toString());
         assertTrue(Files.readString(dir.resolve("pods/mysql-0/version.txt")).contains("MariaDB"), dir.toString());
+        String failure = Files.readString(dir.resolve("failure.txt"));
+        assertTrue(failure.contains("FailingTest.fails failed:") && failure.contains("the replica lost a row"),
+                "what the test asserted, for reproduce.sh to print: " + failure);
     }
 }
