@@ -111,9 +111,17 @@ sql() { # sql <ordinal> <statement> [client options]
     --connect-timeout=5 "$@" -e "$statement"
 }
 
+close_inherited() { # in a child: the replay's fifo ends are not its own (a client would never see its input end)
+  local f
+  for f in "${conn_fd[@]}" $SLEEP_FD; do exec {f}>&-; done
+}
+
 start_server() { # mariadbd on the pod's data directory, in the background (the supervisor's restart too)
   local n=$1 dir="$WORK/$NAME-$1"
-  "$MARIADBD" --defaults-file="$dir/my.cnf" --basedir="$BASEDIR" "${USER_OPT[@]}" >>"$dir/console.log" 2>&1 &
+  (
+    close_inherited
+    exec "$MARIADBD" --defaults-file="$dir/my.cnf" --basedir="$BASEDIR" "${USER_OPT[@]}"
+  ) >>"$dir/console.log" 2>&1 &
   pids[n]=$!
 }
 
@@ -212,8 +220,11 @@ open_conn() { # one mariadb client per recorded connection, fed through a fifo, 
   local c=$1 n=$2 at=$3 fd
   restarted "$n" "$at"
   mkfifo "$REPLAY_DIR/c$c.in"
-  "$CLIENT" --no-defaults --protocol=TCP -h127.0.0.1 -P$((BASE_PORT + n)) -uroot --connect-timeout=5 \
-    --batch --force --unbuffered --skip-reconnect <"$REPLAY_DIR/c$c.in" >"$REPLAY_DIR/c$c-$(pod "$n").out" 2>&1 &
+  (
+    close_inherited
+    exec "$CLIENT" --no-defaults --protocol=TCP -h127.0.0.1 -P$((BASE_PORT + n)) -uroot --connect-timeout=5 \
+      --batch --force --unbuffered --skip-reconnect
+  ) <"$REPLAY_DIR/c$c.in" >"$REPLAY_DIR/c$c-$(pod "$n").out" 2>&1 &
   conn_pid[$c]=$!
   conn_pod[$c]=$n
   exec {fd}>"$REPLAY_DIR/c$c.in"

@@ -12,7 +12,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +23,13 @@ import org.junit.jupiter.api.Test;
  * connection, client-side prepared) per second with no recording, with the harness's Connector/J query interceptor
  * ({@code pod.jdbcUrl()}), and with the server's general log to a file instead ({@code SET GLOBAL general_log=1});
  * the server flushes no log per commit (innodb_flush_log_at_trx_commit=0, sync_binlog=0), so that the disk does not
- * hide what recording costs; interleaved in rounds in one run so that the machine's load hits all three alike. Not part of the suite (its name
+ * hide what recording costs; interleaved in rounds, each round in another order, in one run so that the machine's load hits all three alike;
+ * the median round of each is compared. Not part of the suite (its name
  * does not end in Test); run it with bench/statements.sh.
  */
 class StatementRecordingBenchmark {
 
-    private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 3);
+    private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 6);
     private static final int INSERTS = Integer.getInteger("benchmark.inserts", 10_000);
 
     @Test
@@ -48,34 +51,48 @@ class StatementRecordingBenchmark {
                 sql.execute("CREATE DATABASE bench");
                 sql.execute("CREATE TABLE bench.rows (id INT PRIMARY KEY, body VARCHAR(100))");
             }
-            Map<String, Long> nanos = new LinkedHashMap<>();
+            Map<String, List<Double>> rates = new LinkedHashMap<>();
+            List<String> modes = List.of("none", "query interceptor", "general log");
+            modes.forEach(mode -> rates.put(mode, new ArrayList<>()));
             int id = 0;
             for (int round = 0; round < ROUNDS; round++) {
-                nanos.merge("none", inserts(plain, id), Long::sum);
-                id += INSERTS;
-                nanos.merge("query interceptor", inserts(recorded, id), Long::sum);
-                id += INSERTS;
-                try (Connection c = DriverManager.getConnection(admin); Statement sql = c.createStatement()) {
-                    sql.execute("SET GLOBAL general_log_file = '" + generalLog + "'");
-                    sql.execute("SET GLOBAL log_output = 'FILE'");
-                    sql.execute("SET GLOBAL general_log = 1");
-                }
-                nanos.merge("general log", inserts(plain, id), Long::sum);
-                id += INSERTS;
-                try (Connection c = DriverManager.getConnection(admin); Statement sql = c.createStatement()) {
-                    sql.execute("SET GLOBAL general_log = 0");
+                for (int i = 0; i < modes.size(); i++) { // each round in another order: no mode always goes first
+                    String mode = modes.get((round + i) % modes.size());
+                    if (mode.equals("general log")) {
+                        generalLog(admin, generalLog, true);
+                    }
+                    long nanos = inserts(mode.equals("query interceptor") ? recorded : plain, id);
+                    if (mode.equals("general log")) {
+                        generalLog(admin, generalLog, false);
+                    }
+                    id += INSERTS;
+                    rates.get(mode).add(INSERTS / (nanos / 1e9));
                 }
             }
-            double base = ROUNDS * INSERTS / (nanos.get("none") / 1e9);
-            nanos.forEach((mode, total) -> {
-                double perSecond = ROUNDS * INSERTS / (total / 1e9);
-                System.out.printf("statements: %-17s %7.0f INSERTs/s (%3.0f%% of none), %d x %d single-row INSERTs%n",
-                        mode, perSecond, 100 * perSecond / base, ROUNDS, INSERTS);
-            });
+            double base = median(rates.get("none"));
+            rates.forEach((mode, perRound) -> System.out.printf(
+                    "statements: %-17s median %6.0f INSERTs/s (%3.0f%% of none), rounds %s; %d x %d single-row INSERTs%n",
+                    mode, median(perRound), 100 * median(perRound) / base,
+                    perRound.stream().map(r -> String.format("%.0f", r)).toList(), ROUNDS, INSERTS));
             System.out.printf("statements: recorded by the interceptor: %d; general log file: %d bytes%n",
                     cluster.statements().snapshot().statements().size(), Files.size(generalLog));
             Files.deleteIfExists(generalLog);
         }
+    }
+
+    private static void generalLog(String admin, Path file, boolean on) throws SQLException {
+        try (Connection c = DriverManager.getConnection(admin); Statement sql = c.createStatement()) {
+            if (on) {
+                sql.execute("SET GLOBAL general_log_file = '" + file + "'");
+                sql.execute("SET GLOBAL log_output = 'FILE'");
+            }
+            sql.execute("SET GLOBAL general_log = " + (on ? 1 : 0));
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     /** One connection, {@link #INSERTS} autocommitted single-row INSERTs after 200 of warm-up; their total time. */
