@@ -37,6 +37,7 @@ class StatementRecordingBenchmark {
         Settings settings = Settings.systemProperties();
         try (var running = new LocalBackend().start(ManifestLoader.load("", 1), settings)) {
             StatefulSetCluster cluster = new StatefulSetCluster(running, dev.mysqlsts.cluster.ClientTimeouts.DEFAULT,
+                    dev.mysqlsts.cluster.ChaosHooks.NONE,
                     StatementLog.create(ROUNDS * INSERTS + 100));
             String recorded = cluster.pod(0).jdbcUrl();
             String plain = StatementLog.unrecorded(recorded);
