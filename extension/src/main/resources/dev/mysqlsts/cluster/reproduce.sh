@@ -238,6 +238,27 @@ close_conn() {
   unset "conn_fd[$c]"
 }
 
+settle() { # before a replication fault: the clients run what they were sent, the followers catch up (as a test
+  # usually awaits replication before it stops, delays or cuts it); bounded, so that a paused pod only costs the bound
+  local c fd afd ack file position n
+  for c in "${!conn_fd[@]}"; do
+    kill -0 "${conn_pid[$c]}" 2>/dev/null || continue
+    ack="$REPLAY_DIR/c$c.ack"
+    [ -p "$ack" ] || mkfifo "$ack"
+    exec {afd}<>"$ack" # read-write: the open never blocks, the read has its bound
+    fd=${conn_fd[$c]}
+    if printf '\\! printf "x\\n" > %s\n' "$ack" >&"$fd" 2>/dev/null; then read -r -t 10 -u "$afd" _; fi
+    exec {afd}<&-
+  done
+  if read -r file position _ < <(sql 0 "SHOW MASTER STATUS" --skip-column-names); then
+    for ((n = 1; n < REPLICAS; n++)); do
+      if [ -z "${paused[$n]:-}" ] && [ -z "${down[$n]:-}" ]; then
+        sql "$n" "SELECT MASTER_POS_WAIT('$file', $position, 5)" >/dev/null 2>&1
+      fi
+    done
+  fi
+}
+
 followers_cut() { # followers that a cut of this kind and these pods separates from the leader (ordinal 0)
   local kind=$1 pods=",$2," n
   case "$kind" in
@@ -288,18 +309,21 @@ fault_start() { # fault_start <kind> <ordinals> <detail> <offset>
     ;;
   stopReplication)
     n=${list[0]}
+    settle
     sql "$n" "STOP SLAVE"
     echo "replay +$at ms: stopReplication $(pod "$n"): STOP SLAVE"
     ;;
   delayReplication)
     n=${list[0]} delay=${detail%s}
     if [ "$detail" = - ]; then delay=${DELAY_SECONDS:-30}; fi
+    settle
     sql "$n" "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=$delay; START SLAVE"
     echo "replay +$at ms: delayReplication $(pod "$n"): MASTER_DELAY=$delay"
     ;;
   isolate | partition | cut)
     local cut_off
     cut_off=$(followers_cut "$kind" "$ords")
+    if [ -n "$cut_off" ]; then settle; fi
     for n in $cut_off; do
       io_stopped[$n]=$((${io_stopped[$n]:-0} + 1))
       if [ "${io_stopped[$n]}" = 1 ]; then sql "$n" "STOP SLAVE IO_THREAD"; fi
