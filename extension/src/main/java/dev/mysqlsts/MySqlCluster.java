@@ -113,8 +113,9 @@ public interface MySqlCluster {
     /**
      * Writes a reproduction bundle into {@code directory} (made if missing) and returns it: the manifests, the
      * server configs, per pod its version, variables, replica status and error log tail, the fault history with
-     * times, the chaos seed, and a {@code reproduce.sh} that starts the same topology with plain MariaDB programs
-     * (it does not replay the statements or the faults; its README.txt says what it does).
+     * times, the chaos seed, the statements the test's connections sent, and a {@code reproduce.sh} that starts the
+     * same topology with plain MariaDB programs and replays the statements and the faults it can (its README.txt
+     * says which it cannot).
      *
      * <pre>{@code cluster.exportReproduction(Path.of("target", "repro"));   // then: target/repro/reproduce.sh}</pre>
      */

@@ -7,6 +7,7 @@ import dev.mysqlsts.ReplicaStatus;
 import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.chaos.Operation.Outcome;
 import dev.mysqlsts.faults.FaultHistory;
+import dev.mysqlsts.statements.StatementLog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -214,7 +215,7 @@ final class Checker {
     }
 
     private Optional<Long> counter(MySqlPod pod) {
-        try (Connection c = LedgerTable.connect(pod.jdbcUrl(), LedgerTable.READ_SOCKET_TIMEOUT)) {
+        try (Connection c = LedgerTable.connect(StatementLog.unrecorded(pod.jdbcUrl()), LedgerTable.READ_SOCKET_TIMEOUT)) {
             return Optional.of(LedgerTable.counter(c));
         } catch (SQLException | RuntimeException e) {
             return Optional.empty();
@@ -225,7 +226,7 @@ final class Checker {
         long deadline = System.nanoTime() + (required ? READ_RETRY : FOLLOWER_READ_RETRY).toNanos();
         SQLException last = null;
         do {
-            try (Connection c = LedgerTable.connect(pod.jdbcUrl(), LedgerTable.READ_SOCKET_TIMEOUT)) {
+            try (Connection c = LedgerTable.connect(StatementLog.unrecorded(pod.jdbcUrl()), LedgerTable.READ_SOCKET_TIMEOUT)) {
                 return Optional.of(LedgerTable.read(c));
             } catch (SQLException e) {
                 last = e;
@@ -245,7 +246,7 @@ final class Checker {
     }
 
     private String gtidState(MySqlPod leader) {
-        try (Connection c = LedgerTable.connect(leader.jdbcUrl(), LedgerTable.READ_SOCKET_TIMEOUT)) {
+        try (Connection c = LedgerTable.connect(StatementLog.unrecorded(leader.jdbcUrl()), LedgerTable.READ_SOCKET_TIMEOUT)) {
             return ErrantTransactions.leaderState(c);
         } catch (SQLException e) {
             LOG.warn("ledger: cannot read the GTID state of {}: {}", leader.name(), e.getMessage());
@@ -254,7 +255,7 @@ final class Checker {
     }
 
     private List<String> errant(MySqlPod follower, String leaderState) {
-        try (Connection c = LedgerTable.connect(follower.jdbcUrl(), LedgerTable.READ_SOCKET_TIMEOUT)) {
+        try (Connection c = LedgerTable.connect(StatementLog.unrecorded(follower.jdbcUrl()), LedgerTable.READ_SOCKET_TIMEOUT)) {
             return ErrantTransactions.beyond(c, leaderState);
         } catch (SQLException e) {
             LOG.warn("ledger: cannot read the GTID state of {}: {}", follower.name(), e.getMessage());

@@ -41,6 +41,7 @@ public final class Experiment {
     private LedgerWorkload ledger;
     private ChaosSchedule schedule;
     private Path timeline;
+    private Path reproduction;
 
     private Experiment(MySqlCluster cluster) {
         this.cluster = cluster;
@@ -90,6 +91,7 @@ public final class Experiment {
         this.ledger = null;
         this.schedule = null;
         this.timeline = null;
+        this.reproduction = null;
         this.seedOverride = seed.filter(s -> !s.isBlank()).map(s -> {
             try {
                 return OptionalLong.of(Long.parseLong(s.trim()));
@@ -178,7 +180,8 @@ public final class Experiment {
         }
         Path path = Path.of("target", "mysqlsts", className, fileName + ".html");
         try {
-            new Timeline(cluster, testName, began, Instant.now(), history, workload, seed()).write(path);
+            new Timeline(cluster, testName, began, Instant.now(), history, workload, seed(), reproduction())
+                    .write(path);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the timeline of " + testName + " to " + path.toAbsolutePath(), e);
         }
@@ -191,6 +194,15 @@ public final class Experiment {
             LOG.info("timeline of {}: {}", testName, path.toAbsolutePath());
         }
         return Optional.of(path.toAbsolutePath());
+    }
+
+    /** The test's reproduction bundle was written there: the timeline written next names it. */
+    public synchronized void reproductionWritten(Path directory) {
+        reproduction = directory;
+    }
+
+    private synchronized Optional<Path> reproduction() {
+        return Optional.ofNullable(reproduction);
     }
 
     /** What a failing test's message gains: the seed to replay and the timeline to look at; empty when neither. */

@@ -1,6 +1,7 @@
 package dev.mysqlsts.chaos;
 
 import dev.mysqlsts.MySqlCluster;
+import dev.mysqlsts.statements.StatementLog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ final class Sampler {
         Connection c = connection(pod);
         try {
             if (c == null) {
-                c = LedgerTable.connect(cluster.pod(pod).jdbcUrl(), LedgerTable.READ_SOCKET_TIMEOUT);
+                c = LedgerTable.connect(StatementLog.unrecorded(cluster.pod(pod).jdbcUrl()), LedgerTable.READ_SOCKET_TIMEOUT);
                 remember(pod, c);
             }
             long[] seen = LedgerTable.sample(c);

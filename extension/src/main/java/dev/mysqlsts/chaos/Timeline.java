@@ -51,10 +51,12 @@ final class Timeline {
     private final List<Sample> samples;
     private final Optional<Verdict> verdict;
     private final OptionalLong seed;
+    private final Optional<Path> reproduction;
     private final StringBuilder svg = new StringBuilder();
 
     Timeline(MySqlCluster cluster, String testName, Instant began, Instant ended, FaultHistory history,
-             LedgerWorkload ledger, OptionalLong seed) {
+             LedgerWorkload ledger, OptionalLong seed, Optional<Path> reproduction) {
+        this.reproduction = reproduction;
         this.cluster = cluster;
         this.testName = testName;
         this.faults = history.faults();
@@ -121,6 +123,9 @@ final class Timeline {
         seed.ifPresent(s -> page.append("; chaos seed <b>").append(s).append("</b> (replay: <code>-D")
                 .append(Experiment.SEED_PROPERTY).append('=').append(s).append("</code>)"));
         page.append("</p>\n");
+        reproduction.ifPresent(dir -> page.append("<p><b>Reproduction bundle:</b> <code>").append(esc(dir.toString()))
+                .append("</code> (its <code>reproduce.sh</code> replays the statements and the faults it can with plain "
+                        + "mariadbd; README.txt there says what it cannot)</p>\n"));
         if (verdict.isPresent()) {
             page.append("<p><b>Verdict:</b> ").append(esc(verdict.get().summary())).append("</p>\n");
         } else if (!ops.isEmpty()) {

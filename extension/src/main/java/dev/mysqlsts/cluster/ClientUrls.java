@@ -16,13 +16,16 @@ final class ClientUrls {
     }
 
     /** {@code jdbc:mysql://host:port/?...} for one endpoint. */
-    static String of(PodEndpoint endpoint, ClientTimeouts timeouts) {
-        return url("jdbc:mysql://", List.of(endpoint), timeouts);
+    static String of(PodEndpoint endpoint, ClientTimeouts timeouts, PodConnector connector) {
+        return url("jdbc:mysql://", List.of(endpoint), timeouts) + connector.recorded(endpoint);
     }
 
     /** Connector/J's {@code jdbc:mysql:replication://source,replica.../?...}: the first host is the source. */
-    static String replication(PodEndpoint source, List<PodEndpoint> replicas, ClientTimeouts timeouts) {
-        return url("jdbc:mysql:replication://", Stream.concat(Stream.of(source), replicas.stream()).toList(), timeouts);
+    static String replication(PodEndpoint source, List<PodEndpoint> replicas, ClientTimeouts timeouts,
+                              PodConnector connector) {
+        replicas.forEach(connector::recorded);
+        return url("jdbc:mysql:replication://", Stream.concat(Stream.of(source), replicas.stream()).toList(), timeouts)
+                + connector.recorded(source);
     }
 
     /** The first host's URL properties (the user's account, as a pod's own URL carries them) and the harness's bounds. */

@@ -3,6 +3,7 @@ package dev.mysqlsts.cluster;
 import dev.mysqlsts.FaultEvent;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.manifest.ClusterSpec;
+import dev.mysqlsts.statements.StatementLog;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,9 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes what a maintainer needs to look at a cluster without this project: the manifests, the ConfigMap's server
  * configs, per pod its version, its running variables, its replica status and the tail of its error log, the fault
- * history with times, the chaos seed, and {@code reproduce.sh}, which starts the same topology (leader, followers
- * replicating from it, the ConfigMap's leader and follower configs, the same server ids) with plain MariaDB programs.
- * What the script does not replay (the statements, the faults) is said in the bundle's README.txt.
+ * history with times, the chaos seed, the statements the test's connections sent ({@link StatementFiles}), the
+ * failure, and {@code reproduce.sh}, which starts the same topology (leader, followers replicating from it, the
+ * ConfigMap's leader and follower configs, the same server ids) with plain MariaDB programs and replays the statements
+ * and the faults it can ({@link ReplayPlan}). What it cannot replay is said in the bundle's README.txt.
  */
 final class ReproductionBundle {
 
@@ -37,15 +40,17 @@ final class ReproductionBundle {
 
     private final StatefulSetCluster cluster;
     private final Path dir;
+    private final String failure;
 
-    private ReproductionBundle(StatefulSetCluster cluster, Path dir) {
+    private ReproductionBundle(StatefulSetCluster cluster, Path dir, String failure) {
         this.cluster = cluster;
         this.dir = dir.toAbsolutePath();
+        this.failure = failure;
     }
 
-    static Path write(StatefulSetCluster cluster, Path dir) {
+    static Path write(StatefulSetCluster cluster, Path dir, String failure) {
         try {
-            return new ReproductionBundle(cluster, dir).write();
+            return new ReproductionBundle(cluster, dir, failure).write();
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the reproduction bundle to " + dir.toAbsolutePath(), e);
         }
@@ -61,8 +66,18 @@ final class ReproductionBundle {
         Files.writeString(configs.resolve(spec.leaderConfig().key()), spec.leaderConfig().content());
         Files.writeString(configs.resolve(spec.followerConfig().key()), spec.followerConfig().content());
         List<FaultEvent> history = cluster.faults().history();
-        Files.write(dir.resolve("faults.txt"), history.isEmpty() ? List.of("(no fault in this test)")
-                : history.stream().map(FaultEvent::toString).toList());
+        List<String> details = cluster.faults().record().details();
+        List<String> faultLines = new ArrayList<>();
+        for (int i = 0; i < history.size(); i++) {
+            faultLines.add(history.get(i) + (i < details.size() && !details.get(i).isEmpty() ? " (" + details.get(i) + ")" : ""));
+        }
+        Files.write(dir.resolve("faults.txt"), history.isEmpty() ? List.of("(no fault in this test)") : faultLines);
+        Files.writeString(dir.resolve("failure.txt"), failure.isEmpty()
+                ? "(exported on demand with cluster.exportReproduction: no failure recorded)\n" : failure + "\n");
+        StatementLog.Snapshot statements = cluster.statements().snapshot();
+        long recorded = StatementFiles.write(dir, statements);
+        Files.write(dir.resolve("replay.tsv"), ReplayPlan.lines(statements.statements(), history, details,
+                cluster.faults().record().markers(), this::ordinalOf));
         Files.writeString(dir.resolve("chaos-seed.txt"), cluster.chaos().replay(cluster)
                 .orElse("(no fault schedule ran in this test)") + "\n");
         String basedir = "";
@@ -76,7 +91,9 @@ final class ReproductionBundle {
                         + " (its readiness probe failed): not read\n");
                 continue;
             }
-            try (Connection connection = pod.connection()) {
+            // the harness's account: the bundle's own reads are not the test's statements
+            String url = ((Pod) pod).endpoint().adminJdbcUrl() + "&connectTimeout=10000&socketTimeout=30000";
+            try (Connection connection = DriverManager.getConnection(url)) {
                 Files.writeString(podDir.resolve("version.txt"), value(connection, "SELECT VERSION()") + "\n");
                 serverIds.set(pod.ordinal(), value(connection, "SELECT @@server_id"));
                 Files.writeString(podDir.resolve("variables.txt"), rows(connection, "SHOW GLOBAL VARIABLES"));
@@ -90,12 +107,23 @@ final class ReproductionBundle {
                         + ": " + e.getMessage() + "\n");
             }
         }
-        Files.writeString(dir.resolve("README.txt"), readme(spec, !cluster.statefulSet().endpoint(0).userPassword().isEmpty()));
+        Files.writeString(dir.resolve("README.txt"), readme(spec, !cluster.statefulSet().endpoint(0).userPassword().isEmpty(),
+                recorded, statements));
         Path script = dir.resolve("reproduce.sh");
         Files.writeString(script, script(spec, basedir, serverIds));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         LOG.info("cluster {}: reproduction bundle written to {}", cluster.statefulSet().name(), dir);
         return dir;
+    }
+
+    /** The pod a recorded connection reached; 0 (the script's leader) for an endpoint. */
+    private int ordinalOf(String pod) {
+        for (int n = 0; n < cluster.replicas(); n++) {
+            if (cluster.statefulSet().spec().podName(n).equals(pod)) {
+                return n;
+            }
+        }
+        return 0;
     }
 
     private static String value(Connection connection, String sql) throws SQLException {
@@ -130,7 +158,7 @@ final class ReproductionBundle {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - ERROR_LOG_LINES), lines.size())) + "\n";
     }
 
-    private String readme(ClusterSpec spec, boolean rootPassword) {
+    private String readme(ClusterSpec spec, boolean rootPassword, long recorded, StatementLog.Snapshot statements) {
         return "Reproduction bundle of cluster " + cluster.statefulSet().name() + " (StatefulSet "
                 + spec.statefulSetName() + ", " + cluster.replicas() + " pods), written " + Instant.now() + "\n\n"
                 + "manifests.yaml        the manifests the cluster was made from (" + spec.source() + ")\n"
@@ -140,15 +168,48 @@ final class ReproductionBundle {
                 + "                      replica-status.txt, error-log-tail.txt (last " + ERROR_LOG_LINES + " lines)\n"
                 + "faults.txt            the faults of the current test, with start and end times\n"
                 + "chaos-seed.txt        the seed of the fault schedule, if one ran\n"
-                + "reproduce.sh          starts the same topology with plain MariaDB programs (no Java, no harness)\n\n"
+                + "failure.txt           what the test asserted: its failure (empty on an export on demand)\n"
+                + "statements/           what the test's connections sent (" + recorded + " statements"
+                + (statements.dropped() > 0 ? "; " + statements.dropped() + " earlier statements dropped, the "
+                        + "recording keeps the newest " + statements.capacity() : "") + "): all.tsv ordered by time,\n"
+                + "                      one .sql file per connection. The harness's own statements (replication\n"
+                + "                      set-up, probes, fault injection, its checks and samplers) are not in it.\n"
+                + "replay.tsv            the statements and faults in the order reproduce.sh replays them\n"
+                + "reproduce.sh          starts the same topology with plain MariaDB programs and replays\n\n"
                 + "What reproduce.sh does: one mariadbd per pod on 127.0.0.1 (ports BASE_PORT, BASE_PORT+1, ...), each\n"
-                + "with the ConfigMap's config of its role and its pod's server-id; the leader starts first, every\n"
-                + "follower replicates from it from the leader's binary log position at its start (what a clone of a\n"
-                + "leader without data gives); then it prints each follower's replication threads and errors.\n"
-                + "What it does NOT do: replay the test's statements or its faults. faults.txt lists them with times;\n"
-                + "kill, stop/start replication and delays can be redone by hand against the printed ports (kill -9 a\n"
-                + "pid, then start it again with the same command; STOP SLAVE / START SLAVE; MASTER_DELAY), while\n"
-                + "network partitions and latency need the harness's proxies and have no plain-process equivalent.\n"
+                + "with the ConfigMap's config of its role and its pod's server-id; ordinal 0 is the leader, every\n"
+                + "follower replicates from it by binlog file and position from the leader's position at its start.\n"
+                + "Then it replays replay.tsv in order: each recorded connection is one `mariadb` client process fed\n"
+                + "through a fifo, started at the connection's first statement and ended at its close, so connections\n"
+                + "interleave as they did; the gaps between events keep their length up to MAX_GAP_MS (200 ms by\n"
+                + "default; TIMING=real keeps every gap). Faults, at their times:\n"
+                + "  kill            kill -9, then mariadbd again on the same data directory (as the supervisor);\n"
+                + "                  its end (the pod Ready again) waits until the server answers\n"
+                + "  killAll         the same for every pod\n"
+                + "  deletePod       kill -TERM, wait for the exit, start again\n"
+                + "  pause/resume    kill -STOP / kill -CONT\n"
+                + "  stopReplication STOP SLAVE, and START SLAVE at its end\n"
+                + "  delayReplication CHANGE MASTER TO MASTER_DELAY=<the test's delay>, and 0 at its end\n"
+                + "  Before a replication fault (stop, delay, and the cuts below) the replayed clients first run what\n"
+                + "  they were sent and the followers catch up (a few seconds at most), as a test usually awaits\n"
+                + "  replication first; process faults (kill, pause...) hit whatever is in flight, as in the test.\n"
+                + "  isolate, partition, cut (approximated): the harness drops bytes in its proxies; a script has\n"
+                + "                  none, so a follower cut off from the leader gets STOP SLAVE IO_THREAD for the\n"
+                + "                  fault's duration (the leader isolated: every follower). The test's own\n"
+                + "                  connections are not cut (nor were they in the harness). A cut from a follower to\n"
+                + "                  the leader, or between two followers, is not replayed.\n"
+                + "  NOT replayed:   latency, loss, jitter, bandwidth, the client-path faults (client-*), clockSkew,\n"
+                + "                  diskFull, ioErrors, breakReadiness (no proxies, no readiness gate here), and the\n"
+                + "                  harness's promote, rebuild and repair: the script says so when it meets one.\n"
+                + "A statement sent through an endpoint (cluster.jdbcUrl(), readJdbcUrl(), readConnection()) is\n"
+                + "replayed on ordinal 0. The servers start empty: data written before the recording began (another\n"
+                + "class on a shared cluster, statements the bound dropped) is missing, and a database chosen with\n"
+                + "Connection.setCatalog (not a statement) is not replayed. At the end it waits for the followers to\n"
+                + "catch up (30 s at most), prints each follower's replication threads and errors, the row count and\n"
+                + "CHECKSUM TABLE of every table on every pod (marking those that differ from the leader), the errors\n"
+                + "the replayed statements got, and what the test asserted (failure.txt). A crash-dependent failure\n"
+                + "(a kill landing in a narrow window) is replayed with the same faults at the same points, not\n"
+                + "forced: it may not show in a given run (run the script again).\n"
                 + (rootPassword ? "\nroot's password: the cluster ran with mysqlsts.rootPassword=random. Its password is\n"
                 + "replaced, not written here (others may read this bundle): reproduce.sh's servers have root without a\n"
                 + "password, and no file of this bundle holds the cluster's.\n" : "");

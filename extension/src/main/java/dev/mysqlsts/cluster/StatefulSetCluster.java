@@ -15,6 +15,7 @@ import dev.mysqlsts.replication.BinlogPosition;
 import dev.mysqlsts.replication.Consistency;
 import dev.mysqlsts.replication.Failover;
 import dev.mysqlsts.replication.Replication;
+import dev.mysqlsts.statements.StatementLog;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -45,6 +46,7 @@ public final class StatefulSetCluster implements MySqlCluster, FaultTarget {
     private final GlobalVariables globals;
     private final ClientTimeouts timeouts;
     private final ChaosHooks chaos;
+    private final StatementLog statements;
     private volatile int leader;
 
     /** A cluster without the chaos side (no ledger, no schedule), with the default client bounds. */
@@ -54,11 +56,19 @@ public final class StatefulSetCluster implements MySqlCluster, FaultTarget {
 
     /** @param chaos the ledger and the fault schedule, from {@code dev.mysqlsts.chaos} (wired by the JUnit glue) */
     public StatefulSetCluster(RunningStatefulSet statefulSet, ClientTimeouts timeouts, ChaosHooks chaos) {
+        this(statefulSet, timeouts, chaos, StatementLog.create(Integer.getInteger(StatementLog.MAX_PROPERTY,
+                StatementLog.DEFAULT_MAX)));
+    }
+
+    /** @param statements where the statements of the connections this cluster hands out are recorded */
+    public StatefulSetCluster(RunningStatefulSet statefulSet, ClientTimeouts timeouts, ChaosHooks chaos,
+                              StatementLog statements) {
         this.statefulSet = statefulSet;
         this.chaos = chaos;
+        this.statements = statements;
         this.faults = new FaultsController(statefulSet, this,
                 (seed, length, liftCut) -> chaos.schedule(this, seed, length, liftCut));
-        this.connector = new PodConnector(timeouts, faults::faultsInForce);
+        this.connector = new PodConnector(timeouts, faults::faultsInForce, statements);
         this.globals = new GlobalVariables(statefulSet);
         this.timeouts = timeouts;
     }
@@ -119,18 +129,18 @@ public final class StatefulSetCluster implements MySqlCluster, FaultTarget {
 
     @Override
     public String jdbcUrl() {
-        return ClientUrls.of(statefulSet.writerEndpoint(), timeouts);
+        return ClientUrls.of(statefulSet.writerEndpoint(), timeouts, connector);
     }
 
     @Override
     public String readJdbcUrl() {
-        return ClientUrls.of(statefulSet.readServiceEndpoint(), timeouts);
+        return ClientUrls.of(statefulSet.readServiceEndpoint(), timeouts, connector);
     }
 
     @Override
     public String replicationJdbcUrl() {
         return ClientUrls.replication(statefulSet.writerEndpoint(),
-                followers().stream().map(pod -> ((Pod) pod).endpoint()).toList(), timeouts);
+                followers().stream().map(pod -> ((Pod) pod).endpoint()).toList(), timeouts, connector);
     }
 
     @Override
@@ -295,7 +305,13 @@ public final class StatefulSetCluster implements MySqlCluster, FaultTarget {
      * the test changes (one {@code SHOW GLOBAL VARIABLES} per pod).
      */
     public void beginTest(String testName) {
+        statements.beginTest(testName);
         globals.snapshot(testName);
+    }
+
+    /** The statements the connections this cluster handed out sent, for the reproduction bundle. */
+    public StatementLog statements() {
+        return statements;
     }
 
     @Override
@@ -310,7 +326,12 @@ public final class StatefulSetCluster implements MySqlCluster, FaultTarget {
 
     @Override
     public Path exportReproduction(Path directory) {
-        return ReproductionBundle.write(this, directory);
+        return ReproductionBundle.write(this, directory, "");
+    }
+
+    /** {@link #exportReproduction(Path)} with what the test asserted (its failure), which {@code reproduce.sh} prints. */
+    public Path exportReproduction(Path directory, String failure) {
+        return ReproductionBundle.write(this, directory, failure);
     }
 
     @Override

@@ -27,12 +27,14 @@ public final class FaultHistory {
         final String kind;
         final List<Integer> ordinals;
         final Instant started;
+        final String detail;
         Instant ended;
 
-        Entry(String kind, List<Integer> ordinals, Instant started) {
+        Entry(String kind, List<Integer> ordinals, Instant started, String detail) {
             this.kind = kind;
             this.ordinals = List.copyOf(ordinals);
             this.started = started;
+            this.detail = detail;
         }
 
         FaultEvent event() {
@@ -48,7 +50,17 @@ public final class FaultHistory {
 
     /** A fault injected now. */
     synchronized void started(String kind, List<Integer> ordinals) {
-        faults.add(new Entry(kind, ordinals, Instant.now()));
+        started(kind, ordinals, "");
+    }
+
+    /** A fault injected now, with what a replay needs beyond its kind (a delay's length: {@code "5 s"}). */
+    synchronized void started(String kind, List<Integer> ordinals, String detail) {
+        faults.add(new Entry(kind, ordinals, Instant.now(), detail));
+    }
+
+    /** The detail of each fault of {@link #faults()}, in the same order ({@code ""} where none was given). */
+    public synchronized List<String> details() {
+        return faults.stream().map(entry -> entry.detail).toList();
     }
 
     /** Ends, now, every fault in force of this kind whose pods match. */

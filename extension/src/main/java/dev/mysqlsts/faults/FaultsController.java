@@ -319,7 +319,7 @@ public final class FaultsController implements Faults {
             Replication.stopReplica(url);
         }
         if (seconds > 0) {
-            inForce.started("delayReplication", List.of(ordinal));
+            inForce.started("delayReplication", List.of(ordinal), seconds + " s");
         }
         inForce.replicationDelayed(ordinal, seconds);
     }

@@ -47,6 +47,11 @@ public final class FaultsInForce {
         history.started(kind, pods);
     }
 
+    /** Like {@link #started(String, List)}, with what a replay needs beyond its kind (a delay's length: "5 s"). */
+    void started(String kind, List<Integer> pods, String detail) {
+        history.started(kind, pods, detail);
+    }
+
     /** A fault begins that restoreAll undoes: {@code remake} makes it again after a schedule lifts another. */
     synchronized void started(String kind, List<Integer> pods, Runnable remake) {
         history.started(kind, pods);

@@ -4,9 +4,10 @@
  *
  * <p>The packages depend one way (checked with a grep of imports and fully qualified names):
  * <pre>
- * junit   -&gt; chaos, cluster, local, k3s, backend, manifest
- * chaos   -&gt; cluster, faults, backend
- * cluster -&gt; faults, backend, replication, manifest
+ * junit   -&gt; chaos, cluster, local, k3s, backend, manifest, statements
+ * chaos   -&gt; cluster, faults, backend, statements
+ * cluster -&gt; faults, backend, replication, manifest, statements
+ * statements (the recording of the test's statements) -&gt; Connector/J only
  * faults  -&gt; backend, replication
  * local, k3s -&gt; backend, replication, manifest (the backends know neither cluster, faults nor chaos)
  * backend -&gt; manifest;  replication -&gt; backend

@@ -13,6 +13,7 @@ import dev.mysqlsts.cluster.SchemaHandOver;
 import dev.mysqlsts.cluster.StatefulSetCluster;
 import dev.mysqlsts.manifest.ClusterSpec;
 import dev.mysqlsts.manifest.ManifestLoader;
+import dev.mysqlsts.statements.StatementLog;
 import java.util.Optional;
 import org.apiguardian.api.API;
 import org.junit.jupiter.api.ClassTemplate;
@@ -124,9 +125,10 @@ public final class MySqlStatefulSetExtension
         ClusterSpec spec = ManifestLoader.load(key.manifests(), key.replicas());
         // every setting is checked before a server starts: a bad one must leave nothing running
         ClientTimeouts timeouts = ClientTimeouts.from(settings);
+        StatementLog statements = StatementLog.fromSetting(settings.get(StatementLog.MAX_PROPERTY));
         boolean keepFailed = !"false".equals(settings.get(ClusterResource.KEEP_FAILED).orElse("true"));
         RunningStatefulSet running = BackendSelector.select(key.backend(), settings).start(spec, settings);
-        return new ClusterResource(key, new StatefulSetCluster(running, timeouts, ExperimentHooks.INSTANCE), keepFailed);
+        return new ClusterResource(key, new StatefulSetCluster(running, timeouts, ExperimentHooks.INSTANCE, statements), keepFailed);
     }
 
     /**
@@ -159,7 +161,7 @@ public final class MySqlStatefulSetExtension
             throw failure;
         }
         throw ChaosGlue.withNote(resource.get().cluster(), failure,
-                () -> FailureBundle.write(context, resource.get().cluster()));
+                () -> FailureBundle.write(context, resource.get().cluster(), failure));
     }
 
     static String testName(ExtensionContext context) {
