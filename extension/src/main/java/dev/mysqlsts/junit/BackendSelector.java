@@ -5,6 +5,7 @@ import dev.mysqlsts.backend.Settings;
 import dev.mysqlsts.backend.StatefulSetBackend;
 import dev.mysqlsts.k3s.K3sBackend;
 import dev.mysqlsts.local.LocalBackend;
+import dev.mysqlsts.manifest.ClusterSpec;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the backend: the {@value #PROPERTY} property over the annotation. AUTO picks K3S only where k3s can
- * boot ({@link K3sBackend#availability}: a Docker engine answers and the images can be had, decided in seconds
- * without pulling), else LOCAL, and says why in one INFO line per JVM.
+ * boot ({@link K3sBackend#availability(Settings, ClusterSpec)}: a Docker engine answers and the images, the
+ * manifests' included, can be had, decided in seconds without pulling), else LOCAL, and says why in one INFO line
+ * per JVM.
  */
 final class BackendSelector {
 
@@ -26,8 +28,8 @@ final class BackendSelector {
     private BackendSelector() {
     }
 
-    static StatefulSetBackend select(Backend annotated, Settings settings) {
-        return choose(annotated, settings, K3sBackend::availability) == Backend.K3S
+    static StatefulSetBackend select(Backend annotated, Settings settings, ClusterSpec spec) {
+        return choose(annotated, settings, given -> K3sBackend.availability(given, spec)) == Backend.K3S
                 ? new K3sBackend() : new LocalBackend();
     }
 

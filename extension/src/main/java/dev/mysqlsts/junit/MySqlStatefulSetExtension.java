@@ -127,7 +127,7 @@ public final class MySqlStatefulSetExtension
         ClientTimeouts timeouts = ClientTimeouts.from(settings);
         StatementLog statements = StatementLog.fromSetting(settings.get(StatementLog.MAX_PROPERTY));
         boolean keepFailed = !"false".equals(settings.get(ClusterResource.KEEP_FAILED).orElse("true"));
-        RunningStatefulSet running = BackendSelector.select(key.backend(), settings).start(spec, settings);
+        RunningStatefulSet running = BackendSelector.select(key.backend(), settings, spec).start(spec, settings);
         return new ClusterResource(key, new StatefulSetCluster(running, timeouts, ExperimentHooks.INSTANCE, statements), keepFailed);
     }
 

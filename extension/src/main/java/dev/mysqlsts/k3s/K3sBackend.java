@@ -40,6 +40,22 @@ public final class K3sBackend implements StatefulSetBackend {
     }
 
     /**
+     * {@link #availability(Settings)} for these manifests: k3s can boot and can get every image they name (a
+     * schema-1 image such as the bundled manifests' xtrabackup is not, unless replaced or loaded from the host's
+     * Docker). AUTO uses it to choose.
+     */
+    public static Availability availability(Settings settings, ClusterSpec spec) {
+        Availability k3s = availability(settings);
+        K3sSettings k3sSettings = K3sSettings.from(settings);
+        if (!k3s.bootable() || k3sSettings.existingCluster()) {
+            return k3s;
+        }
+        return UnpullableImages.whyNot(spec, k3sSettings, UnpullableImages::inHostDocker)
+                .map(why -> new Availability(false, k3s.reason() + "; but " + why))
+                .orElse(k3s);
+    }
+
+    /**
      * Whether K3S can run here, and why (or why not) in words for the log.
      *
      * @param bootable whether k3s can boot (or the existing cluster is configured)
@@ -66,6 +82,9 @@ public final class K3sBackend implements StatefulSetBackend {
             throw new K3sBackendException("K3S backend cannot boot k3s here: " + availability.reason() + ". "
                     + K3sAvailability.remedy(k3sSettings.k3sImage()));
         }
+        UnpullableImages.whyNot(spec, k3sSettings, UnpullableImages::inHostDocker).ifPresent(why -> {
+            throw new K3sBackendException("K3S backend cannot deploy these manifests: " + why + ".");
+        });
         K3sNode node = K3sNode.shared(k3sSettings.k3sImage());
         ImageLoader images = k3sSettings.loadImages() ? node.images() : ImageLoader.PULL;
         return new StatefulSetDeployer(node.client(), k3sSettings, images,
