@@ -91,7 +91,13 @@ public interface Faults {
     /** Starts the follower's replication threads ({@code START SLAVE}). */
     void startReplication(int ordinal);
 
-    /** Crashes every pod's server at once (SIGKILL); each is restarted on its data, as after a power cut. */
+    /**
+     * Crashes every pod's server at once (SIGKILL); each is restarted on its data. This is a crash of every process,
+     * not a power cut: the machine's page cache survives, so what a server wrote but did not fsync is still there
+     * when it restarts. Settings that are safe only until the power goes ({@code sync_binlog=0},
+     * {@code innodb_flush_log_at_trx_commit=2}) lose nothing here and would lose transactions in a real power cut
+     * (see docs/power-cut.md for what a power cut would take).
+     */
     void killAll();
 
     /** Drops packets from pod {@code from} to pod {@code to}; the other direction stays intact. */
@@ -124,10 +130,19 @@ public interface Faults {
 
     /**
      * Injects random faults (kill, pause, isolate, partition, latency, stopReplication) on random pods at random
-     * times in the background for {@code length}, each healed after a random hold; the same seed gives the same
-     * faults on the same pods in the same order. The seed is logged and named in failure messages; the property
-     * {@code mysqlsts.chaos.seed} replaces it, to replay a run. Returns at once; the schedule stops at the end of
-     * {@code length} or of the test method.
+     * times in the background for {@code length}, one at a time, each healed after a random hold; the same seed gives
+     * the same faults on the same pods in the same order. The seed is logged and named in failure messages; the
+     * property {@code mysqlsts.chaos.seed} replaces it, to replay a run. Returns at once; the schedule stops at the end
+     * of {@code length} or of the test method. The same as {@code schedule(seed, length, ChaosOptions.mix())}.
      */
     void schedule(long seed, Duration length);
+
+    /**
+     * A schedule with options: the fault kinds to draw from, the pods to aim at (the leader of the moment included),
+     * how many faults at once, and the test's own fail-over code, called after the leader is crashed. The same seed
+     * and options give the same faults in the same order; the rest is as {@link #schedule(long, Duration)}.
+     *
+     * <pre>{@code faults.schedule(7, Duration.ofMinutes(1), ChaosOptions.mix().targets(Targets.LEADER).overlapping(2));}</pre>
+     */
+    void schedule(long seed, Duration length, ChaosOptions options);
 }

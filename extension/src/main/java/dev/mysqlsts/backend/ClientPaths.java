@@ -103,6 +103,18 @@ public final class ClientPaths {
         proxies.forEach(proxy -> proxy.resetLinksTo(ordinal));
     }
 
+    /** Ends one client-path fault on the pod ({@code bandwidth}, {@code blackhole} or {@code refuse}); the others stay. */
+    public void lift(int ordinal, String fault) {
+        change(ordinal, s -> switch (fault) {
+            case "bandwidth" -> new Shape(s.podDelayNanos(), s.delayNanos(), s.jitterNanos(), 0, s.blackhole(), s.refuse());
+            case "blackhole" -> new Shape(s.podDelayNanos(), s.delayNanos(), s.jitterNanos(), s.bytesPerSecond(), false,
+                    s.refuse());
+            case "refuse" -> new Shape(s.podDelayNanos(), s.delayNanos(), s.jitterNanos(), s.bytesPerSecond(),
+                    s.blackhole(), false);
+            default -> throw new IllegalArgumentException("no client-path fault " + fault + " to lift");
+        });
+    }
+
     /** No pod delay anywhere; client-path faults stay. */
     public void clearPodLatency() {
         shapes.replaceAll((n, s) -> new Shape(0, s.delayNanos(), s.jitterNanos(), s.bytesPerSecond(), s.blackhole(),

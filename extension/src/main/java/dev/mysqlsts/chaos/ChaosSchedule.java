@@ -2,19 +2,26 @@ package dev.mysqlsts.chaos;
 
 import dev.mysqlsts.Faults;
 import dev.mysqlsts.MySqlCluster;
+import dev.mysqlsts.MySqlPod;
+import dev.mysqlsts.faults.FaultHistory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link ChaosPlan} in a background thread through the {@link Faults} API (so every fault is in the
- * history and healed like the others): each step at its offset, held, then undone. It stops at the end of the plan,
- * when the test method ends, or at {@value #LATE_MS} ms past its length when the machine fell behind (the steps left
- * are named in the log).
+ * Runs a {@link ChaosPlan} in background threads, one per lane, through the {@link Faults} API (so every fault is in
+ * the history and healed like the others): each step at its offset, held, then undone. A step whose pods already
+ * suffer the same kind from another lane is skipped (two pauses of one pod would be undone by the first resume). It
+ * stops at the end of the plan, when the test method ends, or at {@value #LATE_MS} ms past its length when the machine
+ * fell behind (the steps left are named in the log).
  */
-final class ChaosSchedule {
+final class ChaosSchedule implements ChaosRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChaosSchedule.class);
     static final long LATE_MS = 30_000;
@@ -26,20 +33,32 @@ final class ChaosSchedule {
     private final List<ChaosPlan.Step> plan;
     private final Faults faults;
     private final MySqlCluster cluster;
-    private final BiConsumer<String, List<Integer>> liftCut;
-    private final Thread thread;
+    private final FaultHistory history;
+    private final BiConsumer<String, List<Integer>> lift;
+    private final Consumer<MySqlCluster> failover;
+    private final List<Thread> threads = new ArrayList<>();
+    /** {@code kind:ordinal} of the schedule's faults in force, so that two lanes never stack one kind on one pod. */
+    private final Set<String> inForce = new HashSet<>();
     private volatile boolean stopping;
+    private long start;
 
-    ChaosSchedule(long seed, Duration length, List<ChaosPlan.Step> plan, Faults faults, MySqlCluster cluster,
-                  BiConsumer<String, List<Integer>> liftCut) {
+    ChaosSchedule(long seed, Duration length, List<ChaosPlan.Step> plan, int lanes, Faults faults, MySqlCluster cluster,
+                  FaultHistory history, BiConsumer<String, List<Integer>> lift, Consumer<MySqlCluster> failover) {
         this.seed = seed;
         this.length = length;
         this.plan = plan;
         this.faults = faults;
         this.cluster = cluster;
-        this.liftCut = liftCut;
-        this.thread = new Thread(this::run, "mysqlsts-chaos-" + seed);
-        thread.setDaemon(true);
+        this.history = history;
+        this.lift = lift;
+        this.failover = failover;
+        for (int lane = 0; lane < lanes; lane++) {
+            int mine = lane;
+            List<ChaosPlan.Step> steps = plan.stream().filter(step -> step.lane() == mine).toList();
+            Thread thread = new Thread(() -> run(steps), "mysqlsts-chaos-" + seed + (lanes > 1 ? "-lane" + lane : ""));
+            thread.setDaemon(true);
+            threads.add(thread);
+        }
     }
 
     long seed() {
@@ -47,119 +66,150 @@ final class ChaosSchedule {
     }
 
     void start() {
-        thread.start();
+        start = System.currentTimeMillis();
+        threads.forEach(Thread::start);
     }
 
-    /** Stops after undoing the step in force, within a bound; returns at once when it ended already. */
+    /** Stops after undoing the steps in force, within a bound; returns at once when it ended already. */
     void stop() {
         stopping = true; // seen within 100 ms: no interrupt, which would break a signal or statement under way
-        try {
-            thread.join(JOIN_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        long deadline = System.currentTimeMillis() + JOIN_MS;
+        for (Thread thread : threads) {
+            try {
+                thread.join(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        if (thread.isAlive()) {
+        if (running()) {
             LOG.warn("chaos seed {}: the schedule did not stop within {} ms", seed, JOIN_MS);
         }
     }
 
     boolean running() {
-        return thread.isAlive();
+        return threads.stream().anyMatch(Thread::isAlive);
     }
 
-    private void run() {
-        long start = System.currentTimeMillis();
+    private void run(List<ChaosPlan.Step> steps) {
         int done = 0;
-        for (ChaosPlan.Step step : plan) {
+        for (ChaosPlan.Step step : steps) {
             if (!waitUntil(start + step.at()) || stopping) {
                 break;
             }
             if (System.currentTimeMillis() > start + length.toMillis() + LATE_MS) {
-                LOG.warn("chaos seed {}: {} ms behind the plan; the {} steps left are skipped, from {}", seed,
-                        System.currentTimeMillis() - start - step.at(), plan.size() - done, step);
+                LOG.warn("chaos seed {}: {} ms behind the plan; the {} steps left on this lane are skipped, from {}",
+                        seed, System.currentTimeMillis() - start - step.at(), steps.size() - done, step);
                 break;
             }
-            LOG.info("chaos seed {}: step {}/{}: faults.{} for {} ms", seed, done + 1, plan.size(), step.call(),
-                    step.hold());
-            boolean injected = inject(step);
-            try {
-                waitUntil(System.currentTimeMillis() + step.hold());
-            } finally {
-                if (injected) {
-                    undo(step);
+            ChaosKind kind = ChaosKind.byId(step.kind()).orElseThrow();
+            List<Integer> pods = pods(step, kind);
+            if (!pods.isEmpty() && claim(kind, pods)) {
+                LOG.info("chaos seed {}: step {}/{}: faults.{} on {} for {} ms", seed, plan.indexOf(step) + 1,
+                        plan.size(), step.call(), pods, step.hold());
+                boolean injected = act("", kind, pods, step, () -> kind.inject(this, pods, step.amount()));
+                try {
+                    waitUntil(System.currentTimeMillis() + step.hold());
+                } finally {
+                    if (injected) {
+                        act("undoing ", kind, pods, step, () -> undo(kind, pods, step));
+                    }
+                    release(kind, pods);
                 }
             }
             done++;
         }
-        LOG.info("chaos seed {}: schedule {} after {} of {} steps in {} ms", seed,
-                stopping ? "stopped (end of the test)" : "ended", done, plan.size(), System.currentTimeMillis() - start);
+        LOG.info("chaos seed {}: {} {} after {} of {} steps in {} ms", seed, Thread.currentThread().getName(),
+                stopping ? "stopped (end of the test)" : "ended", done, steps.size(), System.currentTimeMillis() - start);
     }
 
-    private boolean inject(ChaosPlan.Step step) {
-        int pod = step.ordinals().get(0);
+    /** The step's pods now; empty (skipped, logged) when it cannot run on the cluster of this moment. */
+    private List<Integer> pods(ChaosPlan.Step step, ChaosKind kind) {
+        int leader = cluster.leader().ordinal();
+        List<Integer> pods = step.pods(leader, cluster.followers().stream().map(MySqlPod::ordinal).toList());
+        if (pods.isEmpty()) {
+            LOG.info("chaos seed {}: skips {}: the pods it names are gone", seed, step.call());
+        } else if (kind.shape() == ChaosKind.Shape.FOLLOWER && pods.contains(leader)) {
+            LOG.info("chaos seed {}: skips {}: {} is the leader now", seed, step.call(), cluster.pod(leader).name());
+            return List.of();
+        }
+        return pods;
+    }
+
+    private void undo(ChaosKind kind, List<Integer> pods, ChaosPlan.Step step) {
+        if (kind.shape() == ChaosKind.Shape.FOLLOWER && pods.contains(cluster.leader().ordinal())) {
+            return; // promoted meanwhile: the promotion set up its replication anew
+        }
+        kind.undo(this, pods, step.amount()); // a crash's undo (awaitReady) returns at once when stopping
+    }
+
+    private synchronized boolean claim(ChaosKind kind, List<Integer> pods) {
+        List<String> keys = pods.stream().map(pod -> kind.id() + ":" + pod).toList();
+        if (keys.stream().anyMatch(inForce::contains)) {
+            LOG.info("chaos seed {}: skips {} on {}: another lane's {} is in force there", seed, kind.id(), pods,
+                    kind.id());
+            return false;
+        }
+        inForce.addAll(keys);
+        return true;
+    }
+
+    private synchronized void release(ChaosKind kind, List<Integer> pods) {
+        pods.forEach(pod -> inForce.remove(kind.id() + ":" + pod));
+    }
+
+    private boolean act(String what, ChaosKind kind, List<Integer> pods, ChaosPlan.Step step, Runnable action) {
         try {
-            switch (step.kind()) {
-                case "kill" -> faults.kill(pod);
-                case "pause" -> faults.pause(pod);
-                case "isolate" -> faults.isolate(pod);
-                case "partition" -> faults.partition(step.ordinals().stream().mapToInt(Integer::intValue).toArray());
-                case "latency" -> faults.latency(pod, Duration.ofMillis(step.latency()));
-                case "stopReplication" -> {
-                    if (pod == cluster.leader().ordinal()) {
-                        LOG.info("chaos seed {}: skips stopReplication({}): {} is the leader now", seed, pod,
-                                cluster.pod(pod).name());
-                        return false;
-                    }
-                    faults.stopReplication(pod);
-                }
-                default -> throw new IllegalStateException("unknown fault " + step.kind());
-            }
+            action.run();
             return true;
         } catch (RuntimeException e) {
-            LOG.warn("chaos seed {}: faults.{} failed: {}", seed, step.call(), e.getMessage());
+            LOG.warn("chaos seed {}: {}faults.{} on {} failed: {}", seed, what, step.call(), pods, e.getMessage());
             return false;
         }
     }
 
-    private void undo(ChaosPlan.Step step) {
-        int pod = step.ordinals().get(0);
+    @Override
+    public Faults faults() {
+        return faults;
+    }
+
+    @Override
+    public void lift(String kind, List<Integer> pods) {
+        lift.accept(kind, pods);
+    }
+
+    @Override
+    public void failover(int leader) {
+        history.started("failover", List.of(leader));
         try {
-            switch (step.kind()) {
-                case "kill" -> {
-                    if (!stopping) {
-                        awaitReady(pod);
-                    }
-                }
-                case "pause" -> faults.resume(pod);
-                case "isolate", "partition" -> liftCut.accept(step.kind(), step.ordinals());
-                case "latency" -> faults.latency(pod, Duration.ZERO);
-                case "stopReplication" -> {
-                    if (pod != cluster.leader().ordinal()) {
-                        faults.startReplication(pod);
-                    }
-                }
-                default -> throw new IllegalStateException("unknown fault " + step.kind());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("chaos seed {}: undoing faults.{} failed: {}", seed, step.call(), e.getMessage());
+            faults.kill(leader);
+            LOG.info("chaos seed {}: {} (the leader) crashed; calling the fail-over code", seed, cluster.pod(leader).name());
+            failover.accept(cluster);
+            LOG.info("chaos seed {}: the fail-over code returned; the leader is {}", seed, cluster.leader().name());
+        } catch (RuntimeException | AssertionError e) {
+            LOG.warn("chaos seed {}: the fail-over code failed after the crash of {}: {}", seed,
+                    cluster.pod(leader).name(), e.toString());
+        } finally {
+            history.ended("failover", pods -> pods.equals(List.of(leader)));
         }
     }
 
-    private void awaitReady(int pod) {
+    @Override
+    public void awaitReady(List<Integer> pods) {
         long deadline = System.currentTimeMillis() + READY_AFTER_KILL.toMillis();
         while (System.currentTimeMillis() < deadline && !stopping) {
-            if (cluster.pod(pod).isReady()) {
+            if (pods.stream().allMatch(pod -> pod >= cluster.replicas() || cluster.pod(pod).isReady())) {
                 return;
             }
             if (!waitUntil(System.currentTimeMillis() + 100)) {
                 return;
             }
         }
-        LOG.warn("chaos seed {}: {} was not Ready {} s after its kill", seed, cluster.pod(pod).name(),
-                READY_AFTER_KILL.toSeconds());
+        if (!stopping) {
+            LOG.warn("chaos seed {}: {} not all Ready {} s after the crash", seed, pods, READY_AFTER_KILL.toSeconds());
+        }
     }
 
-    /** Sleeps until the time; false when interrupted (the test ended). */
+    /** Sleeps until the time; false when interrupted or stopping (the test ended). */
     private boolean waitUntil(long epochMs) {
         long left;
         while ((left = epochMs - System.currentTimeMillis()) > 0) {

@@ -1,5 +1,6 @@
 package dev.mysqlsts.chaos;
 
+import dev.mysqlsts.ChaosOptions;
 import dev.mysqlsts.Ledger;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.faults.FaultHistory;
@@ -112,32 +113,63 @@ public final class Experiment {
 
     /**
      * Starts a schedule (replacing one that runs): the faults of {@code seed}, or of {@value #SEED_PROPERTY} when
-     * given.
+     * given, drawn as the options say.
      *
-     * @param liftCut undoes one isolate or partition of the schedule, given its kind and pods, and keeps every other
-     *                fault in force (the Faults API has no single call for it but heal)
+     * @param lift undoes one fault of the schedule that the Faults API can only undo with all the others (isolate,
+     *             partition, cut, client-bandwidth, client-blackhole, client-refuse), given its kind and pods, and keeps
+     *             every other fault in force
      */
-    public void schedule(long seed, Duration length, BiConsumer<String, List<Integer>> liftCut) {
+    public void schedule(long seed, Duration length, ChaosOptions options, BiConsumer<String, List<Integer>> lift) {
+        String call = "faults.schedule(" + seed + ", " + length + ", " + options + ")";
         if (length == null || length.isNegative() || length.isZero()) {
-            throw new IllegalArgumentException("faults.schedule(" + seed + ", " + length + "): give a positive "
-                    + "length, for example Duration.ofSeconds(30)");
+            throw new IllegalArgumentException(call + ": give a positive length, for example Duration.ofSeconds(30)");
         }
+        List<ChaosKind> mix = mix(call, options);
         ChaosSchedule previous;
         ChaosSchedule next;
         synchronized (this) {
             previous = schedule;
             long used = seedOverride.orElse(seed);
-            List<ChaosPlan.Step> plan = ChaosPlan.plan(used, length, cluster.replicas(), cluster.leader().ordinal());
-            next = new ChaosSchedule(used, length, plan, cluster.faults(), cluster, liftCut);
+            List<ChaosPlan.Step> plan;
+            try {
+                plan = ChaosPlan.plan(used, length, cluster.replicas(), cluster.leader().ordinal(), mix,
+                        options.targets(), options.atOnce());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(call + ": " + e.getMessage(), e);
+            }
+            next = new ChaosSchedule(used, length, plan, options.atOnce(), cluster.faults(), cluster, history(), lift,
+                    options.failoverCode().orElse(c -> { }));
             schedule = next;
-            LOG.info("chaos schedule of {}: seed {}{} over {} s, {} faults: {} (replay: -D{}={})", testName, used,
-                    used != seed ? " (from " + SEED_PROPERTY + ", instead of " + seed + ")" : "", length.toSeconds(),
-                    plan.size(), plan, SEED_PROPERTY, used);
+            LOG.info("chaos schedule of {}: seed {}{} over {} s, {}, {} faults, plan {}: {} (replay: -D{}={})", testName,
+                    used, used != seed ? " (from " + SEED_PROPERTY + ", instead of " + seed + ")" : "",
+                    length.toSeconds(), options, plan.size(), ChaosPlan.fingerprint(plan), plan, SEED_PROPERTY, used);
         }
         if (previous != null) {
             previous.stop();
         }
         next.start();
+    }
+
+    /** The kinds the options name, checked: unknown names and a failover without code are refused. */
+    static List<ChaosKind> mix(String call, ChaosOptions options) {
+        boolean failover = options.failoverCode().isPresent();
+        if (options.kinds().isEmpty()) {
+            return java.util.Arrays.stream(ChaosKind.values()).filter(k -> failover || k != ChaosKind.FAILOVER).toList();
+        }
+        List<ChaosKind> mix = new java.util.ArrayList<>();
+        for (String name : options.kinds()) {
+            ChaosKind kind = ChaosKind.byId(name).orElseThrow(() -> new IllegalArgumentException(call + ": no fault "
+                    + "kind \"" + name + "\"; a schedule draws from " + String.join(", ", ChaosKind.ids())));
+            if (kind == ChaosKind.FAILOVER && !failover) {
+                throw new IllegalArgumentException(call + ": the kind failover calls the test's fail-over code, and "
+                        + "none was given: add .failover(cluster -> ...) to the options");
+            }
+            mix.add(kind);
+        }
+        if (failover && !mix.contains(ChaosKind.FAILOVER)) {
+            mix.add(ChaosKind.FAILOVER);
+        }
+        return mix;
     }
 
     /** The seed of the schedule that ran in this test, if one did. */

@@ -1,5 +1,6 @@
 package dev.mysqlsts.chaos;
 
+import dev.mysqlsts.ChaosOptions;
 import dev.mysqlsts.Ledger;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.cluster.ChaosHooks;
@@ -25,8 +26,9 @@ public final class ExperimentHooks implements ChaosHooks {
     }
 
     @Override
-    public void schedule(MySqlCluster cluster, long seed, Duration length, BiConsumer<String, List<Integer>> liftCut) {
-        Experiment.of(cluster).schedule(seed, length, liftCut);
+    public void schedule(MySqlCluster cluster, long seed, Duration length, ChaosOptions options,
+                         BiConsumer<String, List<Integer>> lift) {
+        Experiment.of(cluster).schedule(seed, length, options, lift);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.mysqlsts.cluster;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import dev.mysqlsts.ChaosOptions;
 import dev.mysqlsts.Ledger;
 import dev.mysqlsts.MySqlCluster;
 import java.time.Duration;
@@ -25,8 +26,8 @@ public interface ChaosHooks {
         }
 
         @Override
-        public void schedule(MySqlCluster cluster, long seed, Duration length,
-                             BiConsumer<String, List<Integer>> liftCut) {
+        public void schedule(MySqlCluster cluster, long seed, Duration length, ChaosOptions options,
+                             BiConsumer<String, List<Integer>> lift) {
             throw refused("faults().schedule(" + seed + ", " + length + ")");
         }
 
@@ -44,8 +45,12 @@ public interface ChaosHooks {
     /** The ledger of the cluster's current test method. */
     Ledger ledger(MySqlCluster cluster);
 
-    /** Starts the schedule of {@code seed}; {@code liftCut} undoes one of its cuts and keeps every other fault. */
-    void schedule(MySqlCluster cluster, long seed, Duration length, BiConsumer<String, List<Integer>> liftCut);
+    /**
+     * Starts the schedule of {@code seed} drawn as the options say; {@code lift} undoes one of its cuts or client faults
+     * and keeps every other fault.
+     */
+    void schedule(MySqlCluster cluster, long seed, Duration length, ChaosOptions options,
+                  BiConsumer<String, List<Integer>> lift);
 
     /**
      * The seed of the schedule that ran in the cluster's current test, if one did, and how to replay it: for example

@@ -67,7 +67,7 @@ public final class StatefulSetCluster implements MySqlCluster, FaultTarget {
         this.chaos = chaos;
         this.statements = statements;
         this.faults = new FaultsController(statefulSet, this,
-                (seed, length, liftCut) -> chaos.schedule(this, seed, length, liftCut));
+                (seed, length, options, lift) -> chaos.schedule(this, seed, length, options, lift));
         this.connector = new PodConnector(timeouts, faults::faultsInForce, statements);
         this.globals = new GlobalVariables(statefulSet);
         this.timeouts = timeouts;

@@ -48,8 +48,8 @@ public final class FaultHistory {
         markers.clear();
     }
 
-    /** A fault injected now. */
-    synchronized void started(String kind, List<Integer> ordinals) {
+    /** A fault injected now (also a schedule's {@code failover} step). */
+    public synchronized void started(String kind, List<Integer> ordinals) {
         started(kind, ordinals, "");
     }
 
@@ -64,7 +64,7 @@ public final class FaultHistory {
     }
 
     /** Ends, now, every fault in force of this kind whose pods match. */
-    synchronized void ended(String kind, Predicate<List<Integer>> ordinals) {
+    public synchronized void ended(String kind, Predicate<List<Integer>> ordinals) {
         Instant now = Instant.now();
         for (Entry entry : faults) {
             if (entry.ended == null && entry.kind.equals(kind) && ordinals.test(entry.ordinals)) {

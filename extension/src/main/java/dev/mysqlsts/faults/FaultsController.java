@@ -3,6 +3,7 @@ package dev.mysqlsts.faults;
 import static dev.mysqlsts.faults.PodOrdinals.now;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import dev.mysqlsts.ChaosOptions;
 import dev.mysqlsts.ClientPath;
 import dev.mysqlsts.FaultEvent;
 import dev.mysqlsts.Faults;
@@ -346,7 +347,29 @@ public final class FaultsController implements Faults {
 
     @Override
     public void schedule(long seed, Duration length) {
-        schedules.start(seed, length, this::liftScheduledCut);
+        schedule(seed, length, ChaosOptions.mix());
+    }
+
+    @Override
+    public void schedule(long seed, Duration length, ChaosOptions options) {
+        // the schedule's logic is in dev.mysqlsts.chaos; it undoes its cuts and client faults through this hook
+        schedules.start(seed, length, options, this::liftScheduled);
+    }
+
+    /** Ends one fault of a schedule that only heal() ends otherwise: a cut of any kind, or a client-path fault. */
+    private void liftScheduled(String kind, List<Integer> lifted) {
+        if (kind.startsWith("client-")) {
+            liftScheduledClientFault(kind, lifted.get(0));
+        } else {
+            liftScheduledCut(kind, lifted);
+        }
+    }
+
+    /** Ends one client-path fault of a schedule ({@code client-bandwidth}, {@code -blackhole}, {@code -refuse}). */
+    private synchronized void liftScheduledClientFault(String kind, int ordinal) {
+        injector().clientPaths().lift(ordinal, kind.substring("client-".length()));
+        inForce.ended(kind, on -> on.contains(ordinal));
+        LOG.info("chaos: {} on the connections to {} lifted at {}", kind, pods.name(ordinal), now());
     }
 
     /**

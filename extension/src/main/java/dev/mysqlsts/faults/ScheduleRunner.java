@@ -2,6 +2,7 @@ package dev.mysqlsts.faults;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import dev.mysqlsts.ChaosOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -16,10 +17,10 @@ import org.apiguardian.api.API;
 public interface ScheduleRunner {
 
     /**
-     * Starts the schedule of {@code seed} over {@code length}, replacing one that runs.
+     * Starts the schedule of {@code seed} over {@code length}, drawn as the options say, replacing one that runs.
      *
-     * @param liftCut undoes one isolate or partition of the schedule, given its kind and pods, and keeps every other
-     *                fault in force (the Faults API has no single call for it but heal)
+     * @param lift undoes one cut (isolate, partition, cut) or client-path fault of the schedule, given its kind and
+     *             pods, and keeps every other fault in force (the Faults API has no single call for it but heal)
      */
-    void start(long seed, Duration length, BiConsumer<String, List<Integer>> liftCut);
+    void start(long seed, Duration length, ChaosOptions options, BiConsumer<String, List<Integer>> lift);
 }

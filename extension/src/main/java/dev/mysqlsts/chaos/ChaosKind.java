@@ -1,0 +1,166 @@
+package dev.mysqlsts.chaos;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.ToLongFunction;
+
+/**
+ * Every fault kind a schedule can draw, one entry each: its name (as the history names it), which pods it takes, how
+ * its amount is drawn, how it is injected and how it is undone. Adding a kind is adding one entry; its place in this
+ * list is its place in {@code ChaosOptions.everyKind()}'s draw.
+ */
+enum ChaosKind {
+
+    KILL("kill", Shape.POD, false, ChaosKind::none,
+            (run, pods, amount) -> run.faults().kill(pods.get(0)),
+            (run, pods, amount) -> run.awaitReady(pods)),
+    PAUSE("pause", Shape.POD, false, ChaosKind::none,
+            (run, pods, amount) -> run.faults().pause(pods.get(0)),
+            (run, pods, amount) -> run.faults().resume(pods.get(0))),
+    ISOLATE("isolate", Shape.POD, true, ChaosKind::none,
+            (run, pods, amount) -> run.faults().isolate(pods.get(0)),
+            (run, pods, amount) -> run.lift("isolate", pods)),
+    PARTITION("partition", Shape.SIDE, true, ChaosKind::none,
+            (run, pods, amount) -> run.faults().partition(pods.stream().mapToInt(Integer::intValue).toArray()),
+            (run, pods, amount) -> run.lift("partition", pods)),
+    /** Amount: the delay in ms. */
+    LATENCY("latency", Shape.POD, false, random -> 50 + random.nextInt(250),
+            (run, pods, amount) -> run.faults().latency(pods.get(0), Duration.ofMillis(amount)),
+            (run, pods, amount) -> run.faults().latency(pods.get(0), Duration.ZERO)),
+    STOP_REPLICATION("stopReplication", Shape.FOLLOWER, true, ChaosKind::none,
+            (run, pods, amount) -> run.faults().stopReplication(pods.get(0)),
+            (run, pods, amount) -> run.faults().startReplication(pods.get(0))),
+    /** Amount: the delay in whole seconds. */
+    DELAY_REPLICATION("delayReplication", Shape.FOLLOWER, true, random -> 1 + random.nextInt(5),
+            (run, pods, amount) -> run.faults().delayReplication(pods.get(0), Duration.ofSeconds(amount)),
+            (run, pods, amount) -> run.faults().delayReplication(pods.get(0), Duration.ZERO)),
+    CUT("cut", Shape.PAIR, true, ChaosKind::none,
+            (run, pods, amount) -> run.faults().cut(pods.get(0), pods.get(1)),
+            (run, pods, amount) -> run.lift("cut", pods)),
+    BREAK_READINESS("breakReadiness", Shape.POD, false, ChaosKind::none,
+            (run, pods, amount) -> run.faults().breakReadiness(pods.get(0)),
+            (run, pods, amount) -> run.faults().restoreReadiness(pods.get(0))),
+    /** Graceful: the call returns once the pod is Ready again. */
+    DELETE_POD("deletePod", Shape.POD, false, ChaosKind::none,
+            (run, pods, amount) -> run.faults().deletePod(pods.get(0)),
+            (run, pods, amount) -> { }),
+    KILL_ALL("killAll", Shape.EVERY, false, ChaosKind::none,
+            (run, pods, amount) -> run.faults().killAll(),
+            (run, pods, amount) -> run.awaitReady(pods)),
+    /** Amount: the delay in ms, with a quarter of it as jitter. */
+    CLIENT_LATENCY("client-latency", Shape.POD, false, random -> 50 + random.nextInt(250),
+            (run, pods, amount) -> run.faults().client(pods.get(0)).latency(Duration.ofMillis(amount),
+                    Duration.ofMillis(amount / 4)),
+            (run, pods, amount) -> run.faults().client(pods.get(0)).latency(Duration.ZERO, Duration.ZERO)),
+    /** Amount: bytes per second, 16 to 256 KiB. */
+    CLIENT_BANDWIDTH("client-bandwidth", Shape.POD, false, random -> 16_384L * (1 + random.nextInt(16)),
+            (run, pods, amount) -> run.faults().client(pods.get(0)).bandwidth(amount),
+            (run, pods, amount) -> run.lift("client-bandwidth", pods)),
+    CLIENT_BLACKHOLE("client-blackhole", Shape.POD, false, ChaosKind::none,
+            (run, pods, amount) -> run.faults().client(pods.get(0)).blackhole(),
+            (run, pods, amount) -> run.lift("client-blackhole", pods)),
+    /** One-shot: every open connection to the pod is reset; it ends as it starts. */
+    CLIENT_RESET("client-reset", Shape.POD, false, ChaosKind::none,
+            (run, pods, amount) -> run.faults().client(pods.get(0)).reset(),
+            (run, pods, amount) -> { }),
+    CLIENT_REFUSE("client-refuse", Shape.POD, false, ChaosKind::none,
+            (run, pods, amount) -> run.faults().client(pods.get(0)).refuse(),
+            (run, pods, amount) -> run.lift("client-refuse", pods)),
+    /**
+     * The leader of the moment is crashed ({@code kill}), then the test's fail-over code is called with the cluster;
+     * undone once the crashed pod is Ready again. Drawn only when the options give that code.
+     */
+    FAILOVER("failover", Shape.LEADER, true, ChaosKind::none,
+            (run, pods, amount) -> run.failover(pods.get(0)),
+            (run, pods, amount) -> run.awaitReady(pods));
+
+    /** Which pods a kind takes. */
+    enum Shape {
+        /** One pod. */
+        POD,
+        /** One follower (a kind that needs replication threads). */
+        FOLLOWER,
+        /** One side of a partition: at least one pod and not all. */
+        SIDE,
+        /** Two different pods: from, to. */
+        PAIR,
+        /** Every pod. */
+        EVERY,
+        /** The leader of the moment, whatever the targets. */
+        LEADER
+    }
+
+    /** Injects or undoes a step on the pods it resolved to. */
+    @FunctionalInterface
+    interface Action {
+        void run(ChaosRun run, List<Integer> pods, long amount);
+    }
+
+    private final String id;
+    private final Shape shape;
+    private final boolean needsPeers;
+    private final ToLongFunction<Random> amount;
+    private final Action inject;
+    private final Action undo;
+
+    ChaosKind(String id, Shape shape, boolean needsPeers, ToLongFunction<Random> amount, Action inject, Action undo) {
+        this.id = id;
+        this.shape = shape;
+        this.needsPeers = needsPeers;
+        this.amount = amount;
+        this.inject = inject;
+        this.undo = undo;
+    }
+
+    /** The name the history and the options use. */
+    String id() {
+        return id;
+    }
+
+    Shape shape() {
+        return shape;
+    }
+
+    /** Whether it means anything on a single pod (an isolation of the only pod cuts nothing). */
+    boolean needsPeers() {
+        return needsPeers;
+    }
+
+    /** Draws the step's amount (0 for kinds without one), after its pods. */
+    long drawAmount(Random random) {
+        return amount.applyAsLong(random);
+    }
+
+    void inject(ChaosRun run, List<Integer> pods, long amount) {
+        inject.run(run, pods, amount);
+    }
+
+    void undo(ChaosRun run, List<Integer> pods, long amount) {
+        undo.run(run, pods, amount);
+    }
+
+    /** The amount as a call shows it: {@code 120 ms}, {@code 3 s}, {@code 65536 bytes/s}; empty without one. */
+    String amountText(long amount) {
+        return switch (this) {
+            case LATENCY, CLIENT_LATENCY -> amount + " ms";
+            case DELAY_REPLICATION -> amount + " s";
+            case CLIENT_BANDWIDTH -> amount + " bytes/s";
+            default -> "";
+        };
+    }
+
+    static Optional<ChaosKind> byId(String id) {
+        return Arrays.stream(values()).filter(kind -> kind.id.equals(id)).findFirst();
+    }
+
+    static List<String> ids() {
+        return Arrays.stream(values()).map(ChaosKind::id).toList();
+    }
+
+    private static long none(Random random) {
+        return 0;
+    }
+}
