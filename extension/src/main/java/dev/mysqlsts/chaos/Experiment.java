@@ -177,6 +177,11 @@ public final class Experiment {
         return schedule == null ? OptionalLong.empty() : OptionalLong.of(schedule.seed());
     }
 
+    /** Whether a schedule of the current test still runs (some lane has steps left). */
+    public synchronized boolean scheduleRunning() {
+        return schedule != null && schedule.running();
+    }
+
     /** Stops the schedule, if one runs (the end of the test, before the faults are healed). */
     public void stopSchedule() {
         ChaosSchedule running;
