@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * MariaDB GTIDs ({@code domain-server-sequence}); LOCAL only, as {@code promote} is.
  */
-final class MostAdvancedFollower {
+public final class MostAdvancedFollower {
 
     private static final Logger LOG = LoggerFactory.getLogger(MostAdvancedFollower.class);
     private static final long OLD_LEADER_BACK_MS = 30_000;
@@ -38,7 +38,7 @@ final class MostAdvancedFollower {
     }
 
     /** Promotes the most advanced follower; returns what the promotion reported, with the pods rebuilt after it. */
-    static Promotion failover(MySqlCluster cluster) {
+    public static Promotion failover(MySqlCluster cluster) {
         MySqlPod old = cluster.leader();
         long deadline = System.currentTimeMillis() + OLD_LEADER_BACK_MS;
         while (!old.isReady() && System.currentTimeMillis() < deadline) {
@@ -109,7 +109,7 @@ final class MostAdvancedFollower {
     }
 
     /** For messages: the promotion's findings in one line. */
-    static String describe(Promotion promotion) {
+    public static String describe(Promotion promotion) {
         return "new leader " + promotion.newLeader() + (promotion.missingOnNewLeader().isEmpty() ? ""
                 : ", lacking " + promotion.missingOnNewLeader()) + (promotion.behindNewLeader().isEmpty() ? ""
                 : ", behind " + promotion.behindNewLeader().keySet()) + (promotion.unreachable().isEmpty() ? ""
