@@ -46,15 +46,23 @@ public final class MostAdvancedFollower {
         }
         int best = -1;
         long bestSequence = -1;
-        for (MySqlPod follower : cluster.followers()) {
-            OptionalLong applied = follower.isReady() ? appliedSequence(follower) : OptionalLong.empty();
-            if (applied.isPresent() && applied.getAsLong() > bestSequence) {
-                best = follower.ordinal();
-                bestSequence = applied.getAsLong();
+        // a follower may be restarting too (a crash of every pod): wait, bounded, for one that answers
+        long candidates = System.currentTimeMillis() + OLD_LEADER_BACK_MS;
+        while (best < 0 && System.currentTimeMillis() < candidates) {
+            for (MySqlPod follower : cluster.followers()) {
+                OptionalLong applied = follower.isReady() ? appliedSequence(follower) : OptionalLong.empty();
+                if (applied.isPresent() && applied.getAsLong() > bestSequence) {
+                    best = follower.ordinal();
+                    bestSequence = applied.getAsLong();
+                }
+            }
+            if (best < 0) {
+                sleep(200);
             }
         }
         if (best < 0) {
-            throw new IllegalStateException("no follower could be read to choose a new leader: " + cluster.followers());
+            throw new IllegalStateException("no follower could be read for " + OLD_LEADER_BACK_MS / 1000
+                    + " s to choose a new leader: " + cluster.followers());
         }
         LOG.info("fail-over: {} {} back; promoting {} (applied up to sequence {})", old.name(),
                 old.isReady() ? "is" : "is not", cluster.pod(best).name(), bestSequence);
