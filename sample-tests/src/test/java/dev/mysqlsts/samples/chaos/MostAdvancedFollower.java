@@ -3,6 +3,7 @@ package dev.mysqlsts.samples.chaos;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.Promotion;
+import dev.mysqlsts.ReplicaStatus;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Wait, bounded, for the crashed leader to come back (the kubelet restarts it on its data): the promotion then
  *       fences it and lets the followers drain what it acknowledged. Promoting while it is down would lose what it
  *       acknowledged and had not sent yet, as {@link AsynchronousFailoverLosesAcknowledgedWritesTest} shows.</li>
+ *   <li>Wait, bounded, until every follower replicates (Ready, both threads running): one frozen or cut off at the
+ *       promotion would be left behind and need a re-clone.</li>
  *   <li>Read each Ready follower's applied GTID position and promote the most advanced.</li>
  *   <li>Rebuild the pods the promotion reports behind the new leader or unreachable (they stop with error 1236);
  *       one that holds transactions the new leader lacks is left as it is, for the verdict to see.</li>
@@ -33,6 +36,7 @@ public final class MostAdvancedFollower {
     private static final Logger LOG = LoggerFactory.getLogger(MostAdvancedFollower.class);
     private static final long OLD_LEADER_BACK_MS = 30_000;
     private static final int READ_TIMEOUT_MS = 3_000;
+    private static final long HEALTHY_WAIT_MS = 15_000;
 
     private MostAdvancedFollower() {
     }
@@ -43,6 +47,13 @@ public final class MostAdvancedFollower {
         long deadline = System.currentTimeMillis() + OLD_LEADER_BACK_MS;
         while (!old.isReady() && System.currentTimeMillis() < deadline) {
             sleep(100);
+        }
+        // a follower that does not replicate now (frozen, cut off, stopped) would be left behind by the promotion, and
+        // one left behind must be re-cloned: wait, bounded, until each replicates, as a careful fail-over tool does
+        long healthy = System.currentTimeMillis() + HEALTHY_WAIT_MS;
+        while (!cluster.followers().stream().allMatch(follower -> replicating(cluster, follower))
+                && System.currentTimeMillis() < healthy) {
+            sleep(200);
         }
         int best = -1;
         long bestSequence = -1;
@@ -83,6 +94,19 @@ public final class MostAdvancedFollower {
             LOG.warn("fail-over: transactions the new leader lacks: {}", promotion.missingOnNewLeader());
         }
         return promotion;
+    }
+
+    /** Whether the follower is Ready with both replication threads running. */
+    private static boolean replicating(MySqlCluster cluster, MySqlPod follower) {
+        try {
+            if (!follower.isReady()) {
+                return false;
+            }
+            ReplicaStatus status = cluster.replicaStatus(follower.ordinal());
+            return status.ioRunning() && status.sqlRunning();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The highest sequence number of the follower's applied GTID position ({@code gtid_current_pos}), bounded. */
