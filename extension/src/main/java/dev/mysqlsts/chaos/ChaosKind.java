@@ -1,6 +1,8 @@
 package dev.mysqlsts.chaos;
 
+import dev.mysqlsts.ChaosOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -150,6 +152,28 @@ enum ChaosKind {
             case CLIENT_BANDWIDTH -> amount + " bytes/s";
             default -> "";
         };
+    }
+
+    /** The kinds the options name, checked: unknown names and a failover without code are refused. */
+    static List<ChaosKind> mix(String call, ChaosOptions options) {
+        boolean failover = options.failoverCode().isPresent();
+        if (options.kinds().isEmpty()) {
+            return Arrays.stream(ChaosKind.values()).filter(k -> failover || k != ChaosKind.FAILOVER).toList();
+        }
+        List<ChaosKind> mix = new ArrayList<>();
+        for (String name : options.kinds()) {
+            ChaosKind kind = ChaosKind.byId(name).orElseThrow(() -> new IllegalArgumentException(call + ": no fault "
+                    + "kind \"" + name + "\"; a schedule draws from " + String.join(", ", ChaosKind.ids())));
+            if (kind == ChaosKind.FAILOVER && !failover) {
+                throw new IllegalArgumentException(call + ": the kind failover calls the test's fail-over code, and "
+                        + "none was given: add .failover(cluster -> ...) to the options");
+            }
+            mix.add(kind);
+        }
+        if (failover && !mix.contains(ChaosKind.FAILOVER)) {
+            mix.add(ChaosKind.FAILOVER);
+        }
+        return mix;
     }
 
     static Optional<ChaosKind> byId(String id) {

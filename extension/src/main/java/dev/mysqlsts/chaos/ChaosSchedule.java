@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -17,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a {@link ChaosPlan} in background threads, one per lane, through the {@link Faults} API (so every fault is in
  * the history and healed like the others): each step at its offset, held, then undone. A step whose pods already
- * suffer the same kind from another lane is skipped (two pauses of one pod would be undone by the first resume). It
+ * suffer the same kind from another lane is skipped (two pauses of one pod would be undone by the first resume). A
+ * fail-over step waits until the other lanes' faults are undone and holds their next steps until it returns. It
  * stops at the end of the plan, when the test method ends, or at {@value #LATE_MS} ms past its length when the machine
  * fell behind (the steps left are named in the log).
  */
@@ -39,6 +43,12 @@ final class ChaosSchedule implements ChaosRun {
     private final List<Thread> threads = new ArrayList<>();
     /** {@code kind:ordinal} of the schedule's faults in force, so that two lanes never stack one kind on one pod. */
     private final Set<String> inForce = new HashSet<>();
+    /**
+     * Held shared by each step while it is in force and alone by a fail-over step: the fail-over code meets the crash
+     * of the leader alone, not a promotion that another lane's kill or freeze hits midway (fair: a waiting fail-over
+     * step holds the other lanes' next steps back).
+     */
+    private final ReentrantReadWriteLock alone = new ReentrantReadWriteLock(true);
     private volatile boolean stopping;
     private long start;
 
@@ -102,19 +112,30 @@ final class ChaosSchedule implements ChaosRun {
                 break;
             }
             ChaosKind kind = ChaosKind.byId(step.kind()).orElseThrow();
-            List<Integer> pods = pods(step, kind);
-            if (!pods.isEmpty() && claim(kind, pods)) {
-                LOG.info("chaos seed {}: step {}/{}: faults.{} on {} for {} ms", seed, plan.indexOf(step) + 1,
-                        plan.size(), step.call(), pods, step.hold());
-                boolean injected = act("", kind, pods, step, () -> kind.inject(this, pods, step.amount()));
-                try {
-                    waitUntil(System.currentTimeMillis() + step.hold());
-                } finally {
-                    if (injected) {
-                        act("undoing ", kind, pods, step, () -> undo(kind, pods, step));
+            Lock lock = kind == ChaosKind.FAILOVER ? alone.writeLock() : alone.readLock();
+            if (!lockUntilStopping(lock)) {
+                break;
+            }
+            try {
+                List<Integer> pods = pods(step, kind); // after the lock: a fail-over may have moved the leader
+                if (!pods.isEmpty() && claim(kind, pods)) {
+                    try {
+                        LOG.info("chaos seed {}: step {}/{}: faults.{} on {} for {} ms", seed, plan.indexOf(step) + 1,
+                                plan.size(), step.call(), pods, step.hold());
+                        boolean injected = act("", kind, pods, step, () -> kind.inject(this, pods, step.amount()));
+                        try {
+                            waitUntil(System.currentTimeMillis() + step.hold());
+                        } finally {
+                            if (injected) {
+                                act("undoing ", kind, pods, step, () -> undo(kind, pods, step));
+                            }
+                        }
+                    } finally {
+                        release(kind, pods);
                     }
-                    release(kind, pods);
                 }
+            } finally {
+                lock.unlock();
             }
             done++;
         }
@@ -207,6 +228,20 @@ final class ChaosSchedule implements ChaosRun {
         if (!stopping) {
             LOG.warn("chaos seed {}: {} not all Ready {} s after the crash", seed, pods, READY_AFTER_KILL.toSeconds());
         }
+    }
+
+    /** Takes the lock, polling so that the end of the test is seen; false when stopping first. */
+    private boolean lockUntilStopping(Lock lock) {
+        while (!stopping) {
+            try {
+                if (lock.tryLock(100, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Sleeps until the time; false when interrupted or stopping (the test ended). */

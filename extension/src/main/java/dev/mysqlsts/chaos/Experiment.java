@@ -124,7 +124,7 @@ public final class Experiment {
         if (length == null || length.isNegative() || length.isZero()) {
             throw new IllegalArgumentException(call + ": give a positive length, for example Duration.ofSeconds(30)");
         }
-        List<ChaosKind> mix = mix(call, options);
+        List<ChaosKind> mix = ChaosKind.mix(call, options);
         ChaosSchedule previous;
         ChaosSchedule next;
         synchronized (this) {
@@ -148,28 +148,6 @@ public final class Experiment {
             previous.stop();
         }
         next.start();
-    }
-
-    /** The kinds the options name, checked: unknown names and a failover without code are refused. */
-    static List<ChaosKind> mix(String call, ChaosOptions options) {
-        boolean failover = options.failoverCode().isPresent();
-        if (options.kinds().isEmpty()) {
-            return java.util.Arrays.stream(ChaosKind.values()).filter(k -> failover || k != ChaosKind.FAILOVER).toList();
-        }
-        List<ChaosKind> mix = new java.util.ArrayList<>();
-        for (String name : options.kinds()) {
-            ChaosKind kind = ChaosKind.byId(name).orElseThrow(() -> new IllegalArgumentException(call + ": no fault "
-                    + "kind \"" + name + "\"; a schedule draws from " + String.join(", ", ChaosKind.ids())));
-            if (kind == ChaosKind.FAILOVER && !failover) {
-                throw new IllegalArgumentException(call + ": the kind failover calls the test's fail-over code, and "
-                        + "none was given: add .failover(cluster -> ...) to the options");
-            }
-            mix.add(kind);
-        }
-        if (failover && !mix.contains(ChaosKind.FAILOVER)) {
-            mix.add(ChaosKind.FAILOVER);
-        }
-        return mix;
     }
 
     /** The seed of the schedule that ran in this test, if one did. */

@@ -26,7 +26,7 @@ class AimedScheduleTest {
     void aScheduleAimedAtTheLeaderInjectsOnlyOnTheLeader(Faults faults, MySqlCluster cluster) {
         ChaosOptions options = ChaosOptions.kinds("kill", "pause", "isolate", "latency", "breakReadiness");
         long seed = 4;
-        Set<Integer> unaimed = ChaosPlan.plan(seed, LENGTH, 3, 0, Experiment.mix("", options), Targets.ALL, 1).stream()
+        Set<Integer> unaimed = ChaosPlan.plan(seed, LENGTH, 3, 0, ChaosKind.mix("", options), Targets.ALL, 1).stream()
                 .flatMap(step -> step.ordinals().stream()).collect(Collectors.toSet());
         assertTrue(unaimed.size() > 1, "the premise: the same seed aimed at every pod hits several: " + unaimed);
 

@@ -23,7 +23,7 @@ class ChaosOptionsPlanTest {
     private static final Duration LENGTH = Duration.ofSeconds(60);
 
     private static List<ChaosPlan.Step> plan(long seed, ChaosOptions options, int replicas, int leader) {
-        return ChaosPlan.plan(seed, LENGTH, replicas, leader, Experiment.mix("test", options), options.targets(),
+        return ChaosPlan.plan(seed, LENGTH, replicas, leader, ChaosKind.mix("test", options), options.targets(),
                 options.atOnce());
     }
 
@@ -125,11 +125,11 @@ class ChaosOptionsPlanTest {
     @Test
     void badOptionsAreRefusedNamingTheFix() {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> Experiment.mix("call", ChaosOptions.kinds("kill", "meteor")));
+                () -> ChaosKind.mix("call", ChaosOptions.kinds("kill", "meteor")));
         assertTrue(unknown.getMessage().contains("no fault kind \"meteor\"") && unknown.getMessage().contains("pause"),
                 unknown.getMessage());
         IllegalArgumentException noCode = assertThrows(IllegalArgumentException.class,
-                () -> Experiment.mix("call", ChaosOptions.kinds("failover")));
+                () -> ChaosKind.mix("call", ChaosOptions.kinds("failover")));
         assertTrue(noCode.getMessage().contains(".failover(cluster -> ...)"), noCode.getMessage());
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
                 () -> plan(1, ChaosOptions.kinds("stopReplication").targets(Targets.LEADER), 3, 0));

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Wait, bounded, for the crashed leader to come back (the kubelet restarts it on its data): the promotion then
  *       fences it and lets the followers drain what it acknowledged. Promoting while it is down would lose what it
- *       acknowledged and had not sent yet, as {@link AsynchronousFailoverLosesAcknowledgedWritesTest} shows.</li>
+ *       acknowledged and had not sent yet, as {@link AsynchronousFailoverLosesAcknowledgedWritesTest} shows: when it
+ *       does not come back, this code refuses to fail over (it prefers waiting to losing writes).</li>
  *   <li>Wait, bounded, until every follower replicates (Ready, both threads running): one frozen or cut off at the
  *       promotion would be left behind and need a re-clone.</li>
  *   <li>Read each Ready follower's applied GTID position and promote the most advanced.</li>
@@ -47,6 +48,11 @@ public final class MostAdvancedFollower {
         long deadline = System.currentTimeMillis() + OLD_LEADER_BACK_MS;
         while (!old.isReady() && System.currentTimeMillis() < deadline) {
             sleep(100);
+        }
+        if (!old.isReady()) {
+            // promoting now would lose what the old leader acknowledged and had not sent: this code prefers to wait
+            throw new IllegalStateException("not failing over: " + old.name() + " did not come back within "
+                    + OLD_LEADER_BACK_MS / 1000 + " s, and a promotion without it would lose what it acknowledged");
         }
         // a follower that does not replicate now (frozen, cut off, stopped) would be left behind by the promotion, and
         // one left behind must be re-cloned: wait, bounded, until each replicates, as a careful fail-over tool does
@@ -75,8 +81,8 @@ public final class MostAdvancedFollower {
             throw new IllegalStateException("no follower could be read for " + OLD_LEADER_BACK_MS / 1000
                     + " s to choose a new leader: " + cluster.followers());
         }
-        LOG.info("fail-over: {} {} back; promoting {} (applied up to sequence {})", old.name(),
-                old.isReady() ? "is" : "is not", cluster.pod(best).name(), bestSequence);
+        LOG.info("fail-over: {} is back; promoting {} (applied up to sequence {})", old.name(),
+                cluster.pod(best).name(), bestSequence);
         Promotion promotion = cluster.promote(best);
         List<String> cannotFollow = new ArrayList<>(promotion.behindNewLeader().keySet());
         cannotFollow.addAll(promotion.unreachable().keySet());
