@@ -71,6 +71,19 @@ enum ChaosKind {
     CLIENT_REFUSE("client-refuse", Shape.POD, false, ChaosKind::none,
             (run, pods, amount) -> run.faults().client(pods.get(0)).refuse(),
             (run, pods, amount) -> run.lift("client-refuse", pods)),
+    /** Amount: the percentage of packets lost on the pod's links to the other pods, 10 to 50. */
+    LOSS("loss", Shape.POD, true, random -> 10 + random.nextInt(41),
+            (run, pods, amount) -> run.faults().loss(pods.get(0), amount),
+            (run, pods, amount) -> run.lift("loss", pods)),
+    /** Amount: the delay in ms on the pod's links, with half of it as jitter. */
+    JITTER("jitter", Shape.POD, true, random -> 50 + random.nextInt(250),
+            (run, pods, amount) -> run.faults().jitter(pods.get(0), Duration.ofMillis(amount),
+                    Duration.ofMillis(amount / 2)),
+            (run, pods, amount) -> run.faults().jitter(pods.get(0), Duration.ZERO, Duration.ZERO)),
+    /** Amount: bytes per second each way on the pod's links, 16 to 256 KiB. */
+    BANDWIDTH("bandwidth", Shape.POD, true, random -> 16_384L * (1 + random.nextInt(16)),
+            (run, pods, amount) -> run.faults().bandwidth(pods.get(0), amount),
+            (run, pods, amount) -> run.lift("bandwidth", pods)),
     /**
      * The leader of the moment is crashed ({@code kill}), then the test's fail-over code is called with the cluster;
      * undone once the crashed pod is Ready again. Drawn only when the options give that code.
@@ -148,6 +161,9 @@ enum ChaosKind {
     String amountText(long amount) {
         return switch (this) {
             case LATENCY, CLIENT_LATENCY -> amount + " ms";
+            case JITTER -> amount + " ms \u00b1 " + amount / 2 + " ms";
+            case LOSS -> amount + " %";
+            case BANDWIDTH -> amount + " bytes/s";
             case DELAY_REPLICATION -> amount + " s";
             case CLIENT_BANDWIDTH -> amount + " bytes/s";
             default -> "";

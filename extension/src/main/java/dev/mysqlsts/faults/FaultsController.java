@@ -356,7 +356,7 @@ public final class FaultsController implements Faults {
         schedules.start(seed, length, options, this::liftScheduled);
     }
 
-    /** Ends one fault of a schedule that only heal() ends otherwise: a cut of any kind, or a client-path fault. */
+    /** Ends one fault of a schedule that only heal() ends otherwise: a cut of any kind, a loss, a bandwidth limit, a client-path fault. */
     private void liftScheduled(String kind, List<Integer> lifted) {
         if (kind.startsWith("client-")) {
             liftScheduledClientFault(kind, lifted.get(0));
