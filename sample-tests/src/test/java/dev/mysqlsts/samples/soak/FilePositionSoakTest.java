@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * load may apply a transaction twice or stop (see FilePositionReplicationIsNotCrashSafeTest), so this soak reports
  * its losses, duplicates and divergence and does not fail on them. The harness rebuilds broken followers after it.
  * <p>
- * {@code ./mvnw -pl sample-tests -am verify -DskipExtensionTests -Psoak -Dsoak.minutes=10 -Dtest=FilePositionSoakTest}
+ * {@code ./mvnw -pl sample-tests -am verify -DskipExtensionTests -Psoak -Dsoak.minutes=10 -Dtest=FilePositionSoakTest -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @Tag("soak")
 // LOCAL: the fail-over step calls promote, and the link faults use LOCAL's proxies

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * verdict must be clean: nothing acknowledged lost, nothing applied twice, no pod diverged, the pods consistent after,
  * and no server left over from a kill, a rebuild or a promotion.
  * <p>
- * {@code ./mvnw -pl sample-tests -am verify -DskipExtensionTests -Psoak -Dsoak.minutes=10 -Dtest=GtidSoakTest}
+ * {@code ./mvnw -pl sample-tests -am verify -DskipExtensionTests -Psoak -Dsoak.minutes=10 -Dtest=GtidSoakTest -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @Tag("soak")
 // LOCAL: the fail-over step calls promote, and the link faults use LOCAL's proxies
