@@ -160,8 +160,7 @@ final class Checker {
             }
             String reason = "not caught up within " + CATCH_UP.toSeconds() + " s";
             while (System.nanoTime() < deadline) {
-                Optional<Long> counter = counter(follower);
-                if (counter.isPresent() && counter.get() >= target) {
+                if (holds(follower, target, onLeader.ids().size())) {
                     reason = null;
                     break;
                 }
@@ -214,11 +213,11 @@ final class Checker {
         return Optional.empty();
     }
 
-    private Optional<Long> counter(MySqlPod pod) {
+    private boolean holds(MySqlPod pod, long counter, long ids) {
         try (Connection c = LedgerTable.connect(StatementLog.unrecorded(pod.jdbcUrl()), LedgerTable.READ_SOCKET_TIMEOUT)) {
-            return Optional.of(LedgerTable.counter(c));
+            return LedgerTable.holdsAtLeast(c, counter, ids);
         } catch (SQLException | RuntimeException e) {
-            return Optional.empty();
+            return false;
         }
     }
 

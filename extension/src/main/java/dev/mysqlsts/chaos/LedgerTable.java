@@ -104,6 +104,23 @@ final class LedgerTable {
         }
     }
 
+    /**
+     * Whether the pod holds at least {@code counter} ledger transactions and {@code ids} distinct ids: the counter
+     * alone is reached early by a follower that applies transactions twice (file/position after a crash).
+     */
+    static boolean holdsAtLeast(Connection connection, long counter, long ids) throws SQLException {
+        if (counter(connection) < counter) {
+            return false;
+        }
+        if (ids == 0) {
+            return true;
+        }
+        try (Statement sql = connection.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT COUNT(DISTINCT id) FROM " + SCHEMA + ".writes")) {
+            return rs.next() && rs.getLong(1) >= ids;
+        }
+    }
+
     /** What a pod holds: each id with how many rows it has, and the counter. */
     record Contents(Map<Long, Integer> ids, long counter) {
 
