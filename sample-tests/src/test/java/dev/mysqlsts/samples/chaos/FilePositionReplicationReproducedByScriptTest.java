@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * replay showed it (a follower whose ledger rows or checksum differ from the leader's, or whose SQL thread stopped)
  * and asserts what is deterministic.
  */
+@Tag("chaos-long") // 40-120 s: run with -Pchaos-long
 @MySqlStatefulSet(replicas = 3)
 class FilePositionReplicationReproducedByScriptTest {
 
