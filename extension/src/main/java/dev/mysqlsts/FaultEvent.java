@@ -14,7 +14,8 @@ import java.util.List;
  * @param kind     the {@link Faults} method that made it: {@code kill}, {@code killAll}, {@code deletePod},
  *                 {@code pause}, {@code isolate}, {@code partition}, {@code cut}, {@code latency},
  *                 {@code breakReadiness}, {@code stopReplication}, {@code delayReplication}, {@code loss},
- *                 {@code jitter}, {@code bandwidth}; {@code client-...} for {@link Faults#client(int)}; and
+ *                 {@code jitter}, {@code bandwidth}, {@code clock-skew}, {@code disk-full}, {@code io-errors};
+ *                 {@code client-...} for {@link Faults#client(int)}; and
  *                 {@code failover}: a schedule's fail-over step, from the leader's crash to the return of the test's
  *                 fail-over code (see {@link ChaosOptions#failover})
  * @param ordinals the pods it hit, in the order the call named them (for {@code cut}: from, to; for

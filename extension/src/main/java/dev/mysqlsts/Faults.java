@@ -111,6 +111,38 @@ public interface Faults {
     void delayReplication(int ordinal, Duration delay);
 
     /**
+     * Moves pod {@code ordinal}'s wall clock by {@code offset} (whole seconds, either way): its {@code NOW()},
+     * {@code UNIX_TIMESTAMP()}, the timestamps it writes into binary log events, and what it computes from them
+     * ({@code Seconds_Behind_Master}, {@code MASTER_DELAY}); its monotonic clock stays real, as when NTP steps a
+     * host's clock. The other pods keep the host's clock. Returns once the server sees the new time; a restart keeps
+     * the skew; {@link Duration#ZERO} or {@link #heal()} ends it. LOCAL: libfaketime (Debian {@code libfaketime})
+     * preloaded into every server; K3S: refused.
+     *
+     * <pre>{@code faults.clockSkew(2, Duration.ofSeconds(30));   // mysql-2 lives 30 s in the future}</pre>
+     */
+    void clockSkew(int ordinal, Duration offset);
+
+    /**
+     * Fills pod {@code ordinal}'s disk: every write that appends to a file (binary log, relay log, temporary files)
+     * fails with ENOSPC, and MariaDB waits ("Disk is full writing ... Waiting for someone to free space"), so the
+     * commits on that pod stall, or its replica stops receiving. {@link #heal()} frees the disk; the server notices
+     * at its next retry, up to 60 s later, and heal() returns after that. A restart of the server ends the fault.
+     * LOCAL: libfiu (Debian {@code fiu-utils}, {@code libfiu0}) preloaded into every server; K3S: refused.
+     *
+     * <pre>{@code faults.diskFull(0);   // commits on the leader hang until heal()}</pre>
+     */
+    void diskFull(int ordinal);
+
+    /**
+     * Makes pod {@code ordinal}'s disk fail: every write and fsync returns EIO. MariaDB 10.11 and 11.4 abort on the
+     * first failed redo-log write (the client sees its connection lost) and the supervisor restarts the server, which
+     * runs on a sound disk again, ending the fault. LOCAL: libfiu preloaded into every server; K3S: refused.
+     *
+     * <pre>{@code faults.ioErrors(1);   // the next commit on mysql-1 crashes its server}</pre>
+     */
+    void ioErrors(int ordinal);
+
+    /**
      * Faults on the connections from the test and the application to pod {@code ordinal} (its JDBC URL, the
      * endpoints when they route there, injected connections), never on replication's links.
      *

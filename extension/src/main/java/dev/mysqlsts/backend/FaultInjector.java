@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import org.apiguardian.api.API;
 
 /**
@@ -60,6 +61,25 @@ public interface FaultInjector {
      * carriers of those connections obey; never replication's links. {@link #restoreAll()} leaves them.
      */
     ClientPaths clientPaths();
+
+    /**
+     * Shift the wall clock (CLOCK_REALTIME) of the pod's server by {@code offset}, whole seconds; its monotonic
+     * clock stays real. {@link Duration#ZERO} puts it back. A backend that cannot do it faithfully throws
+     * {@link UnsupportedOperationException} with the reason.
+     */
+    void clockSkew(int ordinal, Duration offset);
+
+    /**
+     * Make the pod's running server see {@code fault} on its disk, until {@link #restoreHost()} or until that server
+     * ends (a restarted server runs on a sound disk). A backend that cannot do it faithfully throws
+     * {@link UnsupportedOperationException} with the reason.
+     *
+     * @return completes when the server that carries the fault has ended
+     */
+    CompletionStage<Void> diskFault(int ordinal, DiskFault fault);
+
+    /** Undo every clock skew and disk fault. */
+    void restoreHost();
 
     /**
      * Undo every cut, delay, loss, jitter and bandwidth limit, resume paused pods, restore every probe; client-path

@@ -124,6 +124,14 @@ public final class FaultHistory {
                         + " (faults.client(" + ordinal + ").blackhole(): no byte moves either way); heal() ends it");
                 case "client-refuse" -> reasons.add("new connections to " + pod + " are refused since " + since
                         + " (faults.client(" + ordinal + ").refuse()); heal() ends it");
+                case "clock-skew" -> reasons.add(pod + " has its clock skewed since " + since
+                        + " (faults.clockSkew(" + ordinal + ", ...)); heal() puts it back");
+                case "disk-full" -> reasons.add(pod + " has a full disk since " + since + " (faults.diskFull("
+                        + ordinal + "): its writes wait for space); heal() frees it, and the server resumes at its "
+                        + "next retry, within 60 s");
+                case "io-errors" -> reasons.add(pod + " has a failing disk since " + since + " (faults.ioErrors("
+                        + ordinal + "): writes and fsyncs fail with EIO, the server may crash and restart); heal() "
+                        + "ends it");
                 case "client-latency" -> reasons.add("the connections to " + pod + " are delayed since " + since
                         + " (faults.client(" + ordinal + ").latency(...)); heal() removes it");
                 case "client-bandwidth" -> reasons.add("the connections to " + pod + " are limited in bandwidth since "

@@ -40,6 +40,7 @@ public final class FaultsController implements Faults {
     private final FaultsInForce inForce = new FaultsInForce();
     private final PromotionCasualties casualties;
     private final Heal heal;
+    private final HostFaults host;
     private volatile String currentTest = "(no test)";
 
     /**
@@ -52,7 +53,9 @@ public final class FaultsController implements Faults {
         this.schedules = schedules;
         this.pods = new PodOrdinals(statefulSet);
         this.casualties = new PromotionCasualties(statefulSet);
-        this.heal = new Heal(statefulSet, cluster, inForce, casualties, pods);
+        this.host = new HostFaults(this::injector, inForce, pods::name,
+                ordinal -> statefulSet.endpoint(ordinal).adminJdbcUrl());
+        this.heal = new Heal(statefulSet, cluster, inForce, casualties, pods, host);
     }
 
     private FaultInjector injector() {
@@ -210,6 +213,28 @@ public final class FaultsController implements Faults {
         LOG.info("fault bandwidth {} bytes/s each way on the links of {} to the other pods at {}", bytesPerSecond,
                 pods.name(ordinal), now());
         injector().bandwidth(ordinal, bytesPerSecond);
+    }
+
+    @Override
+    public synchronized void clockSkew(int ordinal, Duration offset) {
+        HostFaults.checkSkew(ordinal, offset);
+        pods.check("clockSkew", ordinal);
+        inForce.injected();
+        host.clockSkew(ordinal, offset);
+    }
+
+    @Override
+    public synchronized void diskFull(int ordinal) {
+        pods.check("diskFull", ordinal);
+        inForce.injected();
+        host.disk(ordinal, dev.mysqlsts.backend.DiskFault.FULL);
+    }
+
+    @Override
+    public synchronized void ioErrors(int ordinal) {
+        pods.check("ioErrors", ordinal);
+        inForce.injected();
+        host.disk(ordinal, dev.mysqlsts.backend.DiskFault.IO_ERRORS);
     }
 
     @Override

@@ -24,9 +24,11 @@ final class Heal {
     private final FaultsInForce inForce;
     private final PromotionCasualties casualties;
     private final PodOrdinals pods;
+    private final HostFaults host;
 
     Heal(RunningStatefulSet statefulSet, FaultTarget cluster, FaultsInForce inForce, PromotionCasualties casualties,
-         PodOrdinals pods) {
+         PodOrdinals pods, HostFaults host) {
+        this.host = host;
         this.statefulSet = statefulSet;
         this.cluster = cluster;
         this.inForce = inForce;
@@ -41,6 +43,7 @@ final class Heal {
         statefulSet.faults().clientPaths().clearClientFaults();
         inForce.networkRestored();
         statefulSet.awaitReady(READY_TIMEOUT);
+        host.heal(statefulSet.replicas());
         FaultsInForce.StoppedOrDelayed replication = inForce.takeReplicationFaults();
         for (int ordinal : replication.stopped()) {
             if (isFollower(ordinal)) {

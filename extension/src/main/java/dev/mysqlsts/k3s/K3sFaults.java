@@ -212,6 +212,47 @@ final class K3sFaults implements FaultInjector {
     }
 
     /**
+     * Refused: a wall clock per pod cannot be made faithfully here. Kubernetes gives a container no time namespace,
+     * and Linux time namespaces virtualize only CLOCK_MONOTONIC and CLOCK_BOOTTIME, never CLOCK_REALTIME (the man page
+     * time_namespaces(7)); the image's server is already running, so no LD_PRELOAD library can be put into it.
+     * What would do it: Chaos Mesh's TimeChaos, which attaches to the container's main process with ptrace and
+     * rewrites its vDSO clock_gettime (chaos-mesh/chaos-mesh, doc/time_chaos.md and
+     * website/docs/user_guides/time_chaos.md: "Time modification can only be injected into the main process of
+     * container"), or an image whose entrypoint preloads libfaketime.
+     */
+    @Override
+    public void clockSkew(int ordinal, Duration offset) {
+        throw new UnsupportedOperationException("faults.clockSkew(" + ordinal + ", " + offset + ") is not supported on "
+                + "K3S: Kubernetes gives a container no clock of its own (Linux time namespaces shift only the "
+                + "monotonic and boot clocks, never the wall clock, and Kubernetes does not create them), and no "
+                + "library can be preloaded into the image's running mysqld. It needs Chaos Mesh's TimeChaos (ptrace "
+                + "into the container's main process, its vDSO clock_gettime rewritten) or an image that starts mysqld "
+                + "under libfaketime; on LOCAL it runs under libfaketime (backend = Backend.LOCAL)");
+    }
+
+    /**
+     * Refused: no faithful full or failing disk for one pod. The pod's volume is a directory on the node (k3s
+     * local-path), shared with every other volume; the image's running mysqld cannot be given libfiu. It needs an
+     * injecting filesystem under the volume, as Chaos Mesh's IOChaos mounts (a FUSE layer between the container and
+     * its volume: chaos-mesh/chaos-mesh, website/docs/user_guides/io_chaos.md, and its FAQ: "Chaos-mesh uses fuse to
+     * hijack I/O operations"), or a small dedicated volume that can really be filled.
+     */
+    @Override
+    public java.util.concurrent.CompletionStage<Void> diskFault(int ordinal, dev.mysqlsts.backend.DiskFault fault) {
+        String call = fault == dev.mysqlsts.backend.DiskFault.FULL ? "diskFull" : "ioErrors";
+        throw new UnsupportedOperationException("faults." + call + "(" + ordinal + ") is not supported on K3S: the "
+                + "pod's volume is a directory of the node's disk (local-path) shared with the other volumes, and no "
+                + "library can be preloaded into the image's running mysqld. It needs an injecting filesystem under "
+                + "the volume, as Chaos Mesh's IOChaos mounts (a FUSE layer between the container and its volume); "
+                + "on LOCAL it runs under libfiu (backend = Backend.LOCAL)");
+    }
+
+    /** Nothing to undo: {@link #clockSkew} and {@link #diskFault} are refused. */
+    @Override
+    public void restoreHost() {
+    }
+
+    /**
      * Undoes what is in force: thaws stopped containers first, restores probe binaries, removes netem, flushes
      * the {@value NetworkRules#CHAIN} and {@value NetworkRules#LOSS_CHAIN} chains. What is gone already (a recreated pod, a restarted container) is
      * skipped; other failures are logged and the rest goes on.

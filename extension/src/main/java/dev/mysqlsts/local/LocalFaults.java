@@ -1,18 +1,23 @@
 package dev.mysqlsts.local;
 
 import dev.mysqlsts.backend.ClientPaths;
+import dev.mysqlsts.backend.DiskFault;
 import dev.mysqlsts.backend.FaultInjector;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Faults on the LOCAL backend: signals to the server processes, cuts, delays, loss, jitter and bandwidth limits on
- * the {@link PodNetwork}, client-path faults on its {@link ClientPaths}, a switch in the readiness probe.
+ * the {@link PodNetwork}, client-path faults on its {@link ClientPaths}, a switch in the readiness probe, the clock
+ * and disk faults through the libraries preloaded into the servers ({@link ServerPreload}, {@link ClockControl},
+ * {@link DiskFaults}).
  */
 final class LocalFaults implements FaultInjector {
 
     private final LocalStatefulSet cluster;
     private final PodNetwork network;
+    private final DiskFaults disks = new DiskFaults();
 
     LocalFaults(LocalStatefulSet cluster, PodNetwork network) {
         this.cluster = cluster;
@@ -77,6 +82,34 @@ final class LocalFaults implements FaultInjector {
     @Override
     public ClientPaths clientPaths() {
         return network.clientPaths();
+    }
+
+    @Override
+    public void clockSkew(int ordinal, Duration offset) {
+        ClockControl.skew(cluster.pod(ordinal), ServerPreload.fromSystem(), offset);
+    }
+
+    @Override
+    public CompletionStage<Void> diskFault(int ordinal, DiskFault fault) {
+        return disks.enable(cluster.pod(ordinal), ServerPreload.fromSystem(), fault);
+    }
+
+    /** Every pod's clock back to the host's (waiting until the servers see it when one was skewed), every failure point off. */
+    @Override
+    public void restoreHost() {
+        boolean skewed = false;
+        for (int ordinal = 0; ordinal < cluster.replicas(); ordinal++) {
+            LocalPod pod = cluster.pod(ordinal);
+            skewed |= ClockControl.reset(pod);
+            disks.disable(pod);
+        }
+        if (skewed) {
+            try {
+                Thread.sleep(ClockControl.SEEN_WITHIN.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override

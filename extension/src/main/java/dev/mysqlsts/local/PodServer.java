@@ -100,7 +100,8 @@ final class PodServer {
                 if (stopping) {
                     throw new LocalBackendException("pod " + name + " is being stopped; its server is not started again");
                 }
-                started = ServerProcess.start(env.binaries(), dir, env.clusterName() + "-" + name, List.of());
+                started = ServerProcess.start(env.binaries(), dir, env.clusterName() + "-" + name, List.of(),
+                        ServerPreload.fromSystem());
                 process = started;
             }
             try {

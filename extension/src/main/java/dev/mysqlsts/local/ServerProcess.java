@@ -28,7 +28,7 @@ final class ServerProcess {
      * A thread of our own waits for the process's end, not {@code Process.onExit()}, which completes on the common
      * pool that a test may keep busy (see {@link ClusterThreads}); the thread lives as long as the process.
      */
-    private void watchExit(ProcessReaper reaper) {
+    private void watchExit(ProcessReaper reaper, Runnable cleanUp) {
         long pid = process.pid();
         Thread watcher = new Thread(() -> {
             while (true) {
@@ -40,7 +40,11 @@ final class ServerProcess {
                 }
             }
             reaper.unregister(id, pid);
-            exited.complete(null);
+            try {
+                cleanUp.run();
+            } finally {
+                exited.complete(null);
+            }
         }, "mysqlsts-exit-" + id + "-" + pid);
         watcher.setDaemon(true);
         watcher.start();
@@ -59,10 +63,21 @@ final class ServerProcess {
             [ -e "$run/%1$s" ] && exit 97
             echo $$ > "$run/pids/$id-$$.pid" || exit 97
             [ -e "$run/%1$s" ] && exit 97
+            [ -n "$%2$s" ] && export LD_PRELOAD="$%2$s"
+            unset %2$s
             exec "$@"
-            """.formatted(ProcessReaper.REAPED);
+            """.formatted(ProcessReaper.REAPED, ServerPreload.PRELOAD_VARIABLE);
 
     static ServerProcess start(ServerBinaries binaries, PodDirectory pod, String id, List<String> extraOptions) {
+        return start(binaries, pod, id, extraOptions, null);
+    }
+
+    /**
+     * Starts a server; with {@code preload}, the libraries it names are preloaded into the server (not into the
+     * wrapper shell), and what they leave behind is removed once the server has ended.
+     */
+    static ServerProcess start(ServerBinaries binaries, PodDirectory pod, String id, List<String> extraOptions,
+                               ServerPreload preload) {
         ProcessReaper reaper = ProcessReaper.get();
         List<String> command = new ArrayList<>(List.of("sh", "-c", EXEC_WRAPPER, "mysqlsts-server",
                 reaper.runDirectory().toString(), id));
@@ -73,13 +88,16 @@ final class ServerProcess {
         }
         command.addAll(extraOptions);
         try {
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(pod.consoleLog().toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(pod.consoleLog().toFile()));
+            if (preload != null) {
+                builder.environment().putAll(preload.environment(pod));
+            }
+            Process process = builder.start();
             process.getOutputStream().close();
             ServerProcess server = new ServerProcess(process, id);
-            server.watchExit(reaper);
+            server.watchExit(reaper, preload == null ? () -> { } : () -> ServerPreload.cleanUp(pod, process.pid()));
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + binaries.server(), e);

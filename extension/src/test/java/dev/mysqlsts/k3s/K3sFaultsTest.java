@@ -204,6 +204,23 @@ class K3sFaultsTest {
     }
 
     @Test
+    void clockAndDiskFaultsAreRefusedWithWhatWouldBeNeededAndTouchNothing() {
+        UnsupportedOperationException clock = assertThrows(UnsupportedOperationException.class,
+                () -> faults.clockSkew(1, Duration.ofSeconds(30)));
+        assertTrue(clock.getMessage().contains("time namespaces") && clock.getMessage().contains("TimeChaos"),
+                clock.getMessage());
+        UnsupportedOperationException disk = assertThrows(UnsupportedOperationException.class,
+                () -> faults.diskFault(1, dev.mysqlsts.backend.DiskFault.FULL));
+        assertTrue(disk.getMessage().startsWith("faults.diskFull(1)") && disk.getMessage().contains("IOChaos"),
+                disk.getMessage());
+        assertTrue(assertThrows(UnsupportedOperationException.class,
+                () -> faults.diskFault(1, dev.mysqlsts.backend.DiskFault.IO_ERRORS)).getMessage()
+                .startsWith("faults.ioErrors(1)"));
+        faults.restoreHost();
+        assertEquals(List.of(), node.take(), "nothing is run on the node");
+    }
+
+    @Test
     void latencyWithoutTcOnTheNodeIsUnsupportedAndSaysWhatIsMissing() {
         node.answer("sh -c command -v tc", CommandResult.failed(127, ""));
 

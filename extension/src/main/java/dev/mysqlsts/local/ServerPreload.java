@@ -1,0 +1,131 @@
+package dev.mysqlsts.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The libraries preloaded into every pod's server from its first start, so that a clock or disk fault can be
+ * switched on at run time without a restart:
+ *
+ * <ul>
+ *   <li>libfaketime (Debian {@code libfaketime}) reads the pod's clock offset from a file
+ *       ({@code FAKETIME_TIMESTAMP_FILE}, README of /usr/share/doc/libfaketime: "Changing the 'x' modifier during
+ *       run-time"), again once a second at most ({@code FAKETIME_CACHE_DURATION=1}); the monotonic clock stays real
+ *       ({@code FAKETIME_DONT_FAKE_MONOTONIC=1}), as on a host whose wall clock NTP steps;</li>
+ *   <li>libfiu's {@code fiu_run_preload.so} and {@code fiu_posix_preload.so} (Debian {@code libfiu0}) listen on the
+ *       named pipes {@code <pod>/fiu-<pid>.in/.out} ({@code FIU_CTRL_FIFO}, as /usr/bin/fiu-run sets it), which
+ *       {@code fiu-ctrl} (Debian {@code fiu-utils}) writes to.</li>
+ * </ul>
+ *
+ * A library that is not installed is left out (the fault then fails at its call, naming the package); the system
+ * property {@value #PROPERTY}{@code =none} preloads nothing.
+ */
+final class ServerPreload {
+
+    /** {@code auto} (the default): preload what is installed; {@code none}: nothing. */
+    static final String PROPERTY = "mysqlsts.preload";
+    static final Path FAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
+    static final Path FIU_RUN = Path.of("/usr/lib/fiu/fiu_run_preload.so");
+    static final Path FIU_POSIX = Path.of("/usr/lib/fiu/fiu_posix_preload.so");
+    static final Path FIU_CTRL = Path.of("/usr/bin/fiu-ctrl");
+    /** The variable the server's wrapper shell exports as LD_PRELOAD just before it execs the server (see ServerProcess). */
+    static final String PRELOAD_VARIABLE = "MYSQLSTS_LD_PRELOAD";
+
+    private final boolean enabled;
+    private final Path faketime;
+    private final Path fiuRun;
+    private final Path fiuPosix;
+
+    ServerPreload(boolean enabled, Path faketime, Path fiuRun, Path fiuPosix) {
+        this.enabled = enabled;
+        this.faketime = faketime;
+        this.fiuRun = fiuRun;
+        this.fiuPosix = fiuPosix;
+    }
+
+    /** As the system property says, with Debian's paths. */
+    static ServerPreload fromSystem() {
+        String value = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        if (!value.equals("auto") && !value.equals("none")) {
+            throw new IllegalArgumentException("-D" + PROPERTY + "=" + value + ": give auto (preload libfaketime and "
+                    + "libfiu where installed, the default) or none (preload nothing: faults.clockSkew, diskFull and "
+                    + "ioErrors are then refused)");
+        }
+        return new ServerPreload(value.equals("auto"), FAKETIME, FIU_RUN, FIU_POSIX);
+    }
+
+    boolean clock() {
+        return enabled && Files.isRegularFile(faketime);
+    }
+
+    boolean disk() {
+        return enabled && Files.isRegularFile(fiuRun) && Files.isRegularFile(fiuPosix);
+    }
+
+    /** The pod's clock offset file, which libfaketime reads. */
+    static Path clockFile(PodDirectory pod) {
+        return pod.root().resolve("clock-offset");
+    }
+
+    /** The prefix of the pod's libfiu control pipes: {@code <prefix>-<pid>.in} and {@code .out}. */
+    static Path fiuPrefix(PodDirectory pod) {
+        return pod.root().resolve("fiu");
+    }
+
+    /** The environment of a server of {@code pod}: empty when nothing is preloaded. */
+    Map<String, String> environment(PodDirectory pod) {
+        Map<String, String> env = new LinkedHashMap<>();
+        List<String> libraries = new ArrayList<>();
+        if (disk()) {
+            libraries.add(fiuRun.toString());
+            libraries.add(fiuPosix.toString());
+            env.put("FIU_CTRL_FIFO", fiuPrefix(pod).toString());
+        }
+        if (clock()) {
+            libraries.add(faketime.toString());
+            Path file = clockFile(pod);
+            if (!Files.exists(file)) {
+                ClockControl.write(file, 0);
+            }
+            env.put("FAKETIME_TIMESTAMP_FILE", file.toString());
+            env.put("FAKETIME_CACHE_DURATION", Long.toString(ClockControl.REREAD.toSeconds()));
+            env.put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+        }
+        if (!libraries.isEmpty()) {
+            env.put(PRELOAD_VARIABLE, String.join(" ", libraries));
+        }
+        return env;
+    }
+
+    /**
+     * What the libraries leave behind a server that was killed (libfaketime's shared memory and semaphore, named by
+     * the pid, in /dev/shm; libfiu's pipes): removed once the server has ended, so that a later process with the
+     * same pid does not find them.
+     */
+    static void cleanUp(PodDirectory pod, long pid) {
+        for (Path leftover : List.of(Path.of("/dev/shm/faketime_shm_" + pid), Path.of("/dev/shm/sem.faketime_sem_" + pid),
+                pod.root().resolve("fiu-" + pid + ".in"), pod.root().resolve("fiu-" + pid + ".out"))) {
+            try {
+                Files.deleteIfExists(leftover);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not remove " + leftover + " after server " + pid + " ended", e);
+            }
+        }
+    }
+
+    /** Whether the running process {@code pid} has {@code library} mapped (read from /proc/pid/maps). */
+    static boolean loaded(long pid, Path library) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/maps")).contains(library.toString());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

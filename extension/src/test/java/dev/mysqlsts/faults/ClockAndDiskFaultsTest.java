@@ -1,0 +1,171 @@
+package dev.mysqlsts.faults;
+
+import static dev.mysqlsts.faults.Rows.count;
+import static dev.mysqlsts.faults.Rows.execute;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mysqlsts.FaultEvent;
+import dev.mysqlsts.Faults;
+import dev.mysqlsts.MySqlCluster;
+import dev.mysqlsts.MySqlPod;
+import dev.mysqlsts.MySqlStatefulSet;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * faults.clockSkew, diskFull and ioErrors on real servers (LOCAL: libfaketime and libfiu preloaded): what each does
+ * to the pod it hits and to no other, and heal() undoes it.
+ */
+@MySqlStatefulSet(replicas = 3)
+class ClockAndDiskFaultsTest {
+
+    private static final String FREE_SPACE = "Waiting for someone to free space";
+
+    @BeforeAll
+    static void schema(MySqlCluster cluster) throws SQLException {
+        execute(cluster.leader(), "CREATE DATABASE disk", "CREATE TABLE disk.rows_ (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40))");
+        cluster.awaitReplicationCaughtUp();
+    }
+
+    @Test
+    void aSkewedClockShiftsNowOnThatPodOnlyAndHealPutsItBack(MySqlCluster cluster, Faults faults) throws SQLException {
+        faults.clockSkew(1, Duration.ofSeconds(30));
+
+        assertEquals(30.0, skewSeconds(cluster.pod(1)), 1.0, "mysql-1's NOW() is 30 s ahead of this JVM's clock");
+        assertEquals(0.0, skewSeconds(cluster.pod(0)), 1.0, "mysql-0 keeps the host's clock");
+        assertEquals(0.0, skewSeconds(cluster.pod(2)), 1.0, "mysql-2 keeps the host's clock");
+        faults.clockSkew(2, Duration.ofSeconds(-3600));
+        assertEquals(-3600.0, skewSeconds(cluster.pod(2)), 1.0, "a clock can go back too");
+        assertEquals(List.of("clock-skew", "clock-skew"), faults.history().stream().map(FaultEvent::kind).toList());
+
+        faults.heal();
+
+        assertEquals(0.0, skewSeconds(cluster.pod(1)), 1.0, "heal() puts mysql-1's clock back");
+        assertEquals(0.0, skewSeconds(cluster.pod(2)), 1.0, "heal() puts mysql-2's clock back");
+        assertTrue(faults.history().stream().allMatch(event -> event.ended() != null), faults.history().toString());
+    }
+
+    @Test
+    void anOffsetOfPartSecondsIsRefusedWithTheFix(Faults faults) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> faults.clockSkew(1, Duration.ofMillis(1500)));
+        assertTrue(e.getMessage().contains("Duration.ofSeconds(2)"), e.getMessage());
+        assertEquals(List.of(), faults.history());
+    }
+
+    @Test
+    void aFullDiskOnTheLeaderStallsACommitUntilHealedAndTheRowReplicates(MySqlCluster cluster, Faults faults)
+            throws Exception {
+        long before = count(cluster.pod(2), "disk.rows_");
+        try (Connection leader = cluster.leader().connection()) {
+            faults.diskFull(0);
+            CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+                try (Statement sql = leader.createStatement()) {
+                    sql.execute("INSERT INTO disk.rows_ (note) VALUES ('written on a full disk')");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThrows(TimeoutException.class, () -> write.get(3, TimeUnit.SECONDS), "the commit completed on a full disk");
+            assertTrue(states(cluster.pod(0)).stream().anyMatch(state -> state.startsWith(FREE_SPACE)),
+                    "the leader's session waits for space: " + states(cluster.pod(0)));
+            FaultEvent full = faults.history().get(0);
+            assertEquals("disk-full", full.kind());
+            assertNull(full.ended(), "in force");
+
+            faults.heal();
+
+            write.get(10, TimeUnit.SECONDS);
+            assertEquals(before + 1, count(cluster.pod(2), "disk.rows_"), "the row written on the full disk replicated");
+            assertNotNull(faults.history().get(0).ended());
+        }
+    }
+
+    @Test
+    void aFullDiskOnAFollowerStopsItsRelayLogUntilHealed(MySqlCluster cluster, Faults faults) throws Exception {
+        long before = count(cluster.pod(2), "disk.rows_");
+        faults.diskFull(2);
+
+        execute(cluster.leader(), "INSERT INTO disk.rows_ (note) VALUES ('while mysql-2 is full')");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> count(cluster.pod(1), "disk.rows_") == before + 1);
+        // its IO thread waits for space (SHOW SLAVE STATUS would wait too: the IO thread holds its lock meanwhile)
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> states(cluster.pod(2)).stream().anyMatch(state -> state.startsWith(FREE_SPACE)));
+        Thread.sleep(2000);
+        assertEquals(before, count(cluster.pod(2), "disk.rows_"), "the row reached mysql-2 with its relay log full");
+
+        faults.heal();
+
+        assertEquals(before + 1, count(cluster.pod(2), "disk.rows_"), "after heal() the row arrives");
+    }
+
+    @Test
+    void ioErrorsOnTheLeaderFailTheNextCommitAndTheServerRestarts(MySqlCluster cluster, Faults faults) throws Exception {
+        long injected = System.currentTimeMillis() / 1000;
+        try (Connection leader = cluster.leader().connection(); Statement sql = leader.createStatement()) {
+            faults.ioErrors(0);
+            SQLException e = assertThrows(SQLException.class,
+                    () -> sql.execute("INSERT INTO disk.rows_ (note) VALUES ('on a failing disk')"));
+            // measured on 10.11 and 11.4: InnoDB aborts on the failed redo-log write ("[FATAL] InnoDB: pwrite(
+            // "ib_logfile0") returned -1, operating system error 5"): the client loses its connection
+            assertEquals("08S01", e.getSQLState(), "the connection is lost with the server: " + e);
+        }
+        cluster.awaitReady();
+        long started = System.currentTimeMillis() / 1000 - uptime(cluster.pod(0));
+        assertTrue(started >= injected - 1, "the supervisor restarted the crashed server: it started at " + started
+                + ", the fault at " + injected);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> faults.history().get(0).ended() != null);
+        assertEquals("io-errors", faults.history().get(0).kind());
+
+        execute(cluster.leader(), "INSERT INTO disk.rows_ (note) VALUES ('on the restarted server')");
+        faults.heal();
+    }
+
+    /** The pod's NOW(6) minus this JVM's clock, in seconds. */
+    private static double skewSeconds(MySqlPod pod) throws SQLException {
+        try (Connection connection = pod.connection(); Statement sql = connection.createStatement()) {
+            long before = System.currentTimeMillis();
+            try (ResultSet row = sql.executeQuery("SELECT UNIX_TIMESTAMP(NOW(6))")) {
+                row.next();
+                long after = System.currentTimeMillis();
+                return row.getDouble(1) - (before + after) / 2000.0;
+            }
+        }
+    }
+
+    private static List<String> states(MySqlPod pod) throws SQLException {
+        try (Connection connection = pod.connection(); Statement sql = connection.createStatement();
+             ResultSet rows = sql.executeQuery("SHOW PROCESSLIST")) {
+            // not information_schema.PROCESSLIST: its temporary table is written to disk, and waits for space too
+            List<String> states = new java.util.ArrayList<>();
+            while (rows.next()) {
+                states.add(rows.getString("State") == null ? "" : rows.getString("State"));
+            }
+            return states;
+        }
+    }
+
+
+    private static long uptime(MySqlPod pod) throws SQLException {
+        try (Connection connection = pod.connection(); Statement sql = connection.createStatement();
+             ResultSet row = sql.executeQuery("SHOW GLOBAL STATUS LIKE 'Uptime'")) {
+            row.next();
+            return row.getLong(2);
+        }
+    }
+}
