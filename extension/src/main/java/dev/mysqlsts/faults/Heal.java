@@ -43,7 +43,9 @@ final class Heal {
         statefulSet.faults().clientPaths().clearClientFaults();
         inForce.networkRestored();
         statefulSet.awaitReady(READY_TIMEOUT);
-        host.heal(statefulSet.replicas());
+        if (!host.heal(statefulSet.replicas()).isEmpty()) {
+            statefulSet.awaitReady(READY_TIMEOUT);
+        }
         FaultsInForce.StoppedOrDelayed replication = inForce.takeReplicationFaults();
         for (int ordinal : replication.stopped()) {
             if (isFollower(ordinal)) {

@@ -72,7 +72,8 @@ class ClockAndDiskFaultsTest {
     void aFullDiskOnTheLeaderStallsACommitUntilHealedAndTheRowReplicates(MySqlCluster cluster, Faults faults)
             throws Exception {
         long before = count(cluster.pod(2), "disk.rows_");
-        try (Connection leader = cluster.leader().connection()) {
+        Connection leader = cluster.leader().connection();
+        try {
             faults.diskFull(0);
             CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
                 try (Statement sql = leader.createStatement()) {
@@ -93,6 +94,9 @@ class ClockAndDiskFaultsTest {
             write.get(10, TimeUnit.SECONDS);
             assertEquals(before + 1, count(cluster.pod(2), "disk.rows_"), "the row written on the full disk replicated");
             assertNotNull(faults.history().get(0).ended());
+        } finally {
+            // not close(): it would wait for the stalled INSERT, which holds the connection, until the socket timeout
+            leader.abort(Runnable::run);
         }
     }
 

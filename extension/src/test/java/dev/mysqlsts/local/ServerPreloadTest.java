@@ -1,0 +1,55 @@
+package dev.mysqlsts.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a server's environment gets preloaded, offline: only installed libraries, nothing when switched off. */
+class ServerPreloadTest {
+
+    @Test
+    void installedLibrariesArePreloadedWithTheirControlFiles(@TempDir Path dir) throws Exception {
+        Path faketime = Files.createFile(dir.resolve("libfaketime.so.1"));
+        Path run = Files.createFile(dir.resolve("fiu_run_preload.so"));
+        Path posix = Files.createFile(dir.resolve("fiu_posix_preload.so"));
+        PodDirectory pod = new PodDirectory(Files.createDirectory(dir.resolve("mysql-1")));
+
+        Map<String, String> env = new ServerPreload(true, faketime, run, posix).environment(pod);
+
+        assertEquals(run + " " + posix + " " + faketime, env.get(ServerPreload.PRELOAD_VARIABLE));
+        assertEquals(pod.root().resolve("fiu").toString(), env.get("FIU_CTRL_FIFO"));
+        assertEquals("1", env.get("FAKETIME_DONT_FAKE_MONOTONIC"), "the monotonic clock stays real");
+        assertEquals("+0", Files.readString(Path.of(env.get("FAKETIME_TIMESTAMP_FILE"))).trim(), "no skew at first");
+    }
+
+    @Test
+    void aMissingLibraryIsLeftOutAndNoneSwitchesEverythingOff(@TempDir Path dir) throws Exception {
+        Path faketime = Files.createFile(dir.resolve("libfaketime.so.1"));
+        Path missing = dir.resolve("absent.so");
+        PodDirectory pod = new PodDirectory(dir);
+
+        ServerPreload clockOnly = new ServerPreload(true, faketime, missing, missing);
+        assertTrue(clockOnly.clock());
+        assertFalse(clockOnly.disk());
+        assertEquals(faketime.toString(), clockOnly.environment(pod).get(ServerPreload.PRELOAD_VARIABLE));
+
+        ServerPreload none = new ServerPreload(false, faketime, faketime, faketime);
+        assertFalse(none.clock() || none.disk());
+        assertEquals(Map.of(), none.environment(pod));
+    }
+
+    @Test
+    void anOffsetIsWrittenAsLibfaketimeReadsIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("clock-offset");
+        ClockControl.write(file, 30);
+        assertEquals("+30", Files.readString(file).trim());
+        ClockControl.write(file, -3600);
+        assertEquals("-3600", Files.readString(file).trim());
+    }
+}
