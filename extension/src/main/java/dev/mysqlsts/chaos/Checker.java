@@ -187,7 +187,7 @@ final class Checker {
                 case "isolate", "pause" -> pods.contains(follower) || pods.contains(leader);
                 case "partition" -> pods.contains(follower) != pods.contains(leader);
                 case "cut" -> pods.containsAll(List.of(follower, leader));
-                case "stopReplication", "delayReplication" -> pods.contains(follower);
+                case "stopReplication", "delayReplication", "disk-full" -> pods.contains(follower);
                 default -> false;
             };
             if (hit) {

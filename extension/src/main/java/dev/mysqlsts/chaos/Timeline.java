@@ -39,7 +39,8 @@ final class Timeline {
             Map.entry("client-latency", "#ffbb78"), Map.entry("client-bandwidth", "#dbdb8d"),
             Map.entry("client-blackhole", "#393b79"), Map.entry("client-reset", "#e7298a"),
             Map.entry("client-refuse", "#636363"), Map.entry("loss", "#843c39"), Map.entry("jitter", "#637939"),
-            Map.entry("bandwidth", "#3182bd"));
+            Map.entry("bandwidth", "#3182bd"), Map.entry("clock-skew", "#9c9ede"), Map.entry("disk-full", "#e6550d"),
+            Map.entry("io-errors", "#a50f15"));
 
     private final MySqlCluster cluster;
     private final String testName;
@@ -222,6 +223,10 @@ final class Timeline {
             case "cut" -> "cut: packets from " + name(f.ordinals().get(0)) + " to " + name(f.ordinals().get(1)) + " dropped";
             case "loss", "jitter", "bandwidth" -> f.kind() + " on the links of " + names(f.ordinals())
                     + " to the other pods";
+            case "clock-skew" -> "clock-skew: the wall clock of " + names(f.ordinals()) + " moved";
+            case "disk-full" -> "disk-full on " + names(f.ordinals()) + ": appending writes fail with ENOSPC, MariaDB "
+                    + "waits for space";
+            case "io-errors" -> "io-errors on " + names(f.ordinals()) + ": writes and fsyncs fail with EIO";
             default -> f.kind() + " on " + names(f.ordinals());
         };
     }
