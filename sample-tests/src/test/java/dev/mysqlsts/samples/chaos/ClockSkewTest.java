@@ -8,6 +8,7 @@ import dev.mysqlsts.LedgerReport;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlStatefulSet;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * sql/slave.cc, get_master_version_and_clock), so the false lag lasts
  * until the IO thread reconnects.
  */
+@Tag("chaos-long") // over a minute (a full disk is retried once a minute; the skew needs the IO thread to reconnect): -Pchaos-long
 @MySqlStatefulSet(replicas = 2)
 class ClockSkewTest {
 

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * acknowledged and none is lost; a follower that cannot write its relay log stops receiving, and catches up once the
  * disk is freed. MariaDB looks again once a minute, so the experiment takes about a minute longer than the fault.
  */
+@Tag("chaos-long") // over a minute (a full disk is retried once a minute; the skew needs the IO thread to reconnect): -Pchaos-long
 @MySqlStatefulSet(replicas = 3)
 class DiskFullTest {
 
