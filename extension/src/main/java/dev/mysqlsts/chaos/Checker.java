@@ -205,7 +205,10 @@ final class Checker {
                 return Optional.of("its SQL thread stopped: " + status.summary());
             }
             if (!status.sqlRunning() && !status.ioRunning()) {
-                return Optional.of("its replication is stopped: " + status.summary());
+                // no error in the status: no STOP SLAVE of the test's either (a stopReplication fault is cut-off
+                // above), so the server did not start it; its error log says why
+                return Optional.of("its replication is stopped: " + status.summary() + ReplicationLogLines.of(follower)
+                        .map(lines -> "; its error log's last replication lines: " + lines).orElse(""));
             }
         } catch (RuntimeException | AssertionError e) {
             return Optional.empty(); // restarting; try again until the deadline

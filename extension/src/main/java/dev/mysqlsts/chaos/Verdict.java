@@ -43,10 +43,11 @@ final class Verdict implements LedgerReport {
         this.acknowledged = b.acknowledged;
         this.failed = b.failed;
         this.unknown = b.unknown;
-        this.lost = Set.copyOf(b.lost);
-        this.phantoms = Set.copyOf(b.phantoms);
+        this.lost = IdSet.of(b.lost);
+        this.phantoms = IdSet.of(b.phantoms);
         this.duplicated = Map.copyOf(b.duplicated);
-        this.divergent = Map.copyOf(b.divergent);
+        this.divergent = b.divergent.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> IdSet.of(e.getValue())));
         this.maxLag = Map.copyOf(b.maxLag);
         this.longestUnavailability = b.longestUnavailability;
         this.splitBrain = List.copyOf(b.splitBrain);
@@ -191,7 +192,7 @@ final class Verdict implements LedgerReport {
                 .append("; lost ").append(lost.size()).append(", phantoms ").append(phantoms.size())
                 .append(", duplicated ").append(duplicated.isEmpty() ? "none" : duplicated)
                 .append(", divergent ").append(divergent.isEmpty() ? "none" : divergent.entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue().size() + " ids")
+                        .map(e -> e.getKey() + "=" + summary(e.getValue()))
                         .collect(Collectors.joining(", ", "{", "}")))
                 .append(", longest unavailability ").append(longestUnavailability.toMillis()).append(" ms")
                 .append(", max lag ").append(maxLag.entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -212,6 +213,11 @@ final class Verdict implements LedgerReport {
         }
         seed.ifPresent(s -> text.append(", chaos seed ").append(s));
         return text.toString();
+    }
+
+    /** A divergent set in a few words: its size, and for up to {@value IdSet#LISTED} ids the ids themselves. */
+    private static String summary(Set<Long> ids) {
+        return ids.size() <= IdSet.LISTED ? ids.size() + " ids " + ids : ids.toString();
     }
 
     @Override

@@ -73,6 +73,34 @@ class CheckerRulesTest {
         assertEquals(Map.of("mysql-0", 1L, "mysql-1", 2L), report.duplicated());
     }
 
+    /**
+     * A follower that stopped replicating misses tens of thousands of ids: the report keeps every one of them, but its
+     * text (and so JUnit's message for {@code assertEquals(Map.of(), report.divergent())}) gives the count, the first
+     * and last id and the ranges instead of every number.
+     */
+    @Test
+    void largeIdSetsAreKeptWholeAndSummarisedInText() {
+        long[] leaderIds = java.util.stream.LongStream.rangeClosed(1, 60_000).toArray();
+        long[] followerIds = java.util.stream.LongStream.rangeClosed(1, 60_000)
+                .filter(id -> id <= 5_000 || (id > 5_010 && id <= 6_000)).toArray();
+        List<Operation> ops = java.util.Arrays.stream(leaderIds).mapToObj(id -> op(id, Outcome.ACKNOWLEDGED)).toList();
+        Verdict report = report(ops, List.of(), rows(leaderIds), Map.of("mysql-1", rows(followerIds)));
+
+        Set<Long> missing = report.divergent().get("mysql-1");
+        assertEquals(10 + 54_000, missing.size());
+        assertTrue(missing.contains(5_001L) && missing.contains(60_000L) && !missing.contains(5_011L));
+        assertEquals("54010 ids, 5001..60000 in 2 ranges: 5001..5010, 6001..60000", missing.toString());
+        assertEquals("{mysql-1=54010 ids, 5001..60000 in 2 ranges: 5001..5010, 6001..60000}",
+                report.divergent().toString());
+        assertTrue(report.toString().contains("divergent {mysql-1=54010 ids, 5001..60000 in 2 ranges"),
+                report.toString());
+        assertTrue(report.toString().length() < 1_000, report.toString());
+
+        Verdict few = report(ops.subList(0, 3), List.of(), rows(1, 2, 3), Map.of("mysql-1", rows(1)));
+        assertEquals("[2, 3]", few.divergent().get("mysql-1").toString(), "a few ids are listed as they are");
+        assertEquals(Set.of(2L, 3L), few.divergent().get("mysql-1"));
+    }
+
     @Test
     void aFollowerDivergesByTheIdsOnlyOneSideHolds() {
         List<Operation> ops = List.of(op(1, Outcome.ACKNOWLEDGED), op(2, Outcome.ACKNOWLEDGED));

@@ -51,6 +51,9 @@ final class Soak {
                     "duplicated " + report.duplicated() + ", divergent " + report.divergent().entrySet().stream()
                             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().size())),
                     "longest unavailability " + report.longestUnavailability().toMillis() + " ms",
+                    // a follower whose replication is stopped at the end (its server did not start it after a crash
+                    // restart: the error log lines say why) misses everything since: the divergent ids above
+                    "not caught up at the end: " + (report.notCaughtUp().isEmpty() ? "none" : report.notCaughtUp()),
                     "servers running at the end: " + serversAfter));
         }
 

@@ -1,0 +1,56 @@
+package dev.mysqlsts.chaos;
+
+import dev.mysqlsts.MySqlPod;
+import dev.mysqlsts.statements.StatementLog;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Why a follower's replication is stopped without an error in its replica status: the server says it in its error
+ * log only (a crash restart whose replication could not be initialised: "Failed to initialize the master info
+ * structure", a relay log it cannot open). The last replication lines of the pod's error log, where the test JVM can
+ * read it (LOCAL; on K3S the log is inside the container: empty).
+ */
+final class ReplicationLogLines {
+
+    private static final int SCANNED = 400;
+    private static final int SHOWN = 6;
+    private static final List<String> WORDS = List.of("slave", "master", "relay", "replica", "gtid");
+
+    private ReplicationLogLines() {
+    }
+
+    static Optional<String> of(MySqlPod pod) {
+        try (Connection c = LedgerTable.connect(StatementLog.unrecorded(pod.jdbcUrl()), LedgerTable.READ_SOCKET_TIMEOUT);
+             Statement sql = c.createStatement(); ResultSet row = sql.executeQuery("SELECT @@log_error")) {
+            String path = row.next() ? row.getString(1) : null;
+            if (path == null || path.isEmpty() || !Files.isReadable(Path.of(path))) {
+                return Optional.empty();
+            }
+            List<String> lines = Files.readAllLines(Path.of(path), StandardCharsets.ISO_8859_1);
+            List<String> picked = new ArrayList<>();
+            for (String line : lines.subList(Math.max(0, lines.size() - SCANNED), lines.size())) {
+                String lower = line.toLowerCase(Locale.ROOT);
+                if (WORDS.stream().anyMatch(lower::contains)) {
+                    picked.add(line.strip());
+                }
+            }
+            if (picked.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(String.join(" | ", picked.subList(Math.max(0, picked.size() - SHOWN), picked.size())));
+        } catch (SQLException | IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}
