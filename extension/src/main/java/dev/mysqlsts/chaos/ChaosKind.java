@@ -84,6 +84,10 @@ enum ChaosKind {
     BANDWIDTH("bandwidth", Shape.POD, true, random -> 16_384L * (1 + random.nextInt(16)),
             (run, pods, amount) -> run.faults().bandwidth(pods.get(0), amount),
             (run, pods, amount) -> run.lift("bandwidth", pods)),
+    /** Amount: the offset in seconds, 5 to 60 ahead or behind (libfaketime on LOCAL; refused on K3S). */
+    CLOCK_SKEW("clock-skew", Shape.POD, false, random -> (5 + random.nextInt(56)) * (random.nextBoolean() ? 1 : -1),
+            (run, pods, amount) -> run.faults().clockSkew(pods.get(0), Duration.ofSeconds(amount)),
+            (run, pods, amount) -> run.faults().clockSkew(pods.get(0), Duration.ZERO)),
     /**
      * The leader of the moment is crashed ({@code kill}), then the test's fail-over code is called with the cluster;
      * undone once the crashed pod is Ready again. Drawn only when the options give that code.

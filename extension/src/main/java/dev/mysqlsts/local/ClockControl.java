@@ -36,7 +36,8 @@ final class ClockControl {
         if (!preload.clock()) {
             throw new UnsupportedOperationException(call + ": LOCAL shifts a pod's clock with libfaketime preloaded "
                     + "into its server, and " + (Files.isRegularFile(ServerPreload.FAKETIME)
-                    ? "-D" + ServerPreload.PROPERTY + "=none switched the preload off; remove that property"
+                    ? "-D" + ServerPreload.PROPERTY + "=" + preload.chosen() + " preloads something else; give -D"
+                    + ServerPreload.PROPERTY + "=clock (the default)"
                     : ServerPreload.FAKETIME + " is not installed: apt-get install libfaketime")
                     + ", then start the cluster again");
         }

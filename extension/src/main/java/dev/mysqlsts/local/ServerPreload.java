@@ -24,12 +24,15 @@ import java.util.Map;
  *       {@code fiu-ctrl} (Debian {@code fiu-utils}) writes to.</li>
  * </ul>
  *
- * A library that is not installed is left out (the fault then fails at its call, naming the package); the system
- * property {@value #PROPERTY}{@code =none} preloads nothing.
+ * One of the two at a time, chosen by the system property {@value #PROPERTY}: {@code clock} (the default),
+ * {@code disk} or {@code none}. Together, libfaketime and {@code fiu_run_preload.so} make mariadbd 10.11 ignore
+ * SIGTERM (measured: a graceful stop never ends; either alone, or libfaketime with {@code fiu_posix_preload.so} only,
+ * stops in 0.2 s), which would turn every graceful stop (deletePod, promote, the end of a class) into a 60 s wait
+ * and a SIGKILL. A library that is not installed is left out (the fault then fails at its call, naming the package).
  */
 final class ServerPreload {
 
-    /** {@code auto} (the default): preload what is installed; {@code none}: nothing. */
+    /** {@code clock} (the default): libfaketime; {@code disk}: libfiu; {@code none}: nothing. */
     static final String PROPERTY = "mysqlsts.preload";
     static final Path FAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
     static final Path FIU_RUN = Path.of("/usr/lib/fiu/fiu_run_preload.so");
@@ -38,13 +41,13 @@ final class ServerPreload {
     /** The variable the server's wrapper shell exports as LD_PRELOAD just before it execs the server (see ServerProcess). */
     static final String PRELOAD_VARIABLE = "MYSQLSTS_LD_PRELOAD";
 
-    private final boolean enabled;
+    private final String chosen;
     private final Path faketime;
     private final Path fiuRun;
     private final Path fiuPosix;
 
-    ServerPreload(boolean enabled, Path faketime, Path fiuRun, Path fiuPosix) {
-        this.enabled = enabled;
+    ServerPreload(String chosen, Path faketime, Path fiuRun, Path fiuPosix) {
+        this.chosen = chosen;
         this.faketime = faketime;
         this.fiuRun = fiuRun;
         this.fiuPosix = fiuPosix;
@@ -52,21 +55,26 @@ final class ServerPreload {
 
     /** As the system property says, with Debian's paths. */
     static ServerPreload fromSystem() {
-        String value = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
-        if (!value.equals("auto") && !value.equals("none")) {
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + value + ": give auto (preload libfaketime and "
-                    + "libfiu where installed, the default) or none (preload nothing: faults.clockSkew, diskFull and "
-                    + "ioErrors are then refused)");
+        String value = System.getProperty(PROPERTY, "clock").trim().toLowerCase(Locale.ROOT);
+        if (!List.of("clock", "disk", "none").contains(value)) {
+            throw new IllegalArgumentException("-D" + PROPERTY + "=" + value + ": give clock (preload libfaketime for "
+                    + "faults.clockSkew, the default), disk (preload libfiu for faults.diskFull and ioErrors) or none; "
+                    + "the two libraries together make mariadbd ignore SIGTERM");
         }
-        return new ServerPreload(value.equals("auto"), FAKETIME, FIU_RUN, FIU_POSIX);
+        return new ServerPreload(value, FAKETIME, FIU_RUN, FIU_POSIX);
     }
 
     boolean clock() {
-        return enabled && Files.isRegularFile(faketime);
+        return chosen.equals("clock") && Files.isRegularFile(faketime);
     }
 
     boolean disk() {
-        return enabled && Files.isRegularFile(fiuRun) && Files.isRegularFile(fiuPosix);
+        return chosen.equals("disk") && Files.isRegularFile(fiuRun) && Files.isRegularFile(fiuPosix);
+    }
+
+    /** The value of {@value #PROPERTY} in force. */
+    String chosen() {
+        return chosen;
     }
 
     /** The pod's clock offset file, which libfaketime reads. */

@@ -31,11 +31,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * faults.clockSkew, diskFull and ioErrors on real servers (LOCAL: libfaketime and libfiu preloaded): what each does
- * to the pod it hits and to no other, and heal() undoes it.
+ * faults.diskFull and ioErrors on real servers (LOCAL: libfiu preloaded, -Dmysqlsts.preload=disk, which the
+ * extension's build gives this test in a JVM of its own): what each does to the pod it hits, and heal() undoes it.
  */
 @MySqlStatefulSet(replicas = 3)
-class ClockAndDiskFaultsTest {
+class DiskFaultsTest {
 
     private static final String FREE_SPACE = "Waiting for someone to free space";
 
@@ -43,41 +43,16 @@ class ClockAndDiskFaultsTest {
     static void librariesInstalled() {
         // LOCAL preloads Debian's libfaketime and libfiu (packages libfaketime, fiu-utils and libfiu0: .ci/run installs
         // them); without them these faults are refused, which ServerPreloadTest covers
-        assumeTrue(Files.isRegularFile(Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"))
-                && Files.isRegularFile(Path.of("/usr/lib/fiu/fiu_posix_preload.so")) && Files.isExecutable(Path.of("/usr/bin/fiu-ctrl")),
-                "libfaketime and libfiu are not installed: apt-get install libfaketime fiu-utils libfiu0");
+        assumeTrue(Files.isRegularFile(Path.of("/usr/lib/fiu/fiu_posix_preload.so")) && Files.isExecutable(Path.of("/usr/bin/fiu-ctrl")),
+                "libfiu is not installed: apt-get install fiu-utils libfiu0");
+        assumeTrue("disk".equals(System.getProperty("mysqlsts.preload")),
+                "runs with -Dmysqlsts.preload=disk (the extension's build gives it that in a JVM of its own)");
     }
 
     @BeforeAll
     static void schema(MySqlCluster cluster) throws SQLException {
         execute(cluster.leader(), "CREATE DATABASE disk", "CREATE TABLE disk.rows_ (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40))");
         cluster.awaitReplicationCaughtUp();
-    }
-
-    @Test
-    void aSkewedClockShiftsNowOnThatPodOnlyAndHealPutsItBack(MySqlCluster cluster, Faults faults) throws SQLException {
-        faults.clockSkew(1, Duration.ofSeconds(30));
-
-        assertEquals(30.0, skewSeconds(cluster.pod(1)), 1.0, "mysql-1's NOW() is 30 s ahead of this JVM's clock");
-        assertEquals(0.0, skewSeconds(cluster.pod(0)), 1.0, "mysql-0 keeps the host's clock");
-        assertEquals(0.0, skewSeconds(cluster.pod(2)), 1.0, "mysql-2 keeps the host's clock");
-        faults.clockSkew(2, Duration.ofSeconds(-3600));
-        assertEquals(-3600.0, skewSeconds(cluster.pod(2)), 1.0, "a clock can go back too");
-        assertEquals(List.of("clock-skew", "clock-skew"), faults.history().stream().map(FaultEvent::kind).toList());
-
-        faults.heal();
-
-        assertEquals(0.0, skewSeconds(cluster.pod(1)), 1.0, "heal() puts mysql-1's clock back");
-        assertEquals(0.0, skewSeconds(cluster.pod(2)), 1.0, "heal() puts mysql-2's clock back");
-        assertTrue(faults.history().stream().allMatch(event -> event.ended() != null), faults.history().toString());
-    }
-
-    @Test
-    void anOffsetOfPartSecondsIsRefusedWithTheFix(Faults faults) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> faults.clockSkew(1, Duration.ofMillis(1500)));
-        assertTrue(e.getMessage().contains("Duration.ofSeconds(2)"), e.getMessage());
-        assertEquals(List.of(), faults.history());
     }
 
     /**
@@ -168,18 +143,6 @@ class ClockAndDiskFaultsTest {
              ResultSet rs = sql.executeQuery("SELECT VERSION()")) {
             rs.next();
             return rs.getString(1);
-        }
-    }
-
-    /** The pod's NOW(6) minus this JVM's clock, in seconds. */
-    private static double skewSeconds(MySqlPod pod) throws SQLException {
-        try (Connection connection = pod.connection(); Statement sql = connection.createStatement()) {
-            long before = System.currentTimeMillis();
-            try (ResultSet row = sql.executeQuery("SELECT UNIX_TIMESTAMP(NOW(6))")) {
-                row.next();
-                long after = System.currentTimeMillis();
-                return row.getDouble(1) - (before + after) / 2000.0;
-            }
         }
     }
 
