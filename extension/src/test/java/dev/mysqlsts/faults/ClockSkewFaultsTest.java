@@ -1,10 +1,6 @@
 package dev.mysqlsts.faults;
 
-import static dev.mysqlsts.faults.Rows.count;
-import static dev.mysqlsts.faults.Rows.execute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -22,11 +18,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,22 +28,14 @@ import org.junit.jupiter.api.Test;
 @MySqlStatefulSet(replicas = 3)
 class ClockSkewFaultsTest {
 
-    private static final String FREE_SPACE = "Waiting for someone to free space";
-
     @BeforeAll
     static void librariesInstalled() {
-        // LOCAL preloads Debian's libfaketime and libfiu (packages libfaketime, fiu-utils and libfiu0: .ci/run installs
-        // them); without them these faults are refused, which ServerPreloadTest covers
+        // LOCAL preloads Debian's libfaketime (package libfaketime: .ci/run installs it); without it the fault is
+        // refused, which ServerPreloadTest covers
         assumeTrue(Files.isRegularFile(Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")),
                 "libfaketime is not installed: apt-get install libfaketime");
         assumeTrue(!List.of("disk", "none").contains(System.getProperty("mysqlsts.preload", "clock")),
                 "-Dmysqlsts.preload does not preload libfaketime");
-    }
-
-    @BeforeAll
-    static void schema(MySqlCluster cluster) throws SQLException {
-        execute(cluster.leader(), "CREATE DATABASE disk", "CREATE TABLE disk.rows_ (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40))");
-        cluster.awaitReplicationCaughtUp();
     }
 
     @Test
@@ -81,14 +64,6 @@ class ClockSkewFaultsTest {
         assertEquals(List.of(), faults.history());
     }
 
-    private static String version(MySqlPod pod) throws SQLException {
-        try (Connection c = pod.connection(); Statement sql = c.createStatement();
-             ResultSet rs = sql.executeQuery("SELECT VERSION()")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
     /** The pod's NOW(6) minus this JVM's clock, in seconds. */
     private static double skewSeconds(MySqlPod pod) throws SQLException {
         try (Connection connection = pod.connection(); Statement sql = connection.createStatement()) {
@@ -98,27 +73,6 @@ class ClockSkewFaultsTest {
                 long after = System.currentTimeMillis();
                 return row.getDouble(1) - (before + after) / 2000.0;
             }
-        }
-    }
-
-    private static List<String> states(MySqlPod pod) throws SQLException {
-        try (Connection connection = pod.connection(); Statement sql = connection.createStatement();
-             ResultSet rows = sql.executeQuery("SHOW PROCESSLIST")) {
-            // not information_schema.PROCESSLIST: its temporary table is written to disk, and waits for space too
-            List<String> states = new java.util.ArrayList<>();
-            while (rows.next()) {
-                states.add(rows.getString("State") == null ? "" : rows.getString("State"));
-            }
-            return states;
-        }
-    }
-
-
-    private static long uptime(MySqlPod pod) throws SQLException {
-        try (Connection connection = pod.connection(); Statement sql = connection.createStatement();
-             ResultSet row = sql.executeQuery("SHOW GLOBAL STATUS LIKE 'Uptime'")) {
-            row.next();
-            return row.getLong(2);
         }
     }
 }
