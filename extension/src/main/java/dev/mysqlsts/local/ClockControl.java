@@ -36,8 +36,7 @@ final class ClockControl {
         if (!preload.clock()) {
             throw new UnsupportedOperationException(call + ": LOCAL shifts a pod's clock with libfaketime preloaded "
                     + "into its server, and " + (Files.isRegularFile(ServerPreload.FAKETIME)
-                    ? "-D" + ServerPreload.PROPERTY + "=" + preload.chosen() + " preloads something else; give -D"
-                    + ServerPreload.PROPERTY + "=clock (the default)"
+                    ? "-D" + ServerPreload.PROPERTY + "=" + preload.chosen() + " does not preload it; remove that property"
                     : ServerPreload.FAKETIME + " is not installed: apt-get install libfaketime")
                     + ", then start the cluster again");
         }

@@ -58,8 +58,7 @@ final class DiskFaults {
             boolean installed = Files.isRegularFile(ServerPreload.FIU_RUN) && Files.isExecutable(ServerPreload.FIU_CTRL);
             throw new UnsupportedOperationException(call + ": LOCAL makes a disk fault with libfiu preloaded into the "
                     + "server and switched by fiu-ctrl, and " + (installed
-                    ? "-D" + ServerPreload.PROPERTY + "=" + preload.chosen() + " does not preload it; give -D"
-                    + ServerPreload.PROPERTY + "=disk (libfiu and libfaketime cannot be preloaded together)"
+                    ? "-D" + ServerPreload.PROPERTY + "=" + preload.chosen() + " does not preload it; remove that property"
                     : "they are not installed: apt-get install fiu-utils libfiu0") + ", then start the cluster again");
         }
         long pid = pod.pid();

@@ -1,6 +1,7 @@
 package dev.mysqlsts.local;
 
 import dev.mysqlsts.backend.PodEndpoint;
+import dev.mysqlsts.replication.Sql;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -150,7 +151,24 @@ final class PodServer {
             // that never served has nothing a crash recovery would not redo
             current.kill();
         } else if (current != null) {
+            if (ServerPreload.loaded(current.pid(), ServerPreload.FIU_RUN)) {
+                shutdownStatement();
+            }
             current.stop(Duration.ofSeconds(60));
+        }
+    }
+
+    /**
+     * {@code SHUTDOWN}, which takes mariadbd's own shutdown path as SIGTERM does: libfiu's control thread
+     * ({@code fiu_run_preload.so}, started before mariadbd blocks its signals) blocks none, so a SIGTERM can land there
+     * and be lost (measured with libfaketime preloaded too: a graceful stop never ended; /proc/PID/task/N/status shows
+     * that thread's SigBlk 0). The SIGTERM that follows is then harmless.
+     */
+    private void shutdownStatement() {
+        try {
+            Sql.execute(endpoint().adminJdbcUrl(), Duration.ofSeconds(10), "SHUTDOWN");
+        } catch (RuntimeException e) {
+            // the server closes the connection as it goes, or cannot be reached: SIGTERM follows either way
         }
     }
 

@@ -24,15 +24,14 @@ import java.util.Map;
  *       {@code fiu-ctrl} (Debian {@code fiu-utils}) writes to.</li>
  * </ul>
  *
- * One of the two at a time, chosen by the system property {@value #PROPERTY}: {@code clock} (the default),
- * {@code disk} or {@code none}. Together, libfaketime and {@code fiu_run_preload.so} make mariadbd 10.11 ignore
- * SIGTERM (measured: a graceful stop never ends; either alone, or libfaketime with {@code fiu_posix_preload.so} only,
- * stops in 0.2 s), which would turn every graceful stop (deletePod, promote, the end of a class) into a 60 s wait
- * and a SIGKILL. A library that is not installed is left out (the fault then fails at its call, naming the package).
+ * A library that is not installed is left out (the fault then fails at its call, naming the package); the system
+ * property {@value #PROPERTY}{@code =none} preloads nothing, {@code clock} or {@code disk} only one of them. With
+ * {@code fiu_run_preload.so} in a server, LOCAL stops it gracefully with {@code SHUTDOWN} rather than SIGTERM alone
+ * (PodServer: libfiu's control thread blocks no signal, so a SIGTERM can be lost there).
  */
 final class ServerPreload {
 
-    /** {@code clock} (the default): libfaketime; {@code disk}: libfiu; {@code none}: nothing. */
+    /** {@code auto} (the default): both where installed; {@code clock}: libfaketime; {@code disk}: libfiu; {@code none}. */
     static final String PROPERTY = "mysqlsts.preload";
     static final Path FAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
     static final Path FIU_RUN = Path.of("/usr/lib/fiu/fiu_run_preload.so");
@@ -55,21 +54,21 @@ final class ServerPreload {
 
     /** As the system property says, with Debian's paths. */
     static ServerPreload fromSystem() {
-        String value = System.getProperty(PROPERTY, "clock").trim().toLowerCase(Locale.ROOT);
-        if (!List.of("clock", "disk", "none").contains(value)) {
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + value + ": give clock (preload libfaketime for "
-                    + "faults.clockSkew, the default), disk (preload libfiu for faults.diskFull and ioErrors) or none; "
-                    + "the two libraries together make mariadbd ignore SIGTERM");
+        String value = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "clock", "disk", "none").contains(value)) {
+            throw new IllegalArgumentException("-D" + PROPERTY + "=" + value + ": give auto (preload libfaketime and "
+                    + "libfiu where installed, the default), clock (libfaketime only), disk (libfiu only) or none "
+                    + "(faults.clockSkew, diskFull and ioErrors are then refused)");
         }
         return new ServerPreload(value, FAKETIME, FIU_RUN, FIU_POSIX);
     }
 
     boolean clock() {
-        return chosen.equals("clock") && Files.isRegularFile(faketime);
+        return List.of("auto", "clock").contains(chosen) && Files.isRegularFile(faketime);
     }
 
     boolean disk() {
-        return chosen.equals("disk") && Files.isRegularFile(fiuRun) && Files.isRegularFile(fiuPosix);
+        return List.of("auto", "disk").contains(chosen) && Files.isRegularFile(fiuRun) && Files.isRegularFile(fiuPosix);
     }
 
     /** The value of {@value #PROPERTY} in force. */

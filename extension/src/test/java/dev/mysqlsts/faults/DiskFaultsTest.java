@@ -31,8 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * faults.diskFull and ioErrors on real servers (LOCAL: libfiu preloaded, -Dmysqlsts.preload=disk, which the
- * extension's build gives this test in a JVM of its own): what each does to the pod it hits, and heal() undoes it.
+ * faults.diskFull and ioErrors on real servers (LOCAL: libfiu preloaded): what each does to the pod it hits, and heal()
+ * undoes it. The clock fault is in {@link ClockSkewFaultsTest}.
  */
 @MySqlStatefulSet(replicas = 3)
 class DiskFaultsTest {
@@ -45,8 +45,6 @@ class DiskFaultsTest {
         // them); without them these faults are refused, which ServerPreloadTest covers
         assumeTrue(Files.isRegularFile(Path.of("/usr/lib/fiu/fiu_posix_preload.so")) && Files.isExecutable(Path.of("/usr/bin/fiu-ctrl")),
                 "libfiu is not installed: apt-get install fiu-utils libfiu0");
-        assumeTrue("disk".equals(System.getProperty("mysqlsts.preload")),
-                "runs with -Dmysqlsts.preload=disk (the extension's build gives it that in a JVM of its own)");
     }
 
     @BeforeAll
@@ -136,6 +134,21 @@ class DiskFaultsTest {
 
         execute(cluster.leader(), "INSERT INTO disk.rows_ (note) VALUES ('on the restarted server')");
         faults.heal();
+    }
+
+    /**
+     * With libfiu's fiu_run_preload.so in the server (and libfaketime, the default), a SIGTERM can land on libfiu's
+     * control thread, which blocks no signal, and be lost: LOCAL stops such a server with SHUTDOWN, so a graceful
+     * delete ends well within the 60 s grace period instead of with a SIGKILL at its end.
+     */
+    @Test
+    void aGracefulDeleteOfAServerWithLibfiuEndsWithinTheGracePeriod(MySqlCluster cluster, Faults faults) {
+        long started = System.nanoTime();
+        faults.deletePod(2);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "deletePod(2) took " + took.toMillis()
+                + " ms: the server ignored its graceful stop until the SIGKILL at the end of the 60 s grace period");
+        assertTrue(cluster.pod(2).isReady());
     }
 
     private static String version(MySqlPod pod) throws SQLException {

@@ -9,25 +9,23 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * What a server's environment gets preloaded, offline: the one library chosen (libfaketime and fiu_run_preload together
- * make mariadbd ignore SIGTERM), only when installed, nothing when switched off.
- */
+/** What a server's environment gets preloaded, offline: the libraries chosen, only when installed, nothing when off. */
 class ServerPreloadTest {
 
     @Test
-    void theChosenLibraryIsPreloadedWithItsControlFilesAndNeverBoth(@TempDir Path dir) throws Exception {
+    void installedLibrariesArePreloadedWithTheirControlFiles(@TempDir Path dir) throws Exception {
         Path faketime = Files.createFile(dir.resolve("libfaketime.so.1"));
         Path run = Files.createFile(dir.resolve("fiu_run_preload.so"));
         Path posix = Files.createFile(dir.resolve("fiu_posix_preload.so"));
         PodDirectory pod = new PodDirectory(Files.createDirectory(dir.resolve("mysql-1")));
 
-        Map<String, String> disk = new ServerPreload("disk", faketime, run, posix).environment(pod);
-        assertEquals(run + " " + posix, disk.get(ServerPreload.PRELOAD_VARIABLE));
-        assertEquals(pod.root().resolve("fiu").toString(), disk.get("FIU_CTRL_FIFO"));
-
-        Map<String, String> env = new ServerPreload("clock", faketime, run, posix).environment(pod);
-        assertEquals(faketime.toString(), env.get(ServerPreload.PRELOAD_VARIABLE));
+        Map<String, String> env = new ServerPreload("auto", faketime, run, posix).environment(pod);
+        assertEquals(run + " " + posix + " " + faketime, env.get(ServerPreload.PRELOAD_VARIABLE));
+        assertEquals(pod.root().resolve("fiu").toString(), env.get("FIU_CTRL_FIFO"));
+        assertEquals(faketime.toString(),
+                new ServerPreload("clock", faketime, run, posix).environment(pod).get(ServerPreload.PRELOAD_VARIABLE));
+        assertEquals(run + " " + posix,
+                new ServerPreload("disk", faketime, run, posix).environment(pod).get(ServerPreload.PRELOAD_VARIABLE));
         assertEquals("1", env.get("FAKETIME_DONT_FAKE_MONOTONIC"), "the monotonic clock stays real");
         assertEquals("+0", Files.readString(Path.of(env.get("FAKETIME_TIMESTAMP_FILE"))).trim(), "no skew at first");
     }
@@ -38,7 +36,7 @@ class ServerPreloadTest {
         Path missing = dir.resolve("absent.so");
         PodDirectory pod = new PodDirectory(dir);
 
-        ServerPreload diskMissing = new ServerPreload("disk", missing, missing, missing);
+        ServerPreload diskMissing = new ServerPreload("auto", missing, missing, missing);
         assertFalse(diskMissing.clock() || diskMissing.disk());
         assertEquals(Map.of(), diskMissing.environment(pod));
 

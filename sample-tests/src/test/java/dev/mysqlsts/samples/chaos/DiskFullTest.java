@@ -2,7 +2,6 @@ package dev.mysqlsts.samples.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mysqlsts.Faults;
 import dev.mysqlsts.Ledger;
@@ -29,13 +28,6 @@ import org.junit.jupiter.api.Test;
 class DiskFullTest {
 
     private static final String FREE_SPACE = "Waiting for someone to free space";
-
-    @org.junit.jupiter.api.BeforeAll
-    static void diskFaultsPreloaded() {
-        // libfiu is preloaded instead of libfaketime only when asked (the two together make mariadbd ignore SIGTERM)
-        assumeTrue("disk".equals(System.getProperty("mysqlsts.preload")),
-                "run it with -Pchaos-long -Dtest=DiskFullTest -Dmysqlsts.preload=disk");
-    }
 
     @Test
     void fullDisksStallTheLeadersClientsAndAFollowersRelayLogUntilFreed(Ledger ledger, Faults faults,
