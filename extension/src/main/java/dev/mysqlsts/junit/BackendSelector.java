@@ -42,7 +42,7 @@ final class BackendSelector {
         if (requested == Backend.AUTO) {
             K3sBackend.Availability k3s = availability.apply(settings);
             chosen = k3s.bootable() ? Backend.K3S : Backend.LOCAL;
-            why = "AUTO: " + (k3s.bootable() ? "k3s can boot: " : "k3s cannot boot here: ") + k3s.reason();
+            why = "AUTO: " + (k3s.bootable() ? "K3S can run here: " : "K3S cannot run here: ") + k3s.reason();
         }
         if (LOGGED.add(chosen + why)) {
             LOG.info("backend {} ({})", chosen, why);

@@ -51,7 +51,7 @@ public final class K3sBackend implements StatefulSetBackend {
             return k3s;
         }
         return UnpullableImages.whyNot(spec, k3sSettings, UnpullableImages::inHostDocker)
-                .map(why -> new Availability(false, k3s.reason() + "; but " + why))
+                .map(why -> new Availability(false, "k3s could boot (" + k3s.reason() + "), but " + why))
                 .orElse(k3s);
     }
 
