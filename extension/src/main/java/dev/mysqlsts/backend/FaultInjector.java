@@ -78,6 +78,12 @@ public interface FaultInjector {
      */
     CompletionStage<Void> diskFault(int ordinal, DiskFault fault);
 
+    /**
+     * Undo the disk fault of the pod's running server, if it carries one; the other pods keep theirs. A server that
+     * waits for disk space resumes at its own next retry.
+     */
+    void restoreDisk(int ordinal);
+
     /** Undo every clock skew and disk fault. */
     void restoreHost();
 

@@ -89,6 +89,20 @@ enum ChaosKind {
             (run, pods, amount) -> run.faults().clockSkew(pods.get(0), Duration.ofSeconds(amount)),
             (run, pods, amount) -> run.faults().clockSkew(pods.get(0), Duration.ZERO)),
     /**
+     * Appending writes fail with ENOSPC (libfiu on LOCAL; refused on K3S). Lifted without waiting: the server resumes
+     * at its own next retry (MariaDB: within a minute), so the pod may stall for up to a minute after the step.
+     */
+    DISK_FULL("disk-full", Shape.POD, false, ChaosKind::none,
+            (run, pods, amount) -> run.faults().diskFull(pods.get(0)),
+            (run, pods, amount) -> run.lift("disk-full", pods)),
+    /** Writes and syncs fail with EIO (libfiu on LOCAL; refused on K3S); a server that crashed on one is awaited. */
+    IO_ERRORS("io-errors", Shape.POD, false, ChaosKind::none,
+            (run, pods, amount) -> run.faults().ioErrors(pods.get(0)),
+            (run, pods, amount) -> {
+                run.lift("io-errors", pods);
+                run.awaitReady(pods);
+            }),
+    /**
      * The leader of the moment is crashed ({@code kill}), then the test's fail-over code is called with the cluster;
      * undone once the crashed pod is Ready again. Drawn only when the options give that code.
      */

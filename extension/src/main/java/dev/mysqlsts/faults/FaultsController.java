@@ -7,6 +7,7 @@ import dev.mysqlsts.ChaosOptions;
 import dev.mysqlsts.ClientPath;
 import dev.mysqlsts.FaultEvent;
 import dev.mysqlsts.Faults;
+import dev.mysqlsts.backend.DiskFault;
 import dev.mysqlsts.backend.FaultInjector;
 import dev.mysqlsts.backend.RunningStatefulSet;
 import dev.mysqlsts.replication.Replication;
@@ -227,14 +228,14 @@ public final class FaultsController implements Faults {
     public synchronized void diskFull(int ordinal) {
         pods.check("diskFull", ordinal);
         inForce.injected();
-        host.disk(ordinal, dev.mysqlsts.backend.DiskFault.FULL);
+        host.disk(ordinal, DiskFault.FULL);
     }
 
     @Override
     public synchronized void ioErrors(int ordinal) {
         pods.check("ioErrors", ordinal);
         inForce.injected();
-        host.disk(ordinal, dev.mysqlsts.backend.DiskFault.IO_ERRORS);
+        host.disk(ordinal, DiskFault.IO_ERRORS);
     }
 
     @Override
@@ -381,13 +382,22 @@ public final class FaultsController implements Faults {
         schedules.start(seed, length, options, this::liftScheduled);
     }
 
-    /** Ends one fault of a schedule that only heal() ends otherwise: a cut of any kind, a loss, a bandwidth limit, a client-path fault. */
+    /**
+     * Ends one fault of a schedule that only heal() ends otherwise: a cut of any kind, a loss, a bandwidth limit, a
+     * client-path fault, a disk fault.
+     */
     private void liftScheduled(String kind, List<Integer> lifted) {
         if (kind.startsWith("client-")) {
             liftScheduledClientFault(kind, lifted.get(0));
+        } else if (kind.equals(DiskFault.FULL.kind()) || kind.equals(DiskFault.IO_ERRORS.kind())) {
+            liftScheduledDiskFault(kind, lifted.get(0));
         } else {
             liftScheduledCut(kind, lifted);
         }
+    }
+
+    private synchronized void liftScheduledDiskFault(String kind, int ordinal) {
+        host.lift(kind, ordinal);
     }
 
     /** Ends one client-path fault of a schedule ({@code client-bandwidth}, {@code -blackhole}, {@code -refuse}). */

@@ -80,6 +80,19 @@ final class HostFaults {
         });
     }
 
+    /**
+     * Ends one disk fault of a schedule, on one pod, without waiting: the failure points are switched off and a server
+     * that waits for space resumes at its own next retry (MariaDB: within a minute), as after an operator freed space.
+     * The pod stays among those {@link #heal(int)} waits for.
+     */
+    void lift(String kind, int ordinal) {
+        injector.get().restoreDisk(ordinal);
+        history.ended(kind, pods -> pods.contains(ordinal));
+        LOG.info("chaos: {} on {} lifted at {}{}", kind, podName.apply(ordinal), java.time.Instant.now(),
+                diskFull.contains(ordinal) ? "; a server waiting for space resumes at its next retry (MariaDB retries "
+                        + "once a minute)" : "");
+    }
+
     /** Whether a skew or a full disk is in force. */
     boolean any() {
         return !skews.isEmpty() || !diskFull.isEmpty();
@@ -90,8 +103,6 @@ final class HostFaults {
      * whose disk was full still waits for space: MariaDB tries again only once a minute.
      *
      * @param replicas the pods that exist now
-     */
-    /**
      * @return the pods whose server did not resume its writes and was therefore killed (the supervisor restarts it):
      *         the caller waits for them to be Ready again
      */

@@ -247,6 +247,11 @@ final class K3sFaults implements FaultInjector {
                 + "on LOCAL it runs under libfiu (backend = Backend.LOCAL)");
     }
 
+    /** Nothing to undo: {@link #diskFault} is refused. */
+    @Override
+    public void restoreDisk(int ordinal) {
+    }
+
     /** Nothing to undo: {@link #clockSkew} and {@link #diskFault} are refused. */
     @Override
     public void restoreHost() {

@@ -94,6 +94,11 @@ final class LocalFaults implements FaultInjector {
         return disks.enable(cluster.pod(ordinal), ServerPreload.fromSystem(), fault);
     }
 
+    @Override
+    public void restoreDisk(int ordinal) {
+        disks.disable(cluster.pod(ordinal));
+    }
+
     /** Every pod's clock back to the host's (waiting until the servers see it when one was skewed), every failure point off. */
     @Override
     public void restoreHost() {

@@ -43,6 +43,15 @@ class ChaosOptionsPlanTest {
     }
 
     @Test
+    void everyKindDrawsEveryFaultTheScheduleKnowsTheHostFaultsIncluded() {
+        Set<String> drawn = LongStream.range(0, 20).boxed()
+                .flatMap(seed -> plan(seed, ChaosOptions.everyKind().failover(cluster -> { }), 3, 0).stream())
+                .map(ChaosPlan.Step::kind).collect(Collectors.toSet());
+        assertEquals(Set.copyOf(ChaosKind.ids()), drawn);
+        assertTrue(drawn.containsAll(List.of("clock-skew", "disk-full", "io-errors", "loss", "failover")), drawn.toString());
+    }
+
+    @Test
     void theSameSeedAndOptionsGiveTheSamePlanAndAnotherSeedAnother() {
         ChaosOptions options = ChaosOptions.everyKind().targets(Targets.ALL).overlapping(2).failover(cluster -> { });
         List<ChaosPlan.Step> one = plan(5, options, 3, 0);

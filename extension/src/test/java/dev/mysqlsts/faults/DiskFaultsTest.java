@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mysqlsts.ChaosOptions;
 import dev.mysqlsts.FaultEvent;
 import dev.mysqlsts.Faults;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.MySqlStatefulSet;
+import dev.mysqlsts.Targets;
+import dev.mysqlsts.chaos.Experiment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -149,6 +152,37 @@ class DiskFaultsTest {
         assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "deletePod(2) took " + took.toMillis()
                 + " ms: the server ignored its graceful stop until the SIGKILL at the end of the 60 s grace period");
         assertTrue(cluster.pod(2).isReady());
+    }
+
+    /**
+     * A schedule draws disk-full and lifts it itself at the end of each step. Aimed at an idle leader, nothing waits
+     * for space meanwhile (a follower's IO thread would: it writes master.info at every heartbeat), so a commit right
+     * after the schedule completes at once; with the failure points still on, its binary log write would wait.
+     */
+    @Test
+    void aScheduleLiftsTheDiskFullItDrew(MySqlCluster cluster, Faults faults) throws Exception {
+        Duration length = Duration.ofSeconds(6);
+        faults.schedule(3, length, ChaosOptions.kinds("disk-full").targets(Targets.LEADER));
+        Awaitility.await().pollDelay(length).atMost(length.plusSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !Experiment.of(cluster).scheduleRunning());
+        List<FaultEvent> history = faults.history();
+        assertTrue(!history.isEmpty() && history.stream().allMatch(e -> e.kind().equals("disk-full")
+                && e.ordinals().equals(List.of(0))), history.toString());
+        assertTrue(history.stream().allMatch(e -> e.ended() != null), "each lifted by the schedule: " + history);
+
+        Connection leader = cluster.leader().connection();
+        try {
+            CompletableFuture<Boolean> write = CompletableFuture.supplyAsync(() -> {
+                try (Statement sql = leader.createStatement()) {
+                    return sql.execute("INSERT INTO disk.rows_ (note) VALUES ('after the scheduled full disks')");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            write.get(10, TimeUnit.SECONDS);
+        } finally {
+            leader.abort(Runnable::run);
+        }
     }
 
     private static String version(MySqlPod pod) throws SQLException {
