@@ -142,12 +142,21 @@ public final class Experiment {
             schedule = next;
             LOG.info("chaos schedule of {}: seed {}{} over {} s, {}, {} faults, plan {}: {} (replay: -D{}={})", testName,
                     used, used != seed ? " (from " + SEED_PROPERTY + ", instead of " + seed + ")" : "",
-                    length.toSeconds(), options, plan.size(), ChaosPlan.fingerprint(plan), plan, SEED_PROPERTY, used);
+                    length.toSeconds(), options, plan.size(), ChaosPlan.fingerprint(plan), firstSteps(plan),
+                    SEED_PROPERTY, used);
+            LOG.debug("chaos plan {} of {}: {}", ChaosPlan.fingerprint(plan), testName, plan);
         }
         if (previous != null) {
             previous.stop();
         }
         next.start();
+    }
+
+    /** The plan as the start line shows it: a long soak's plan is hundreds of steps, each logged as it fires. */
+    private static String firstSteps(List<ChaosPlan.Step> plan) {
+        int shown = 12;
+        return plan.size() <= shown ? plan.toString() : plan.subList(0, shown).toString().replaceFirst("]$", "")
+                + ", ... " + (plan.size() - shown) + " more (each logged as it fires; the whole plan at DEBUG)]";
     }
 
     /** The seed of the schedule that ran in this test, if one did. */

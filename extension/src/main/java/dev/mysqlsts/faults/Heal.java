@@ -87,7 +87,14 @@ final class Heal {
             String url = statefulSet.endpoint(ordinal).adminJdbcUrl();
             ReplicaStatus status = Replication.replicaStatus(url).orElse(null);
             if (status != null && !status.ioRunning()) {
-                Replication.restartIoThread(url);
+                try {
+                    Replication.restartIoThread(url);
+                } catch (RuntimeException e) {
+                    // for example 1201 after a crash that left relay-log.info naming a purged relay log: the wait
+                    // below names the pod; the repair after the test rebuilds it
+                    LOG.warn("heal: the IO thread of {} does not start ({}); {} cannot catch up", pods.name(ordinal),
+                            e.getMessage(), pods.name(ordinal));
+                }
             }
         }
     }

@@ -15,17 +15,29 @@ final class Commands {
     private Commands() {
     }
 
-    /** Runs a command, waits for it and returns its standard output; stderr goes to {@code log}. */
+    /**
+     * Runs a command, waits for it (at most {@code timeout}) and returns its standard output; stderr goes to
+     * {@code log}. The output goes through a file: reading a pipe would wait for a command that never ends.
+     */
     static String run(List<String> command, Path log, Duration timeout) {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Path out = null;
         try {
-            Process process = builder.start();
+            out = Files.createTempFile(log.toAbsolutePath().getParent(), "command-", ".out");
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile())
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             process.getOutputStream().close();
-            byte[] out = process.getInputStream().readAllBytes();
             await(process, command, log, timeout);
-            return new String(out, StandardCharsets.UTF_8);
+            return Files.readString(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new LocalBackendException("could not run " + command.get(0) + ": " + e.getMessage(), e);
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException ignored) {
+                    // in the pod's or the cache's directory, removed with it
+                }
+            }
         }
     }
 
@@ -76,11 +88,13 @@ final class Commands {
     private static void await(Process process, List<String> command, Path log, Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly); // a script's children too
                 process.destroyForcibly();
                 throw new LocalBackendException(name(command) + " did not finish within " + timeout.toSeconds()
                         + " s\n" + tail(log, 20));
             }
         } catch (InterruptedException e) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new LocalBackendException("interrupted while running " + name(command), e);

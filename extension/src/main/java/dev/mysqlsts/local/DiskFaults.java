@@ -88,13 +88,28 @@ final class DiskFaults {
         return ended;
     }
 
-    /** Disables every failure point enabled in the pod's server, when that server still runs. */
+    /**
+     * Disables every failure point enabled in the pod's server, when that server still runs.
+     *
+     * @throws IllegalStateException when the server is paused (the points stay on, and a later call disables them)
+     */
     synchronized void disable(LocalPod pod) {
-        Enabled on = enabled.remove(pod.ordinal());
-        if (on == null || on.pid() != pod.pid() || ProcessHandle.of(on.pid()).isEmpty()) {
-            return;
+        Enabled on = enabled.get(pod.ordinal());
+        if (on != null && on.pid() == pod.pid() && ProcessHandle.of(on.pid()).isPresent()) {
+            control(pod, on.pid(), on.points().stream().map(point -> "disable name=" + point).toList());
         }
-        control(pod, on.pid(), on.points().stream().map(point -> "disable name=" + point).toList());
+        enabled.remove(pod.ordinal());
+    }
+
+    /** Whether the process is stopped by a signal (SIGSTOP: {@code faults.pause}), from /proc/PID/stat's state. */
+    static boolean stopped(long pid) {
+        try {
+            String stat = Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            // pid (comm) state ...: comm may hold spaces and parentheses, so the state follows the last ')'
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Whether a fault is enabled in the pod's running server. */
@@ -103,6 +118,11 @@ final class DiskFaults {
     }
 
     private static void control(LocalPod pod, long pid, List<String> commands) {
+        if (stopped(pid)) {
+            // libfiu's control thread answers fiu-ctrl from inside the server: a frozen server cannot
+            throw new IllegalStateException(pod.name() + " is paused: its server cannot take a fiu-ctrl command until "
+                    + "faults.resume(" + pod.ordinal() + ") (heal() resumes it first)");
+        }
         List<String> command = new ArrayList<>(List.of(ServerPreload.FIU_CTRL.toString(),
                 "-f", ServerPreload.fiuPrefix(pod.directory()).toString()));
         for (String c : commands) {

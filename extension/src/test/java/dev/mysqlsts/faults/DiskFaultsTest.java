@@ -32,6 +32,7 @@ import java.util.concurrent.TimeoutException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * faults.diskFull and ioErrors on real servers (LOCAL: libfiu preloaded): what each does to the pod it hits, and heal()
@@ -183,6 +184,24 @@ class DiskFaultsTest {
         } finally {
             leader.abort(Runnable::run);
         }
+    }
+
+    /**
+     * libfiu's control thread lives in the server, so a paused server cannot take a fiu-ctrl command: the call fails
+     * at once naming the pause (it used to wait forever for fiu-ctrl's answer, which froze a soak whose two lanes
+     * paused a pod and lifted its disk fault at the same time).
+     */
+    @Test
+    @Timeout(30)
+    void aDiskFaultOnAPausedPodIsRefusedNamingThePause(Faults faults) {
+        faults.pause(1);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> faults.diskFull(1));
+        assertTrue(e.getMessage().contains("mysql-1 is paused") && e.getMessage().contains("faults.resume(1)"),
+                e.getMessage());
+        faults.resume(1);
+        faults.diskFull(1);
+        faults.heal();
+        assertTrue(faults.history().stream().allMatch(event -> event.ended() != null), faults.history().toString());
     }
 
     private static String version(MySqlPod pod) throws SQLException {

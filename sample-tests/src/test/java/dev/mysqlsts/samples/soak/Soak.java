@@ -19,7 +19,7 @@ import org.awaitility.Awaitility;
  * One soak: a seeded schedule of every fault kind (the leader included, two at once, a fail-over step that promotes
  * the most advanced follower) for {@code -Dsoak.minutes} (default 10) while four clients write under the ledger.
  * {@code -Dsoak.seed} changes the seed (default {@value #DEFAULT_SEED}); the same seed gives the same plan, whose
- * fingerprint and steps the log's {@code chaos schedule of ...} line prints.
+ * fingerprint and first steps the log's {@code chaos schedule of ...} line prints.
  */
 final class Soak {
 
