@@ -42,7 +42,7 @@ final class ServerOptions {
             Set<String> names = parse(help);
             if (names.size() < 50) {
                 throw new LocalBackendException(server + " --help --verbose listed only " + names.size()
-                        + " options; is it a working MariaDB server?");
+                        + " options; is it a working MariaDB or MySQL server?");
             }
             return new ServerOptions(names);
         });
