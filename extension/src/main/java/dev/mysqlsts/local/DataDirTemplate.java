@@ -89,7 +89,7 @@ final class DataDirTemplate {
             initialiseMySql(binaries, scratch);
             return;
         }
-        Commands.run(ServerFamily.MARIADB.initialise(binaries, scratch.data(), null), scratch.consoleLog(),
+        Commands.run(ServerFamily.MARIADB.initialise(binaries, scratch.data()), scratch.consoleLog(),
                 Duration.ofMinutes(3));
 
         int port = Ports.free();
@@ -116,16 +116,30 @@ final class DataDirTemplate {
     }
 
     /**
-     * MySQL: {@code mysqld --initialize-insecure} with the accounts in its init file, in one run. The data directory's
-     * {@code auto.cnf} is removed afterwards: it holds the server_uuid that mysqld generates when the file is missing
-     * (sql/mysqld.cc, init_server_auto_options), and a replica refuses a source with its own UUID, so every pod's copy
-     * of the template must make its own.
+     * MySQL: {@code mysqld --initialize-insecure}, then one start with the accounts as its init file (run as the
+     * server's own bootstrap thread before it listens, so no account is needed to make them; checked with the admin
+     * account it made), then a graceful stop. The data directory's {@code auto.cnf} is removed afterwards: it holds
+     * the server_uuid that mysqld generates when the file is missing (sql/mysqld.cc, init_server_auto_options), and a
+     * replica refuses a source with its own UUID, so every pod's copy of the template must make its own.
      */
     private static void initialiseMySql(ServerBinaries binaries, PodDirectory scratch) throws IOException {
+        Commands.run(ServerFamily.MYSQL.initialise(binaries, scratch.data()), scratch.consoleLog(), Duration.ofMinutes(3));
         Path accounts = scratch.root().resolve("accounts.sql");
         Files.writeString(accounts, ServerFamily.mysqlAccounts(ADMIN_USER));
-        Commands.run(ServerFamily.MYSQL.initialise(binaries, scratch.data(), accounts), scratch.consoleLog(),
-                Duration.ofMinutes(3));
+        int port = Ports.free();
+        ServerConfig.write(scratch, binaries, "template", port, List.of("skip-log-bin", "init-file=" + accounts));
+        ServerProcess server = ServerProcess.start(binaries, scratch, "template-" + ProcessHandle.current().pid(), List.of());
+        try {
+            String url = "jdbc:mysql://127.0.0.1:" + port + "/?user=" + ADMIN_USER
+                    + "&password=&useSSL=false&allowPublicKeyRetrieval=true";
+            Awaitility.await("the template server on port " + port)
+                    .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(ReadinessProbe.STARTUP_POLL_MS))
+                    .failFast("the template server exited", () -> !server.isAlive())
+                    .ignoreExceptions()
+                    .until(() -> !Sql.rows(url, Duration.ofSeconds(2), "SELECT 1").isEmpty());
+        } finally {
+            server.stop(Duration.ofSeconds(60));
+        }
         Files.deleteIfExists(scratch.data().resolve("auto.cnf"));
     }
 }

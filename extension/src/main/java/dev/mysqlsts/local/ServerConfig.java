@@ -61,6 +61,7 @@ final class ServerConfig {
                 .append("# Written by mysql-statefulset-junit for pod ").append(podName).append('\n')
                 .append("[mysqld]\n");
         binaries.family().configHeader(podName).forEach(line -> cnf.append(line).append('\n'));
+        binaries.family().podDefaults(pod).forEach(line -> cnf.append(line).append('\n'));
         harness.stream().filter(option -> !placement.contains(option)).forEach(option -> cnf.append(option.line()).append('\n'));
         cnf.append("# ").append(pod.confD()).append(", includes resolved, placement confined\n");
         config.options().forEach(option -> cnf.append(option.line()).append('\n'));

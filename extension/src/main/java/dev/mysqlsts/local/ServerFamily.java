@@ -15,7 +15,7 @@ enum ServerFamily {
 
     MARIADB {
         @Override
-        List<String> initialise(ServerBinaries binaries, Path datadir, Path accountsFile) {
+        List<String> initialise(ServerBinaries binaries, Path datadir) {
             List<String> install = new ArrayList<>(List.of(binaries.installDb().toString(), "--no-defaults",
                     "--basedir=" + binaries.basedir(), "--datadir=" + datadir,
                     "--auth-root-authentication-method=normal", "--skip-test-db"));
@@ -66,16 +66,17 @@ enum ServerFamily {
 
     MYSQL {
         /**
-         * {@code mysqld --initialize-insecure}: root@localhost with an empty password, and with {@code --init-file}
-         * the statements of that file run once the data directory is made (MySQL 8.0 reference manual, "Initializing
-         * the Data Directory"; sql/mysqld.cc, opt_initialize with opt_init_file). No second server start is needed to
-         * create the accounts.
+         * {@code mysqld --initialize-insecure}: the system tables and root@localhost with an empty password (MySQL 8.0
+         * reference manual, "Initializing the Data Directory"). The harness's accounts are not made here: in this
+         * bootstrap mode an init file may not run account management statements (manual, init_file: "some
+         * functionality is unavailable ... statements that relate to account management (such as CREATE USER or
+         * GRANT)"), so {@link DataDirTemplate} starts the new directory once with them as its init file.
          */
         @Override
-        List<String> initialise(ServerBinaries binaries, Path datadir, Path accountsFile) {
+        List<String> initialise(ServerBinaries binaries, Path datadir) {
             List<String> command = new ArrayList<>(List.of(binaries.server().toString(), "--no-defaults",
                     "--initialize-insecure", "--basedir=" + binaries.basedir(), "--datadir=" + datadir,
-                    "--init-file=" + accountsFile));
+                    "--secure-file-priv=" + secureFilePriv(datadir.getParent())));
             if (ServerProcess.runningAsRoot()) {
                 command.add("--user=root");
             }
@@ -95,12 +96,25 @@ enum ServerFamily {
         }
 
         /**
+         * A distribution's mysqld is built with a {@code secure_file_priv} directory of its own (Debian and Ubuntu:
+         * /var/lib/mysql-files, owned by the mysql user) and aborts when it cannot use it, even for
+         * {@code --verbose --help} (error MY-010095 "Failed to access directory for --secure-file-priv. Please make
+         * sure that directory exists and is accessible by MySQL Server", then "Aborting"; sql/mysqld.cc). Each pod gets
+         * its own, where the mysql image has it, under the pod's root
+         * (a ConfigMap's own secure-file-priv, written after this, wins and is mapped into the pod as any path).
+         */
+        @Override
+        List<String> podDefaults(PodDirectory pod) {
+            return List.of("secure-file-priv=" + secureFilePriv(pod.rootFs()));
+        }
+
+        /**
          * The X Plugin listens on 33060 by default, every pod on the same port: it is switched off
-         * ({@code --mysqlx=OFF}, the plugin's load option; MySQL 8.0 reference manual, "Disabling X Plugin").
+         * ({@code mysqlx=0} in the option file; MySQL 8.0 and 8.4 reference manuals, "Disabling X Plugin").
          */
         @Override
         List<String> placement() {
-            return List.of("mysqlx=OFF");
+            return List.of("mysqlx=0");
         }
 
         /** {@code replica_net_timeout} from 8.0.26 (sql/sys_vars.cc), {@code slave_net_timeout} before. */
@@ -135,7 +149,9 @@ enum ServerFamily {
          * altered one by one. A follower starts with {@code super_read_only}, which refuses account statements even
          * to the init file's thread (sql/auth/sql_authorization.cc, check_readonly: a SUPER user passes only while
          * super_read_only is OFF), so the init file turns it off for its own statements and back to what the
-         * config said before the server accepts any client (the init file runs before the server listens).
+         * config said before the server accepts any client (the init file runs before the server listens). An init
+         * file may run ALTER USER at a normal start: MySQL's own way to reset root's password (MySQL 8.0 reference
+         * manual, "Resetting the Root Password: Unix and Unix-Like Systems").
          */
         @Override
         String adminInit(String adminUser, String password, String rootPassword) {
@@ -153,10 +169,26 @@ enum ServerFamily {
     static final String MYSQL_MINIMUM = "8.0.23";
 
     /** The command that makes an initialised data directory in {@code datadir}. */
-    abstract List<String> initialise(ServerBinaries binaries, Path datadir, Path accountsFile);
+    abstract List<String> initialise(ServerBinaries binaries, Path datadir);
 
     /** Options written first in every pod's my.cnf, before the harness's other options and the ConfigMap's. */
     abstract List<String> configHeader(String podName);
+
+    /** Options of the pod written before the ConfigMap's, which can override them. */
+    List<String> podDefaults(PodDirectory pod) {
+        return List.of();
+    }
+
+    /** {@code <root>/var/lib/mysql-files}, made now: where the mysql image keeps secure_file_priv. */
+    static Path secureFilePriv(Path root) {
+        Path dir = root.resolve("var/lib/mysql-files");
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not create " + dir, e);
+        }
+        return dir;
+    }
 
     /** Options written last, after the ConfigMap's: they keep pods from colliding on this host. */
     abstract List<String> placement();
@@ -174,7 +206,8 @@ enum ServerFamily {
     abstract String adminInit(String adminUser, String password, String rootPassword);
 
     /**
-     * The accounts of a new MySQL data directory, run by {@code --initialize-insecure --init-file}: the harness's
+     * The accounts of a new MySQL data directory, the init file of its one start after {@code --initialize-insecure}
+     * (a normal start, where an init file may manage accounts, as {@link AdminSecret}'s does at every start): the harness's
      * admin account, and {@code root@'%'} with an empty password, as the mysql image's entrypoint makes it with
      * {@code MYSQL_ALLOW_EMPTY_PASSWORD} (root@localhost alone would not match a TCP login from 127.0.0.1 under
      * skip-name-resolve). MariaDB's template makes its accounts over SQL (see {@link DataDirTemplate}).

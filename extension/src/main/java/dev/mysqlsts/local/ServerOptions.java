@@ -38,6 +38,9 @@ final class ServerOptions {
             if (ServerProcess.runningAsRoot()) {
                 command.add("--user=root");
             }
+            if (binaries.isMySql()) { // mysqld checks its secure_file_priv directory even for --help (ServerFamily)
+                command.add("--secure-file-priv=" + ServerFamily.secureFilePriv(scratch));
+            }
             String help = Commands.run(command, scratch.resolve("server-help.log"), Duration.ofSeconds(60));
             Set<String> names = parse(help);
             if (names.size() < 50) {

@@ -11,6 +11,7 @@ import dev.mysqlsts.replication.Dialect;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the LOCAL backend runs on MySQL 8.0.36 and 8.4.3 rather than MariaDB, without a server: the initialisation
@@ -35,24 +36,35 @@ class MySqlOnLocalCommandsTest {
     }
 
     @Test
-    void mySqlInitialisesItsOwnDataDirectoryWithTheAccountsInOneRun() {
-        List<String> command = ServerFamily.MYSQL.initialise(MYSQL_80, Path.of("/d/data"), Path.of("/d/accounts.sql"));
+    void mySqlInitialisesItsOwnDataDirectory(@TempDir Path dir) {
+        List<String> command = ServerFamily.MYSQL.initialise(MYSQL_80, dir.resolve("data"));
 
         List<String> expected = new java.util.ArrayList<>(List.of("/usr/sbin/mysqld", "--no-defaults",
-                "--initialize-insecure", "--basedir=/usr", "--datadir=/d/data", "--init-file=/d/accounts.sql"));
+                "--initialize-insecure", "--basedir=/usr", "--datadir=" + dir.resolve("data"),
+                "--secure-file-priv=" + dir.resolve("var/lib/mysql-files")));
         if (ServerProcess.runningAsRoot()) {
             expected.add("--user=root");
         }
         assertEquals(expected, command);
         assertTrue(ServerFamily.mysqlAccounts("mysqlsts_admin").contains("CREATE USER 'root'@'%' IDENTIFIED BY '';\n"
                 + "GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;"));
-        assertTrue(ServerFamily.MARIADB.initialise(MARIADB, Path.of("/d/data"), null).get(0).endsWith("mariadb-install-db"));
+        assertTrue(ServerFamily.MARIADB.initialise(MARIADB, dir.resolve("data")).get(0).endsWith("mariadb-install-db"));
+    }
+
+    @Test
+    void eachMySqlPodHasItsOwnSecureFilePrivDirectory(@TempDir Path dir) {
+        PodDirectory pod = new PodDirectory(dir.resolve("mysql-1"));
+
+        assertEquals(List.of("secure-file-priv=" + pod.rootFs().resolve("var/lib/mysql-files")),
+                ServerFamily.MYSQL.podDefaults(pod));
+        assertTrue(java.nio.file.Files.isDirectory(pod.rootFs().resolve("var/lib/mysql-files")));
+        assertEquals(List.of(), ServerFamily.MARIADB.podDefaults(pod));
     }
 
     @Test
     void mySqlsConfigHasNoMariaDbOptionsAndSwitchesTheXPluginOff() {
         assertEquals(List.of("relay-log=mysql-2-relay-bin", "skip-name-resolve"), ServerFamily.MYSQL.configHeader("mysql-2"));
-        assertEquals(List.of("mysqlx=OFF"), ServerFamily.MYSQL.placement());
+        assertEquals(List.of("mysqlx=0"), ServerFamily.MYSQL.placement());
         assertEquals(List.of("log-basename=mysql-2", "skip-name-resolve", "skip-ssl"), ServerFamily.MARIADB.configHeader("mysql-2"));
         assertEquals(List.of(), ServerFamily.MARIADB.placement());
     }
