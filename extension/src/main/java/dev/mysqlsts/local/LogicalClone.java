@@ -180,7 +180,7 @@ final class LogicalClone {
         return command;
     }
 
-    private static String coordinates(Path dump, String from, boolean withGtid) throws IOException {
+    static String coordinates(Path dump, String from, boolean withGtid) throws IOException {
         List<String> head;
         try (var lines = Files.lines(dump, StandardCharsets.ISO_8859_1)) {
             head = lines.limit(200).toList();

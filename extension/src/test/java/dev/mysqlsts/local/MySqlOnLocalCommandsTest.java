@@ -114,6 +114,19 @@ class MySqlOnLocalCommandsTest {
         assertFalse(MYSQL_80.hasPhysicalBackup(), "mariabackup is never chosen for MySQL");
     }
 
+    /** The head of a mysqldump 8.0.26+ dump with --source-data=2, as MySQL 8.0's mysqldump writes it. */
+    @Test
+    void theCoordinatesAreReadFromMysqldumpsCommentedChangeReplicationSource(@TempDir Path dir) throws Exception {
+        Path dump = java.nio.file.Files.writeString(dir.resolve("clone.sql"), "-- MySQL dump 10.13  Distrib 8.0.41\n"
+                + "SET @@SESSION.SQL_LOG_BIN= 0;\n"
+                + "SET @@GLOBAL.GTID_PURGED=/*!80000 '+'*/ '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-12';\n"
+                + "--\n-- Position to start replication or point-in-time recovery from\n--\n\n"
+                + "-- CHANGE REPLICATION SOURCE TO SOURCE_LOG_FILE='mysql-0-bin.000002', SOURCE_LOG_POS=4152;\n");
+
+        assertEquals("CHANGE MASTER TO MASTER_LOG_FILE='mysql-0-bin.000002', MASTER_LOG_POS=4152",
+                LogicalClone.coordinates(dump, "mysql-0", false));
+    }
+
     @Test
     void theLeanCloneFileCarriesMySqlsGtidSetForTheSidecar() {
         assertEquals("SET GLOBAL gtid_purged = '3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5';\n"
