@@ -33,17 +33,16 @@ record AdminSecret(String password, String rootPassword, Path initFile) {
 
     /** Makes the cluster's secrets and the init file that sets them, readable by this user only. */
     static AdminSecret create(Path clusterDir, boolean randomRoot) {
+        return create(clusterDir, randomRoot, ServerFamily.MARIADB);
+    }
+
+    /** The same, with the init file in the words of the server's {@code family} ({@link ServerFamily#adminInit}). */
+    static AdminSecret create(Path clusterDir, boolean randomRoot, ServerFamily family) {
         String password = random();
         String rootPassword = randomRoot ? random() : "";
         Path initFile = clusterDir.resolve(INIT_FILE);
         try {
-            // one statement per line (the server's init file reader ends a statement at a line ending in ';');
-            // every root account, whatever its host (localhost, 127.0.0.1, ::1, the machine's name)
-            writePrivate(initFile, "SET sql_log_bin = 0;\n"
-                    + "ALTER USER '" + DataDirTemplate.ADMIN_USER + "'@'127.0.0.1' IDENTIFIED BY '" + password + "';\n"
-                    + "BEGIN NOT ATOMIC FOR r IN (SELECT Host FROM mysql.user WHERE User = 'root') DO "
-                    + "EXECUTE IMMEDIATE CONCAT('ALTER USER ''root''@''', REPLACE(r.Host, '''', ''''''), "
-                    + "''' IDENTIFIED BY ''" + rootPassword + "'''); END FOR; END;\n");
+            writePrivate(initFile, family.adminInit(DataDirTemplate.ADMIN_USER, password, rootPassword));
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the init file of the cluster in " + clusterDir, e);
         }

@@ -46,6 +46,11 @@ final class ChosenServer {
         if (found.isPresent()) {
             return found.get();
         }
+        if (ServerVersions.numbers(word).get(0) == 8) {
+            throw notFound(word, tried, "MySQL " + word + " runs on LOCAL only where it is installed (there is no "
+                    + "MySQL artifact to download): install it so that mysqld is on the PATH or in /usr/sbin, or give "
+                    + "its path: server = \"/usr/sbin/mysqld\".");
+        }
         if (ServerVersions.olderThan(word, ServerBinariesLocator.MINIMUM)) {
             throw notFound(word, tried, "The LOCAL backend runs MariaDB " + ServerBinariesLocator.MINIMUM + " or newer "
                     + "(before it, SUPER bypasses read_only, so followers would accept root's writes): give server = \""
@@ -81,7 +86,8 @@ final class ChosenServer {
             if (ServerVersions.matches(word, binaries.version())) {
                 return Optional.of(binaries);
             }
-            tried.add("this host: " + host.get() + " is MariaDB " + binaries.version());
+            tried.add("this host: " + host.get() + " is " + (binaries.isMySql() ? "MySQL " : "MariaDB ")
+                    + binaries.version());
         } catch (LocalBackendException e) {
             tried.add("this host: " + e.getMessage());
         }
@@ -118,7 +124,8 @@ final class ChosenServer {
     }
 
     private static LocalBackendException notFound(String word, List<String> tried, String fix) {
-        return new LocalBackendException("No MariaDB " + word + " for the LOCAL backend (server=\"" + word
+        String family = ServerVersions.numbers(word).get(0) == 8 ? "MySQL " : "MariaDB ";
+        return new LocalBackendException("No " + family + word + " for the LOCAL backend (server=\"" + word
                 + "\", from @MySqlStatefulSet(server) or -D" + Settings.SERVER + "). Tried:\n  - "
                 + String.join("\n  - ", tried) + "\n" + fix);
     }

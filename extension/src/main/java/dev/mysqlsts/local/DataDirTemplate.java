@@ -53,7 +53,7 @@ final class DataDirTemplate {
             PodDirectory scratch = new PodDirectory(staging);
             try {
                 initialise(binaries, scratch);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | IOException e) {
                 Path failed = staging;
                 staging = null;
                 throw new LocalBackendException("could not create the data directory template for " + binaries
@@ -84,14 +84,13 @@ final class DataDirTemplate {
         }
     }
 
-    private static void initialise(ServerBinaries binaries, PodDirectory scratch) {
-        List<String> install = new ArrayList<>(List.of(binaries.installDb().toString(), "--no-defaults",
-                "--basedir=" + binaries.basedir(), "--datadir=" + scratch.data(),
-                "--auth-root-authentication-method=normal", "--skip-test-db"));
-        if (ServerProcess.runningAsRoot()) {
-            install.add("--user=root");
+    private static void initialise(ServerBinaries binaries, PodDirectory scratch) throws IOException {
+        if (binaries.isMySql()) {
+            initialiseMySql(binaries, scratch);
+            return;
         }
-        Commands.run(install, scratch.consoleLog(), Duration.ofMinutes(3));
+        Commands.run(ServerFamily.MARIADB.initialise(binaries, scratch.data()), scratch.consoleLog(),
+                Duration.ofMinutes(3));
 
         int port = Ports.free();
         ServerConfig.write(scratch, binaries, "template", port, List.of("skip-log-bin"));
@@ -114,5 +113,33 @@ final class DataDirTemplate {
         } finally {
             server.stop(Duration.ofSeconds(60));
         }
+    }
+
+    /**
+     * MySQL: {@code mysqld --initialize-insecure}, then one start with the accounts as its init file (run as the
+     * server's own bootstrap thread before it listens, so no account is needed to make them; checked with the admin
+     * account it made), then a graceful stop. The data directory's {@code auto.cnf} is removed afterwards: it holds
+     * the server_uuid that mysqld generates when the file is missing (sql/mysqld.cc, init_server_auto_options), and a
+     * replica refuses a source with its own UUID, so every pod's copy of the template must make its own.
+     */
+    private static void initialiseMySql(ServerBinaries binaries, PodDirectory scratch) throws IOException {
+        Commands.run(ServerFamily.MYSQL.initialise(binaries, scratch.data()), scratch.consoleLog(), Duration.ofMinutes(3));
+        Path accounts = scratch.root().resolve("accounts.sql");
+        Files.writeString(accounts, ServerFamily.mysqlAccounts(ADMIN_USER));
+        int port = Ports.free();
+        ServerConfig.write(scratch, binaries, "template", port, List.of("skip-log-bin", "init-file=" + accounts));
+        ServerProcess server = ServerProcess.start(binaries, scratch, "template-" + ProcessHandle.current().pid(), List.of());
+        try {
+            String url = "jdbc:mysql://127.0.0.1:" + port + "/?user=" + ADMIN_USER
+                    + "&password=&useSSL=false&allowPublicKeyRetrieval=true";
+            Awaitility.await("the template server on port " + port)
+                    .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(ReadinessProbe.STARTUP_POLL_MS))
+                    .failFast("the template server exited", () -> !server.isAlive())
+                    .ignoreExceptions()
+                    .until(() -> !Sql.rows(url, Duration.ofSeconds(2), "SELECT 1").isEmpty());
+        } finally {
+            server.stop(Duration.ofSeconds(60));
+        }
+        Files.deleteIfExists(scratch.data().resolve("auto.cnf"));
     }
 }

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The LOCAL backend: each pod a MariaDB server process on this host. Properties:
+ * The LOCAL backend: each pod a MariaDB (or MySQL 8.0/8.4, see {@link ServerFamily}) server process on this host.
+ * Properties:
  * <ul>
  *   <li>{@value ServerBinariesLocator#PROPERTY}: the server (see {@link ServerBinariesLocator});</li>
  *   <li>{@value #CLONE}: {@code auto} (mariabackup where it exists, else a logical dump), {@code physical}
@@ -59,7 +60,7 @@ public final class LocalBackend implements StatefulSetBackend {
         ConfigInitRunner init;
         AdminSecret secret;
         try {
-            secret = AdminSecret.create(clusterDir, randomRoot);
+            secret = AdminSecret.create(clusterDir, randomRoot, binaries.family());
             init = ConfigInitRunner.of(spec, clusterDir, translator, leader.text(), follower.text(), startupTimeout,
                     settings.get(Bubblewrap.PROPERTY));
         } catch (RuntimeException e) {
@@ -70,7 +71,8 @@ public final class LocalBackend implements StatefulSetBackend {
         ClusterThreads threads = new ClusterThreads(clusterName);
         PodEnvironment env = new PodEnvironment(clusterName, spec, binaries, template, clusterDir,
                 leader.text(), follower.text(), init, new ReadinessProbe(spec.readiness()), physicalClone,
-                startupTimeout, threads, ClusterSnapshots.of(settings, stores.cacheDir()), stores.spareVolumes(), stores, secret);
+                startupTimeout, threads, snapshots(settings, stores, binaries, clusterName), stores.spareVolumes(),
+                stores, secret);
         if (randomRoot) {
             LOG.info("cluster {}: root has a random password ({}=random), in every URL and connection the harness "
                     + "hands out", clusterName, Settings.ROOT_PASSWORD);
@@ -110,8 +112,27 @@ public final class LocalBackend implements StatefulSetBackend {
         }
     }
 
+    /**
+     * Snapshots of cloned starts, except on MySQL: a kept follower clone carries the GTIDs and binary log of a leader
+     * whose data directory had another server_uuid (each pod's copy of the template makes its own), so it would not
+     * fit the next cluster's leader; every MySQL follower is cloned at every start.
+     */
+    private static ClusterSnapshots snapshots(Settings settings, Stores stores, ServerBinaries binaries, String clusterName) {
+        ClusterSnapshots snapshots = ClusterSnapshots.of(settings, stores.cacheDir());
+        if (snapshots != null && binaries.isMySql()) {
+            LOG.info("cluster {}: no snapshots of cloned starts on MySQL (each leader has a new server_uuid, so a kept "
+                    + "clone would not fit it); every follower is cloned with mysqldump", clusterName);
+            return null;
+        }
+        return snapshots;
+    }
+
     private static boolean physicalClone(Settings settings, ServerBinaries binaries) {
         String mode = settings.get(CLONE).orElse("auto");
+        if (binaries.isMySql() && mode.equals("physical")) {
+            throw new LocalBackendException(CLONE + "=physical needs mariabackup, which cannot read MySQL 8's data files ("
+                    + binaries + "); MySQL followers are cloned with mysqldump: use " + CLONE + "=logical or auto");
+        }
         switch (mode) {
             case "auto":
                 return binaries.hasPhysicalBackup();

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import dev.mysqlsts.replication.Consistency;
+import dev.mysqlsts.replication.Dialect;
+import dev.mysqlsts.replication.Replication;
 import dev.mysqlsts.replication.Sql;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -19,7 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The clone without a physical backup tool: a consistent {@code mariadb-dump} of the previous pod's user
+ * The clone without a physical backup tool (on MySQL, the only clone: {@link MySqlDump}): a consistent
+ * {@code mariadb-dump} of the previous pod's user
  * databases that carries the leader's binlog coordinates ({@code --master-data} on the leader,
  * {@code --dump-slave} on a follower), loaded into this pod's freshly started server. It writes the
  * coordinates as {@code change_master_to.sql.in}, the file the sidecar completes.
@@ -27,8 +30,9 @@ import java.util.regex.Pattern;
 final class LogicalClone {
 
     static final String CHANGE_MASTER_FILE = "change_master_to.sql.in";
+    /** MariaDB's and MySQL's before 8.0.26 {@code MASTER_LOG_FILE}, MySQL's {@code SOURCE_LOG_FILE} from 8.0.26. */
     private static final Pattern COORDINATES =
-            Pattern.compile("MASTER_LOG_FILE='([^']+)',\\s*MASTER_LOG_POS=(\\d+)");
+            Pattern.compile("(?:MASTER|SOURCE)_LOG_FILE='([^']+)',\\s*(?:MASTER|SOURCE)_LOG_POS=(\\d+)");
     private static final Pattern GTID = Pattern.compile("gtid_slave_pos\\s*=\\s*'([^']*)'", Pattern.CASE_INSENSITIVE);
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
@@ -46,6 +50,10 @@ final class LogicalClone {
     static boolean coordinatesOnly(PodEndpoint from, boolean fromLeader, PodDirectory dir, boolean withGtid) {
         try (Connection connection = Sql.connect(from.adminJdbcUrl(), Duration.ofSeconds(30));
              Statement sql = connection.createStatement()) {
+            Dialect dialect = Replication.dialect(connection);
+            if (dialect.family() == Dialect.Family.MYSQL) {
+                return MySqlCoordinates.write(connection, dialect, from, fromLeader, dir, withGtid);
+            }
             sql.execute(fromLeader ? "FLUSH TABLES WITH READ LOCK" : "STOP SLAVE SQL_THREAD");
             try {
                 if (!Sql.rows(connection, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN "
@@ -89,6 +97,10 @@ final class LogicalClone {
      */
     static void run(ServerBinaries binaries, PodEndpoint from, boolean fromLeader, PodEndpoint to, PodDirectory dir,
                     boolean withGtid) {
+        if (binaries.isMySql()) {
+            runMySql(binaries, from, fromLeader, to, dir, withGtid);
+            return;
+        }
         Path dump = dir.root().resolve("clone.sql");
         try (ClientOptionsFile account = ClientOptionsFile.of(from, dir.root())) {
             Commands.run(dumpCommand(binaries, from, fromLeader, withGtid, account), Redirect.PIPE,
@@ -106,6 +118,55 @@ final class LogicalClone {
         }
     }
 
+    /**
+     * MySQL: {@link MySqlDump} of the source's user databases, loaded with super_read_only off for the load; the dump
+     * sets the GTIDs it carries itself (GTID_PURGED), so the coordinates file holds only the binlog coordinates.
+     */
+    private static void runMySql(ServerBinaries binaries, PodEndpoint from, boolean fromLeader, PodEndpoint to,
+                                 PodDirectory dir, boolean withGtid) {
+        List<String> databases = Sql.rows(from.adminJdbcUrl(), Duration.ofSeconds(30), "SELECT SCHEMA_NAME AS name FROM "
+                + "information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN " + Consistency.SERVER_SCHEMAS + " ORDER BY 1")
+                .stream().map(row -> row.get("name")).toList();
+        if (databases.isEmpty() && coordinatesOnly(from, fromLeader, dir, withGtid)) {
+            return; // the user databases were dropped meanwhile: the coordinates are the whole clone
+        }
+        Path dump = dir.root().resolve("clone.sql");
+        try (ClientOptionsFile account = ClientOptionsFile.of(from, dir.root())) {
+            Commands.run(MySqlDump.dumpCommand(binaries, from, fromLeader, withGtid, account.option(), databases),
+                    Redirect.PIPE, Redirect.to(dump.toFile()), dir.consoleLog(), TIMEOUT);
+        }
+        try (ClientOptionsFile account = ClientOptionsFile.of(to, dir.root())) {
+            String coordinates = coordinates(dump, from.name(), false);
+            if (withGtid && !head(dump).stream().anyMatch(line -> line.contains("GTID_PURGED"))) {
+                throw new LocalBackendException("the dump of " + from.name() + " carries no GTID_PURGED; is gtid_mode ON "
+                        + "in the ConfigMap's configs (the sidecar's MASTER_AUTO_POSITION=1 needs it)?");
+            }
+            boolean superReadOnly = "1".equals(Sql.rows(to.adminJdbcUrl(), Duration.ofSeconds(10),
+                    MySqlDump.READ_SUPER_READ_ONLY).get(0).get("value"));
+            if (superReadOnly) {
+                Sql.execute(to.adminJdbcUrl(), Duration.ofSeconds(10), MySqlDump.SUPER_READ_ONLY_OFF);
+            }
+            try {
+                Commands.run(MySqlDump.loadCommand(binaries, to, account.option()), Redirect.from(dump.toFile()),
+                        Redirect.appendTo(dir.consoleLog().toFile()), dir.consoleLog(), TIMEOUT);
+            } finally {
+                if (superReadOnly) {
+                    Sql.execute(to.adminJdbcUrl(), Duration.ofSeconds(10), MySqlDump.SUPER_READ_ONLY_ON);
+                }
+            }
+            Files.writeString(dir.data().resolve(CHANGE_MASTER_FILE), coordinates + "\n");
+            Files.delete(dump);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not clone " + from.name() + " into " + to.name(), e);
+        }
+    }
+
+    private static List<String> head(Path dump) throws IOException {
+        try (var lines = Files.lines(dump, StandardCharsets.ISO_8859_1)) {
+            return lines.limit(200).toList();
+        }
+    }
+
     /** The dump of {@code from}, its account read from {@code account} (no password on the command line). */
     private static List<String> dumpCommand(ServerBinaries binaries, PodEndpoint from, boolean fromLeader, boolean withGtid,
                                             ClientOptionsFile account) {
@@ -119,7 +180,7 @@ final class LogicalClone {
         return command;
     }
 
-    private static String coordinates(Path dump, String from, boolean withGtid) throws IOException {
+    static String coordinates(Path dump, String from, boolean withGtid) throws IOException {
         List<String> head;
         try (var lines = Files.lines(dump, StandardCharsets.ISO_8859_1)) {
             head = lines.limit(200).toList();

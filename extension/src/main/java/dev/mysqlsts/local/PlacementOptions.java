@@ -41,6 +41,13 @@ final class PlacementOptions {
             Map.entry("bind-address", "LOCAL listens on 127.0.0.1 only"),
             Map.entry("port", "LOCAL gives each pod its own free port on 127.0.0.1"),
             Map.entry("extra-port", "LOCAL opens no second port on the host"),
+            // MySQL 8's X Protocol and administrative interface (sql/mysqld.cc admin_address/admin_port; the mysqlx
+            // plugin's options): LOCAL switches the X Plugin off (mysqlx=0) and opens no admin interface
+            Map.entry("mysqlx-port", "LOCAL opens no X Protocol port (mysqlx=0)"),
+            Map.entry("mysqlx-bind-address", "LOCAL opens no X Protocol port (mysqlx=0)"),
+            Map.entry("mysqlx-socket", "LOCAL opens no X Protocol socket (mysqlx=0)"),
+            Map.entry("admin-address", "LOCAL opens no administrative connection interface"),
+            Map.entry("admin-port", "LOCAL opens no administrative connection interface"),
             Map.entry("skip-networking", "LOCAL pods serve TCP on 127.0.0.1 (probes, clones and replication use it)"),
             Map.entry("socket", "LOCAL gives each pod its own socket in the run directory"),
             Map.entry("datadir", "LOCAL keeps each pod's data in the pod's own volume directory (data/)"),

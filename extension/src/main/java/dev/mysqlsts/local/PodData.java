@@ -83,7 +83,7 @@ final class PodData {
                 }
             });
             loadAfterServer = true;
-            origin = "cloned from " + previous.name() + " with mariadb-dump";
+            origin = "cloned from " + previous.name() + " with " + (env.binaries().isMySql() ? "mysqldump" : "mariadb-dump");
         }
         return new Start(origin, false, loadAfterServer);
     }
@@ -111,7 +111,7 @@ final class PodData {
             return start.origin();
         }
         origin = "cloned from " + previous.name() + " (no user databases yet: only its binlog coordinates, "
-                + "read as mariadb-dump reads them)";
+                + "read as " + (env.binaries().isMySql() ? "mysqldump" : "mariadb-dump") + " reads them)";
         synchronized (this) {
             if (capture != null) {
                 capture.keepLeanClone(name, dir);

@@ -45,9 +45,20 @@ record PodEnvironment(String clusterName, ClusterSpec spec, ServerBinaries binar
 
     /** The options every server of the cluster starts with: the harness's, then the admin secret's init file. */
     List<String> serverOptions() {
-        List<String> options = new ArrayList<>(HARNESS_OPTIONS);
+        List<String> options = new ArrayList<>(harnessOptions(binaries));
         options.add(secret.serverOption());
         return options;
+    }
+
+    /**
+     * {@link #HARNESS_OPTIONS} in the server's own names: MySQL 8.0.26+ calls the net timeout
+     * {@code replica_net_timeout} (8.4 keeps {@code slave_net_timeout} only as a deprecated alias).
+     */
+    static List<String> harnessOptions(ServerBinaries binaries) {
+        if (!binaries.isMySql()) {
+            return HARNESS_OPTIONS;
+        }
+        return List.of(binaries.family().netTimeoutOption(binaries.version()) + "=4", FLUSH_METHOD);
     }
 
     /** How this JVM reaches pod {@code ordinal} on {@code port} of this machine, with the cluster's admin secret. */

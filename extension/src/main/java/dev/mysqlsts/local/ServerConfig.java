@@ -59,11 +59,9 @@ final class ServerConfig {
         List<ConfigOption> placement = harness.stream().filter(ServerConfig::placesTheServer).toList();
         StringBuilder cnf = new StringBuilder()
                 .append("# Written by mysql-statefulset-junit for pod ").append(podName).append('\n')
-                .append("[mysqld]\n")
-                .append("log-basename=").append(podName).append('\n')
-                .append("skip-name-resolve\n")
-                // MariaDB 11.4 makes a new TLS certificate at every start (5 to 8 s here); clients here use no TLS
-                .append("skip-ssl\n");
+                .append("[mysqld]\n");
+        binaries.family().configHeader(podName).forEach(line -> cnf.append(line).append('\n'));
+        binaries.family().podDefaults(pod).forEach(line -> cnf.append(line).append('\n'));
         harness.stream().filter(option -> !placement.contains(option)).forEach(option -> cnf.append(option.line()).append('\n'));
         cnf.append("# ").append(pod.confD()).append(", includes resolved, placement confined\n");
         config.options().forEach(option -> cnf.append(option.line()).append('\n'));
@@ -75,6 +73,7 @@ final class ServerConfig {
                 .append("socket=").append(socket(port)).append('\n')
                 .append("log-error=").append(pod.errorLog()).append('\n');
         placement.forEach(option -> cnf.append(option.line()).append('\n'));
+        binaries.family().placement().forEach(line -> cnf.append(line).append('\n'));
         try {
             Files.writeString(pod.myCnf(), cnf);
         } catch (IOException e) {
@@ -92,12 +91,14 @@ final class ServerConfig {
         Path top = pod.root().resolve("conf.d.cnf");
         if (!Files.isExecutable(binaries.printDefaults())) {
             throw new LocalBackendException("the LOCAL backend reads a pod's config with my_print_defaults, which is "
-                    + "not beside " + binaries.client() + "; install the MariaDB client programs of " + binaries);
+                    + "not beside " + binaries.client() + "; install the client programs of " + binaries);
         }
         try {
             Files.writeString(top, "!includedir " + pod.confD() + "\n");
-            String printed = Commands.run(List.of(binaries.printDefaults().toString(), "--defaults-file=" + top,
-                    "--mysqld"), pod.consoleLog(), PRINT_DEFAULTS_TIMEOUT);
+            List<String> command = new java.util.ArrayList<>(List.of(binaries.printDefaults().toString(),
+                    "--defaults-file=" + top));
+            command.addAll(binaries.family().printDefaultsGroups(binaries.version()));
+            String printed = Commands.run(command, pod.consoleLog(), PRINT_DEFAULTS_TIMEOUT);
             return printed.lines().filter(line -> line.startsWith("--")).map(ConfigOption::parse).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the options of " + pod.confD(), e);

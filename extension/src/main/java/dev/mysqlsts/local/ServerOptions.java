@@ -38,11 +38,14 @@ final class ServerOptions {
             if (ServerProcess.runningAsRoot()) {
                 command.add("--user=root");
             }
+            if (binaries.isMySql()) { // mysqld checks its secure_file_priv directory even for --help (ServerFamily)
+                command.add("--secure-file-priv=" + ServerFamily.secureFilePriv(scratch));
+            }
             String help = Commands.run(command, scratch.resolve("server-help.log"), Duration.ofSeconds(60));
             Set<String> names = parse(help);
             if (names.size() < 50) {
                 throw new LocalBackendException(server + " --help --verbose listed only " + names.size()
-                        + " options; is it a working MariaDB server?");
+                        + " options; is it a working MariaDB or MySQL server?");
             }
             return new ServerOptions(names);
         });

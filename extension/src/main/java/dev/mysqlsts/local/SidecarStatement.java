@@ -1,6 +1,7 @@
 package dev.mysqlsts.local;
 
 import dev.mysqlsts.manifest.ClusterSpec.ChangeMasterOption;
+import dev.mysqlsts.replication.Dialect;
 import dev.mysqlsts.replication.Replication;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Optional;
  * {@code mysqlsts.rootPassword=random}), with
  * a connect retry of {@value Replication#CONNECT_RETRY_SECONDS} s and without TLS. Every other literal option
  * ({@code MASTER_USE_GTID}, {@code MASTER_HEARTBEAT_PERIOD}, {@code MASTER_DELAY}...) is applied as written.
- * MySQL's {@code MASTER_AUTO_POSITION=1} becomes MariaDB's {@code MASTER_USE_GTID=slave_pos}.
+ * On MariaDB, MySQL's {@code MASTER_AUTO_POSITION=1} becomes MariaDB's {@code MASTER_USE_GTID=slave_pos}; on MySQL
+ * the statement keeps MySQL's form ({@link MySqlSidecarStatement}).
  *
  * <p>With {@code MASTER_USE_GTID=slave_pos|current_pos} the follower starts from the clone's GTID position
  * ({@code SET GLOBAL gtid_slave_pos}) instead of its binlog file and position, as MariaDB requires.
@@ -21,7 +23,7 @@ import java.util.Optional;
 final class SidecarStatement {
 
     /** Options the harness sets itself, whatever the script says. */
-    private static final List<String> HARNESS_OWNED = List.of("MASTER_HOST", "MASTER_PORT", "MASTER_USER",
+    static final List<String> HARNESS_OWNED = List.of("MASTER_HOST", "MASTER_PORT", "MASTER_USER",
             "MASTER_PASSWORD", "MASTER_CONNECT_RETRY", "MASTER_SSL", "MASTER_LOG_FILE", "MASTER_LOG_POS");
 
     /**
@@ -61,6 +63,17 @@ final class SidecarStatement {
      */
     static Plan plan(List<ChangeMasterOption> options, String sourceHost, int sourcePort, String password, String file,
                      long position, String gtid) {
+        return plan(options, sourceHost, sourcePort, password, file, position, gtid, null);
+    }
+
+    /**
+     * @param dialect the follower's server (null: MariaDB); on MySQL the plan is {@link MySqlSidecarStatement}'s
+     */
+    static Plan plan(List<ChangeMasterOption> options, String sourceHost, int sourcePort, String password, String file,
+                     long position, String gtid, Dialect dialect) {
+        if (dialect != null && dialect.family() == Dialect.Family.MYSQL) {
+            return MySqlSidecarStatement.plan(options, sourceHost, sourcePort, password, file, position, gtid, dialect);
+        }
         Optional<String> gtidMode = gtidMode(options);
         List<String> applied = new ArrayList<>();
         List<String> changed = new ArrayList<>();
@@ -120,7 +133,7 @@ final class SidecarStatement {
                 gtidMode);
     }
 
-    private static boolean isSame(ChangeMasterOption option, String password) {
+    static boolean isSame(ChangeMasterOption option, String password) {
         String value = unquote(option.value());
         return switch (option.name()) {
             case "MASTER_USER" -> value.equals("root");
@@ -131,7 +144,7 @@ final class SidecarStatement {
         };
     }
 
-    private static String unquote(String value) {
+    static String unquote(String value) {
         return value.length() >= 2 && value.startsWith("'") && value.endsWith("'")
                 ? value.substring(1, value.length() - 1).replace("''", "'") : value;
     }

@@ -56,6 +56,16 @@ class ChosenServerTest {
     }
 
     @Test
+    void aMySqlVersionNotInstalledHereIsNotDownloadedAndTheErrorSaysWhereMySqlRuns() {
+        LocalBackendException e = assertThrows(LocalBackendException.class, () -> locator("8.0").locate());
+
+        assertTrue(e.getMessage().startsWith("No MySQL 8.0 for the LOCAL backend"), e.getMessage());
+        assertTrue(e.getMessage().contains("runs on LOCAL only where it is installed"), e.getMessage());
+        assertTrue(e.getMessage().contains("server = \"/usr/sbin/mysqld\""), e.getMessage());
+        assertFalse(e.getMessage().contains("downloading"), "no MySQL artifact is downloaded: " + e.getMessage());
+    }
+
+    @Test
     void aWordThatIsNeitherAVersionNorAPathSaysSo() {
         LocalBackendException e = assertThrows(LocalBackendException.class, () -> locator("mariadb-11").locate());
 

