@@ -3,6 +3,8 @@ package dev.mysqlsts.cluster;
 import dev.mysqlsts.FaultEvent;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.manifest.ClusterSpec;
+import dev.mysqlsts.replication.Dialect;
+import dev.mysqlsts.replication.Replication;
 import dev.mysqlsts.statements.StatementLog;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -81,6 +83,7 @@ final class ReproductionBundle {
         Files.writeString(dir.resolve("chaos-seed.txt"), cluster.chaos().replay(cluster)
                 .orElse("(no fault schedule ran in this test)") + "\n");
         String basedir = "";
+        String version = "";
         int leader = cluster.leader().ordinal();
         List<String> serverIds = new ArrayList<>(); // what the pod's init container wrote; 100 + ordinal if unread
         for (MySqlPod pod : cluster.pods()) {
@@ -94,12 +97,14 @@ final class ReproductionBundle {
             // the harness's account: the bundle's own reads are not the test's statements
             String url = ((Pod) pod).endpoint().adminJdbcUrl() + "&connectTimeout=10000&socketTimeout=30000";
             try (Connection connection = DriverManager.getConnection(url)) {
-                Files.writeString(podDir.resolve("version.txt"), value(connection, "SELECT VERSION()") + "\n");
+                String podVersion = value(connection, "SELECT VERSION()");
+                version = version.isEmpty() ? podVersion : version;
+                Files.writeString(podDir.resolve("version.txt"), podVersion + "\n");
                 serverIds.set(pod.ordinal(), value(connection, "SELECT @@server_id"));
                 Files.writeString(podDir.resolve("variables.txt"), rows(connection, "SHOW GLOBAL VARIABLES"));
                 basedir = basedir.isEmpty() ? value(connection, "SELECT @@basedir") : basedir;
                 Files.writeString(podDir.resolve("replica-status.txt"), pod.ordinal() == leader
-                        ? "leader; binary log: " + rows(connection, "SHOW MASTER STATUS")
+                        ? "leader; binary log: " + rows(connection, Replication.dialect(connection).showSourceStatus())
                         : cluster.replicaStatus(pod.ordinal()).summary() + "\n");
                 Files.writeString(podDir.resolve("error-log-tail.txt"), errorLogTail(value(connection, "SELECT @@log_error")));
             } catch (SQLException | RuntimeException e) {
@@ -110,7 +115,7 @@ final class ReproductionBundle {
         Files.writeString(dir.resolve("README.txt"), readme(spec, !cluster.statefulSet().endpoint(0).userPassword().isEmpty(),
                 recorded, statements));
         Path script = dir.resolve("reproduce.sh");
-        Files.writeString(script, script(spec, basedir, serverIds));
+        Files.writeString(script, script(spec, basedir, serverIds, version));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         LOG.info("cluster {}: reproduction bundle written to {}", cluster.statefulSet().name(), dir);
         return dir;
@@ -215,7 +220,9 @@ final class ReproductionBundle {
                 + "password, and no file of this bundle holds the cluster's.\n" : "");
     }
 
-    private String script(ClusterSpec spec, String basedir, List<String> serverIds) throws IOException {
+    /** @param version the servers' {@code SELECT VERSION()}: the script refuses to replay a MySQL cluster on MariaDB */
+    private String script(ClusterSpec spec, String basedir, List<String> serverIds, String version) throws IOException {
+        boolean mysql = !version.isEmpty() && Dialect.of(version).family() == Dialect.Family.MYSQL;
         String ids = String.join(" ", serverIds);
         try (InputStream template = ReproductionBundle.class.getResourceAsStream("reproduce.sh")) {
             if (template == null) {
@@ -226,6 +233,7 @@ final class ReproductionBundle {
                     .replace("@REPLICAS@", String.valueOf(cluster.replicas()))
                     .replace("@SERVER_IDS@", ids)
                     .replace("@BASEDIR@", basedir)
+                    .replace("@MYSQL_VERSION@", mysql ? version : "")
                     .replace("@LEADER_CONFIG@", spec.leaderConfig().key())
                     .replace("@FOLLOWER_CONFIG@", spec.followerConfig().key());
         }

@@ -23,6 +23,12 @@ MAX_GAP_MS=${MAX_GAP_MS:-200}
 REPLAY=${REPLAY:-1}
 KEEP=${KEEP:-0}
 NAME=@NAME@
+MYSQL_VERSION='@MYSQL_VERSION@'
+if [ -n "$MYSQL_VERSION" ]; then
+  echo "reproduce.sh: the cluster ran MySQL $MYSQL_VERSION, and this script starts MariaDB programs only" \
+    "(mariadb-install-db, mariadbd, the mariadb client): replay.tsv and the statements files hold what the test did" >&2
+  exit 2
+fi
 
 case "$TIMING" in compressed | real) ;; *)
   echo "reproduce.sh: TIMING=$TIMING: give TIMING=compressed (the default) or TIMING=real" >&2
