@@ -41,7 +41,11 @@ final class ClockControl {
                     + ", then start the cluster again");
         }
         long pid = pod.pid();
-        if (pid > 0 && !ServerPreload.loaded(pid, ServerPreload.FAKETIME)) {
+        var notRunning = ServerPreload.notRunning(call, pod, pid);
+        if (notRunning.isPresent() && !offset.isZero()) { // putting the clock back needs no server: it reads the file
+            throw notRunning.get();
+        }
+        if (notRunning.isEmpty() && !ServerPreload.loaded(pid, ServerPreload.FAKETIME)) {
             throw new UnsupportedOperationException(call + ": the server of " + pod.name() + " (pid " + pid + ") runs "
                     + "without libfaketime (started before it was installed?); start the cluster again");
         }

@@ -62,8 +62,10 @@ final class DiskFaults {
                     : "they are not installed: apt-get install fiu-utils libfiu0") + ", then start the cluster again");
         }
         long pid = pod.pid();
-        ProcessHandle server = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException(call + ": "
-                + pod.name() + " has no running server (it is restarting?); cluster.awaitReady() waits for it"));
+        ServerPreload.notRunning(call, pod, pid).ifPresent(e -> {
+            throw e;
+        });
+        ProcessHandle server = ProcessHandle.of(pid).orElseThrow(() -> ServerPreload.notRunning(call, pod, -1).get());
         if (!ServerPreload.loaded(pid, ServerPreload.FIU_POSIX)) {
             throw new UnsupportedOperationException(call + ": the server of " + pod.name() + " (pid " + pid + ") runs "
                     + "without libfiu (started before it was installed?); start the cluster again");
@@ -89,14 +91,25 @@ final class DiskFaults {
     }
 
     /**
-     * Disables every failure point enabled in the pod's server, when that server still runs.
-     *
-     * @throws IllegalStateException when the server is paused (the points stay on, and a later call disables them)
+     * Disables every failure point enabled in the pod's server, when that server still runs; a paused server is
+     * thawed for the moment of the command.
      */
     synchronized void disable(LocalPod pod) {
         Enabled on = enabled.get(pod.ordinal());
         if (on != null && on.pid() == pod.pid() && ProcessHandle.of(on.pid()).isPresent()) {
-            control(pod, on.pid(), on.points().stream().map(point -> "disable name=" + point).toList());
+            List<String> commands = on.points().stream().map(point -> "disable name=" + point).toList();
+            if (stopped(on.pid())) {
+                // paused (faults.pause): thawed for the few milliseconds of the command, as a schedule's lift of
+                // one cut thaws paused pods, then frozen again
+                pod.signal("CONT");
+                try {
+                    control(pod, on.pid(), commands);
+                } finally {
+                    pod.signal("STOP");
+                }
+            } else {
+                control(pod, on.pid(), commands);
+            }
         }
         enabled.remove(pod.ordinal());
     }

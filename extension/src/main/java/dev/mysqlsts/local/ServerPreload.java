@@ -128,6 +128,18 @@ final class ServerPreload {
     }
 
     /** Whether the running process {@code pid} has {@code library} mapped (read from /proc/pid/maps). */
+    /**
+     * An error for a fault call on a pod whose server is not running now: gone (crashed, restarting) or not yet the
+     * server (its pid is recorded by the process itself just before it becomes mariadbd/mysqld); empty when it runs.
+     */
+    static java.util.Optional<IllegalStateException> notRunning(String call, LocalPod pod, long pid) {
+        boolean running = pid > 0 && ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .flatMap(handle -> handle.info().command())
+                .map(command -> command.endsWith("mariadbd") || command.endsWith("mysqld")).orElse(false);
+        return running ? java.util.Optional.empty() : java.util.Optional.of(new IllegalStateException(call + ": "
+                + pod.name() + " has no running server (it is restarting?); cluster.awaitReady() waits for it"));
+    }
+
     static boolean loaded(long pid, Path library) {
         try {
             return Files.readString(Path.of("/proc/" + pid + "/maps")).contains(library.toString());

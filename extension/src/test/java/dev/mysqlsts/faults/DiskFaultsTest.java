@@ -204,6 +204,31 @@ class DiskFaultsTest {
         assertTrue(faults.history().stream().allMatch(event -> event.ended() != null), faults.history().toString());
     }
 
+    /**
+     * The schedule's lift of a disk fault reaches a pod that the test (or another lane) paused meanwhile: the server is
+     * thawed for the moment of the fiu-ctrl command and frozen again. It used to fail ("mysql-2 is paused"), leaving
+     * the fault in force until heal(), which kept a soak waiting for its faults to end.
+     */
+    @Test
+    @Timeout(60)
+    void aScheduledDiskFullIsLiftedFromAPodPausedMeanwhile(MySqlCluster cluster, Faults faults) {
+        Duration length = Duration.ofSeconds(4);
+        // seed 3's first step: disk-full on follower#1 (mysql-2) at +1234 ms for 1210 ms
+        faults.schedule(3, length, ChaosOptions.kinds("disk-full").targets(Targets.FOLLOWERS));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !faults.history().isEmpty());
+        int pod = faults.history().get(0).ordinals().get(0);
+        faults.pause(pod);
+        Awaitility.await().pollDelay(length).atMost(length.plusSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !Experiment.of(cluster).scheduleRunning());
+        List<FaultEvent> disk = faults.history().stream().filter(e -> e.kind().equals("disk-full")).toList();
+        assertTrue(!disk.isEmpty() && disk.stream().allMatch(e -> e.ended() != null),
+                "lifted though mysql-" + pod + " was paused: " + faults.history());
+        assertTrue(faults.history().stream().anyMatch(e -> e.kind().equals("pause") && e.ended() == null),
+                "still paused: " + faults.history());
+        faults.resume(pod);
+    }
+
     private static String version(MySqlPod pod) throws SQLException {
         try (Connection c = pod.connection(); Statement sql = c.createStatement();
              ResultSet rs = sql.executeQuery("SELECT VERSION()")) {
