@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every fault kind a schedule can draw, one entry each: its name (as the history names it), which pods it takes, how
@@ -94,14 +96,15 @@ enum ChaosKind {
      */
     DISK_FULL("disk-full", Shape.POD, false, ChaosKind::none,
             (run, pods, amount) -> run.faults().diskFull(pods.get(0)),
-            (run, pods, amount) -> run.lift("disk-full", pods)),
-    /** Writes and syncs fail with EIO (libfiu on LOCAL; refused on K3S); a server that crashed on one is awaited. */
+            (run, pods, amount) -> liftDiskFault(run, "disk-full", pods, false)),
+    /**
+     * Writes and syncs fail with EIO (libfiu on LOCAL; refused on K3S). Most servers crash at the next write; one that
+     * stays up but no longer answers its probe is killed once the fault is lifted, as its liveness probe would have
+     * the kubelet do, and awaited.
+     */
     IO_ERRORS("io-errors", Shape.POD, false, ChaosKind::none,
             (run, pods, amount) -> run.faults().ioErrors(pods.get(0)),
-            (run, pods, amount) -> {
-                run.lift("io-errors", pods);
-                run.awaitReady(pods);
-            }),
+            (run, pods, amount) -> liftDiskFault(run, "io-errors", pods, true)),
     /**
      * The leader of the moment is crashed ({@code kill}), then the test's fail-over code is called with the cluster;
      * undone once the crashed pod is Ready again. Drawn only when the options give that code.
@@ -109,6 +112,8 @@ enum ChaosKind {
     FAILOVER("failover", Shape.LEADER, true, ChaosKind::none,
             (run, pods, amount) -> run.failover(pods.get(0)),
             (run, pods, amount) -> run.awaitReady(pods));
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChaosKind.class);
 
     /** Which pods a kind takes. */
     enum Shape {
@@ -216,6 +221,30 @@ enum ChaosKind {
 
     static List<String> ids() {
         return Arrays.stream(values()).map(ChaosKind::id).toList();
+    }
+
+    /**
+     * Switches a disk fault off on its pod. A server that cannot take the command (wedged by the fault: fiu-ctrl's
+     * answer comes from inside it) is killed instead, so that it restarts on a sound disk, and the log says so; with
+     * {@code ready}, so is one that does not answer its probe within the wait after the lift.
+     */
+    private static void liftDiskFault(ChaosRun run, String kind, List<Integer> pods, boolean ready) {
+        int pod = pods.get(0);
+        try {
+            run.lift(kind, pods);
+        } catch (RuntimeException e) {
+            LOG.warn("chaos: {} on pod {} could not be switched off ({}); killing its server, which restarts on a sound "
+                    + "disk", kind, pod, e.getMessage());
+            run.faults().kill(pod);
+            run.awaitReady(pods);
+            return;
+        }
+        if (ready && !run.awaitReady(pods)) {
+            LOG.warn("chaos: pod {} does not answer its probe after {} was lifted; killing its server, as a liveness "
+                    + "probe would", pod, kind);
+            run.faults().kill(pod);
+            run.awaitReady(pods);
+        }
     }
 
     private static long none(Random random) {

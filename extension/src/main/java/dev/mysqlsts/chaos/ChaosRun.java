@@ -12,8 +12,12 @@ interface ChaosRun {
     /** Undoes one fault of the schedule that the Faults API can only undo with every other (a cut, a client fault). */
     void lift(String kind, List<Integer> pods);
 
-    /** Waits, bounded, until the crashed pods are Ready again (the kubelet restarts them). */
-    void awaitReady(List<Integer> pods);
+    /**
+     * Waits, bounded, until the crashed pods are Ready again (the kubelet restarts them).
+     *
+     * @return whether they are (false also when the test ends first)
+     */
+    boolean awaitReady(List<Integer> pods);
 
     /** Crashes the leader, then calls the test's fail-over code with the cluster. */
     void failover(int leader);

@@ -30,6 +30,7 @@ final class ChaosSchedule implements ChaosRun {
     private static final Logger LOG = LoggerFactory.getLogger(ChaosSchedule.class);
     static final long LATE_MS = 30_000;
     private static final Duration READY_AFTER_KILL = Duration.ofSeconds(30);
+    private static final int UNDO_ATTEMPTS = 3;
     private static final long JOIN_MS = 30_000;
 
     private final long seed;
@@ -127,7 +128,7 @@ final class ChaosSchedule implements ChaosRun {
                             waitUntil(System.currentTimeMillis() + step.hold());
                         } finally {
                             if (injected) {
-                                act("undoing ", kind, pods, step, () -> undo(kind, pods, step));
+                                undoing(kind, pods, step);
                             }
                         }
                     } finally {
@@ -154,6 +155,29 @@ final class ChaosSchedule implements ChaosRun {
             return List.of();
         }
         return pods;
+    }
+
+    /**
+     * Undoes the step, trying again (up to {@value #UNDO_ATTEMPTS} times, once its pods are Ready) when the undo fails:
+     * a pod that restarts meanwhile (another lane's kill) refuses the connection, and a fault whose undo failed stays
+     * in force until heal().
+     */
+    private void undoing(ChaosKind kind, List<Integer> pods, ChaosPlan.Step step) {
+        for (int attempt = 1; attempt <= UNDO_ATTEMPTS; attempt++) {
+            try {
+                undo(kind, pods, step);
+                return;
+            } catch (RuntimeException e) {
+                boolean last = attempt == UNDO_ATTEMPTS || stopping;
+                LOG.warn("chaos seed {}: undoing faults.{} on {} failed{}: {}", seed, step.call(), pods,
+                        last ? "; it stays in force until heal()" : " (attempt " + attempt + "); trying again once "
+                                + pods + " are Ready", e.getMessage());
+                if (last || !awaitReady(pods) && stopping) {
+                    return;
+                }
+                waitUntil(System.currentTimeMillis() + 500);
+            }
+        }
     }
 
     private void undo(ChaosKind kind, List<Integer> pods, ChaosPlan.Step step) {
@@ -215,19 +239,20 @@ final class ChaosSchedule implements ChaosRun {
     }
 
     @Override
-    public void awaitReady(List<Integer> pods) {
+    public boolean awaitReady(List<Integer> pods) {
         long deadline = System.currentTimeMillis() + READY_AFTER_KILL.toMillis();
         while (System.currentTimeMillis() < deadline && !stopping) {
             if (pods.stream().allMatch(pod -> pod >= cluster.replicas() || cluster.pod(pod).isReady())) {
-                return;
+                return true;
             }
             if (!waitUntil(System.currentTimeMillis() + 100)) {
-                return;
+                return false;
             }
         }
         if (!stopping) {
             LOG.warn("chaos seed {}: {} not all Ready {} s after the crash", seed, pods, READY_AFTER_KILL.toSeconds());
         }
+        return false;
     }
 
     /** Takes the lock, polling so that the end of the test is seen; false when stopping first. */
