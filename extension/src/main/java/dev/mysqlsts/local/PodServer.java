@@ -110,8 +110,11 @@ final class PodServer {
                 serving = started;
                 started.exited().thenRun(() -> env.threads().after(RESTART_DELAY, () -> onExit.accept(started)));
                 return;
-            } catch (LocalBackendException e) {
-                started.kill();
+            } catch (RuntimeException e) {
+                started.kill(); // whatever failed, the server this attempt started must not outlive it
+                if (!(e instanceof LocalBackendException)) {
+                    throw e;
+                }
                 boolean foreign = e instanceof PodReadiness.ForeignServer;
                 boolean portLost = foreign || Commands.tail(dir.errorLog(), 10).contains("Address already in use");
                 if (stopping || attempt >= MAX_BIND_ATTEMPTS || !portLost) {
