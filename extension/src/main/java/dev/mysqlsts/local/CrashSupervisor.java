@@ -42,6 +42,7 @@ final class CrashSupervisor {
         LOG.warn("{}: server (pid {}) exited with code {}; restarting it on the same data (restart {}). "
                 + "Last lines of {}:\n{}", name, ended.pid(), ended.exitCode(), restarts, dir.errorLog(),
                 Commands.tail(dir.errorLog(), 5));
+        server.killStragglers();
         for (int attempt = 1; attempt <= MAX_CRASH_RESTARTS && !server.stopping(); attempt++) {
             long started = System.nanoTime();
             try {

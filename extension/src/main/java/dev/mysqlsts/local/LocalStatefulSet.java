@@ -418,7 +418,6 @@ final class LocalStatefulSet implements RunningStatefulSet {
             // its grace period)
             CompletableFuture.allOf(all.stream().map(pod -> CompletableFuture.runAsync(pod::stop, env.threads()))
                     .toArray(CompletableFuture[]::new)).join();
-            killUntracked();
             network.close();
             if (unstored != null) {
                 LOG.info("cluster {}: {}", name(), unstored.store());
@@ -434,29 +433,6 @@ final class LocalStatefulSet implements RunningStatefulSet {
             env.volumes().refill(env.clusterDir(), env.clusterDir().resolve("spares.log"));
             Directories.deleteRecursively(env.clusterDir());
             LOG.debug("cluster {} stopped and removed", name());
-        }
-    }
-
-    /**
-     * The last guard against a leaked server: after every pod stopped, a server still running on this cluster's
-     * directories (one the harness lost track of: two 10-minute soaks each left one behind a rebuild that raced a
-     * crash restart) is killed, and the log names it.
-     */
-    private void killUntracked() {
-        for (ProcessHandle server : ProcessReaper.serversUnder(env.clusterDir().toAbsolutePath())) {
-            LOG.warn("cluster {}: a server the harness had lost track of was still running, killed: pid {} ({})", name(),
-                    server.pid(), server.info().arguments().map(a -> String.join(" ", a)).orElse("?"));
-            server.destroyForcibly();
-            // polled, not onExit(): that completes on the common pool, which a test may keep busy
-            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-            while (server.isAlive() && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pod's mysql container: its server process on the pod's {@link PodPort}, with the harness's options and the
@@ -158,6 +159,25 @@ final class PodServer {
                 shutdownStatement();
             }
             current.stop(Duration.ofSeconds(60));
+        }
+        killStragglers();
+    }
+
+    /**
+     * Kills what a server of this pod that ended left running on the pod's config: a crashing mariadbd forks itself
+     * in its fatal-signal handler to run addr2line (mysys/my_addr_resolve.c), and with the preloaded libraries that
+     * fork can hang before its exec, outliving its server and holding the pod's port (a 10-minute soak left one behind
+     * each InnoDB abort on an I/O error). The current server, if it runs, is spared.
+     */
+    void killStragglers() {
+        ServerProcess current = process;
+        for (ProcessHandle straggler : ProcessReaper.serversUnder(dir.myCnf().toAbsolutePath().getParent())) {
+            if (current != null && current.isAlive() && straggler.pid() == current.pid()) {
+                continue;
+            }
+            LoggerFactory.getLogger(PodServer.class).warn("{}: a process its ended server left behind (pid {}, a fork "
+                    + "of its crash handler?) is killed", name, straggler.pid());
+            straggler.destroyForcibly();
         }
     }
 
