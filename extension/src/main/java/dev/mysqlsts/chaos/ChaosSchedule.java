@@ -30,7 +30,7 @@ final class ChaosSchedule implements ChaosRun {
     private static final Logger LOG = LoggerFactory.getLogger(ChaosSchedule.class);
     static final long LATE_MS = 30_000;
     private static final Duration READY_AFTER_KILL = Duration.ofSeconds(30);
-    private static final int UNDO_ATTEMPTS = 3;
+    private static final int UNDO_ATTEMPTS = 4;
     private static final long JOIN_MS = 30_000;
 
     private final long seed;
@@ -175,7 +175,7 @@ final class ChaosSchedule implements ChaosRun {
                 if (last || !awaitReady(pods) && stopping) {
                     return;
                 }
-                waitUntil(System.currentTimeMillis() + 500);
+                waitUntil(System.currentTimeMillis() + 2000); // a pod that just came back may flap while it recovers
             }
         }
     }

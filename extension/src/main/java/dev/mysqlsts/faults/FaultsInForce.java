@@ -131,13 +131,20 @@ public final class FaultsInForce {
      */
     public synchronized void replicationReconfigured() {
         replicationStopped.clear();
+        ended("stopReplication", pods -> true);
     }
 
-    /** A pod was rebuilt: its replication is new, with no fault of this cluster in force on it. */
+    /**
+     * A pod was rebuilt: a new server with new replication, with no pause, stopped replication or delay of this
+     * cluster in force on it; their history ends too (a schedule waits for its faults to end).
+     */
     public synchronized void podRebuilt(int ordinal) {
         replicationStopped.remove(ordinal);
         replicationDelayed.remove(ordinal);
         paused.remove(ordinal);
+        for (String kind : List.of("pause", "stopReplication", "delayReplication")) {
+            ended(kind, pods -> pods.contains(ordinal));
+        }
     }
 
     /**

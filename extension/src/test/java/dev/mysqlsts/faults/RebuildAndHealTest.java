@@ -73,6 +73,20 @@ class RebuildAndHealTest {
         assertEquals(count(cluster.leader(), "ledger.entries"), count(cluster.pod(2), "ledger.entries"));
     }
 
+    /**
+     * A rebuilt pod is a new server with new replication: the pause and stopped replication in force on it end with
+     * the rebuild, in the history too (a schedule waited forever for a pause that a fail-over's rebuild had ended).
+     */
+    @Test
+    void aRebuildEndsThePauseAndStoppedReplicationOfThePod(MySqlCluster cluster, Faults faults) {
+        faults.stopReplication(2);
+        faults.pause(2);
+        cluster.rebuild(2);
+
+        assertTrue(faults.history().stream().allMatch(event -> event.ended() != null), faults.history().toString());
+        assertTrue(cluster.pod(2).isReady() && cluster.replicaStatus(2).ioRunning(), cluster.replicaStatus(2).summary());
+    }
+
     @Test
     void rebuildRefusesTheLeaderAndOrdinalZero(MySqlCluster cluster) {
         IllegalArgumentException leader = assertThrows(IllegalArgumentException.class, () -> cluster.rebuild(0));
