@@ -89,7 +89,7 @@ final class HostFaults {
         injector.get().restoreDisk(ordinal);
         history.ended(kind, pods -> pods.contains(ordinal));
         LOG.info("chaos: {} on {} lifted at {}{}", kind, podName.apply(ordinal), java.time.Instant.now(),
-                diskFull.contains(ordinal) ? "; a server waiting for space resumes at its next retry (MariaDB retries "
+                kind.equals(DiskFault.FULL.kind()) ? "; a server waiting for space resumes at its next retry (MariaDB retries "
                         + "once a minute)" : "");
     }
 
