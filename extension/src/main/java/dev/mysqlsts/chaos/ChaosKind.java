@@ -21,9 +21,15 @@ enum ChaosKind {
     KILL("kill", Shape.POD, false, ChaosKind::none,
             (run, pods, amount) -> run.faults().kill(pods.get(0)),
             (run, pods, amount) -> run.awaitReady(pods)),
+    /** Undone by a resume, unless a kill or a rebuild of the pod (another lane's, a fail-over's) ended it first. */
     PAUSE("pause", Shape.POD, false, ChaosKind::none,
             (run, pods, amount) -> run.faults().pause(pods.get(0)),
-            (run, pods, amount) -> run.faults().resume(pods.get(0))),
+            (run, pods, amount) -> {
+                if (run.faults().history().stream().anyMatch(event -> event.kind().equals("pause")
+                        && event.ordinals().contains(pods.get(0)) && event.ended() == null)) {
+                    run.faults().resume(pods.get(0));
+                }
+            }),
     ISOLATE("isolate", Shape.POD, true, ChaosKind::none,
             (run, pods, amount) -> run.faults().isolate(pods.get(0)),
             (run, pods, amount) -> run.lift("isolate", pods)),
