@@ -37,12 +37,7 @@ final class MySqlSidecarStatement {
         } else {
             parts.add("MASTER_AUTO_POSITION=1");
         }
-        parts.add("MASTER_HOST='" + sourceHost + "'");
-        parts.add("MASTER_PORT=" + sourcePort);
-        parts.add("MASTER_USER='root'");
-        parts.add(Replication.masterPassword(password));
-        parts.add("MASTER_CONNECT_RETRY=" + Replication.CONNECT_RETRY_SECONDS);
-        parts.add("MASTER_SSL=0");
+        parts.addAll(SidecarStatement.connection(sourceHost, sourcePort, password));
         for (ChangeMasterOption option : named) {
             String name = option.name();
             if (SidecarStatement.HARNESS_OWNED.contains(name)) {

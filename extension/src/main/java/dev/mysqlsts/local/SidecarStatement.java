@@ -82,12 +82,7 @@ final class SidecarStatement {
             parts.add("MASTER_LOG_FILE='" + file.replace("'", "''") + "'");
             parts.add("MASTER_LOG_POS=" + position);
         }
-        parts.add("MASTER_HOST='" + sourceHost + "'");
-        parts.add("MASTER_PORT=" + sourcePort);
-        parts.add("MASTER_USER='root'");
-        parts.add(Replication.masterPassword(password));
-        parts.add("MASTER_CONNECT_RETRY=" + Replication.CONNECT_RETRY_SECONDS);
-        parts.add("MASTER_SSL=0");
+        parts.addAll(connection(sourceHost, sourcePort, password));
         for (ChangeMasterOption option : options) {
             String name = option.name();
             if (HARNESS_OWNED.contains(name)) {
@@ -131,6 +126,16 @@ final class SidecarStatement {
         statements.add("START SLAVE");
         return new Plan(statements, statements.stream().map(Replication::withoutPassword).toList(), applied, changed,
                 gtidMode);
+    }
+
+    /**
+     * The options the harness owns besides the clone's coordinates, on either server: the link proxy to the leader,
+     * root with root's password, the short connect retry, no TLS.
+     */
+    static List<String> connection(String sourceHost, int sourcePort, String password) {
+        return List.of("MASTER_HOST='" + sourceHost + "'", "MASTER_PORT=" + sourcePort, "MASTER_USER='root'",
+                Replication.masterPassword(password), "MASTER_CONNECT_RETRY=" + Replication.CONNECT_RETRY_SECONDS,
+                "MASTER_SSL=0");
     }
 
     static boolean isSame(ChangeMasterOption option, String password) {
