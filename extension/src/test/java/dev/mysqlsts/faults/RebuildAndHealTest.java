@@ -2,6 +2,7 @@ package dev.mysqlsts.faults;
 
 import static dev.mysqlsts.faults.Rows.count;
 import static dev.mysqlsts.faults.Rows.execute;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -84,7 +85,10 @@ class RebuildAndHealTest {
         cluster.rebuild(2);
 
         assertTrue(faults.history().stream().allMatch(event -> event.ended() != null), faults.history().toString());
-        assertTrue(cluster.pod(2).isReady() && cluster.replicaStatus(2).ioRunning(), cluster.replicaStatus(2).summary());
+        assertTrue(cluster.pod(2).isReady());
+        // Ready is the probe's SELECT 1; the new IO thread may still say "Connecting" for a moment
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                () -> assertTrue(cluster.replicaStatus(2).ioRunning(), cluster.replicaStatus(2).summary()));
     }
 
     @Test
