@@ -5,14 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import dev.mysqlsts.replication.Consistency;
-import dev.mysqlsts.replication.Dialect;
 import dev.mysqlsts.replication.Replication;
 import dev.mysqlsts.replication.Sql;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,50 +37,13 @@ final class LogicalClone {
     }
 
     /**
-     * The lean clone of a source that has no user database yet (a cluster's first start): what mariadb-dump would
-     * carry is only the binlog coordinates, so they are read the way it reads them (under a global read lock on the
-     * leader as {@code --master-data} does; with the source follower's SQL thread stopped as {@code --dump-slave}
-     * does), on one connection and without starting two programs.
+     * The lean clone of a source that has no user database yet ({@link CloneCoordinates}).
      *
      * @return false, touching nothing, when the source has user databases: then {@link #run} dumps them
      */
     static boolean coordinatesOnly(PodEndpoint from, boolean fromLeader, PodDirectory dir, boolean withGtid) {
-        try (Connection connection = Sql.connect(from.adminJdbcUrl(), Duration.ofSeconds(30));
-             Statement sql = connection.createStatement()) {
-            Dialect dialect = Replication.dialect(connection);
-            if (dialect.family() == Dialect.Family.MYSQL) {
-                return MySqlCoordinates.write(connection, dialect, from, fromLeader, dir, withGtid);
-            }
-            sql.execute(fromLeader ? "FLUSH TABLES WITH READ LOCK" : "STOP SLAVE SQL_THREAD");
-            try {
-                if (!Sql.rows(connection, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN "
-                        + Consistency.SERVER_SCHEMAS).isEmpty()) {
-                    return false;
-                }
-                String file;
-                String position;
-                String gtid;
-                if (fromLeader) {
-                    Map<String, String> status = Sql.rows(connection, "SHOW MASTER STATUS").stream().findFirst()
-                            .orElseThrow(() -> new LocalBackendException(from.name() + " writes no binary log; does the "
-                                    + "leader's config enable log-bin?"));
-                    file = status.get("File");
-                    position = status.get("Position");
-                    gtid = Sql.rows(connection, "SELECT @@gtid_binlog_pos AS pos").get(0).get("pos");
-                } else {
-                    Map<String, String> status = Sql.rows(connection, "SHOW SLAVE STATUS").stream().findFirst()
-                            .orElseThrow(() -> new LocalBackendException(from.name() + " is no replica yet"));
-                    file = status.get("Relay_Master_Log_File");
-                    position = status.get("Exec_Master_Log_Pos");
-                    gtid = Sql.rows(connection, "SELECT @@gtid_slave_pos AS pos").get(0).get("pos");
-                }
-                Files.writeString(dir.data().resolve(CHANGE_MASTER_FILE), (withGtid ? "SET GLOBAL gtid_slave_pos = '"
-                        + gtid + "';\n" : "") + "CHANGE MASTER TO MASTER_LOG_FILE='" + file + "', MASTER_LOG_POS="
-                        + position + "\n");
-                return true;
-            } finally {
-                sql.execute(fromLeader ? "UNLOCK TABLES" : "START SLAVE SQL_THREAD");
-            }
+        try (Connection connection = Sql.connect(from.adminJdbcUrl(), Duration.ofSeconds(30))) {
+            return CloneCoordinates.write(connection, Replication.dialect(connection), from, fromLeader, dir, withGtid);
         } catch (SQLException e) {
             throw new LocalBackendException("could not read the clone coordinates of " + from.name() + ": "
                     + e.getMessage(), e);

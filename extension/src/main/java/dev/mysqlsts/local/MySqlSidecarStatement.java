@@ -17,7 +17,9 @@ import java.util.Optional;
  * {@code SOURCE_LOG_POS}, which MySQL refuses beside it), MariaDB's {@code MASTER_USE_GTID} becomes it. The
  * harness adds {@code GET_SOURCE_PUBLIC_KEY=1}: without TLS, caching_sha2_password (MySQL 8's default) sends a
  * non-empty password only RSA-encrypted with the source's public key (sql/auth/sha2_password.cc), needed when root
- * has a random password ({@code mysqlsts.rootPassword=random}).
+ * has a random password ({@code mysqlsts.rootPassword=random}). It exists from 8.0.23 on, as every option's SOURCE
+ * alias does (WL#14189, "Replace old terms in CHANGE MASTER TO": its token stands among the 8.0.23 SOURCE_* tokens of
+ * sql/sql_yacc.yy; a client grammar that gates it at 8.0.24 is looser than the server).
  */
 final class MySqlSidecarStatement {
 

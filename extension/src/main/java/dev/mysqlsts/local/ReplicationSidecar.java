@@ -33,7 +33,7 @@ final class ReplicationSidecar {
     private static final Pattern BINLOG_INFO = Pattern.compile("^(\\S+)\\s+(\\d+)(?:\\s+(\\S+))?");
     private static final Pattern CHANGE_MASTER =
             Pattern.compile("MASTER_LOG_FILE\\s*=\\s*'([^']+)'\\s*,\\s*MASTER_LOG_POS\\s*=\\s*(\\d+)", Pattern.CASE_INSENSITIVE);
-    /** MariaDB's {@code gtid_slave_pos}, MySQL's {@code gtid_purged} (see {@link MySqlCoordinates}). */
+    /** MariaDB's {@code gtid_slave_pos}, MySQL's {@code gtid_purged} (see {@link CloneCoordinates}). */
     private static final Pattern GTID = Pattern.compile("(?:gtid_slave_pos|gtid_purged)\\s*=\\s*'([^']*)'",
             Pattern.CASE_INSENSITIVE);
 

@@ -131,7 +131,17 @@ class MySqlOnLocalCommandsTest {
     void theLeanCloneFileCarriesMySqlsGtidSetForTheSidecar() {
         assertEquals("SET GLOBAL gtid_purged = '3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5';\n"
                         + "CHANGE MASTER TO MASTER_LOG_FILE='binlog.000002', MASTER_LOG_POS=157\n",
-                MySqlCoordinates.text("binlog.000002", "157", "3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5\n", true));
+                CloneCoordinates.text(Dialect.of("8.0.36"), "binlog.000002", "157",
+                        "3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5\n", true));
+    }
+
+    @Test
+    void theLeanCloneFileCarriesMariaDbsGtidPositionWhereMySqlsCarriesItsSet() {
+        assertEquals("SET GLOBAL gtid_slave_pos = '0-100-5';\n"
+                        + "CHANGE MASTER TO MASTER_LOG_FILE='mysql-0-bin.000001', MASTER_LOG_POS=1042\n",
+                CloneCoordinates.text(Dialect.of("10.11.6-MariaDB"), "mysql-0-bin.000001", "1042", "0-100-5", true));
+        assertEquals("CHANGE MASTER TO MASTER_LOG_FILE='mysql-0-bin.000001', MASTER_LOG_POS=1042\n",
+                CloneCoordinates.text(Dialect.of("11.4.5-MariaDB"), "mysql-0-bin.000001", "1042", "0-100-5", false));
     }
 
     @Test
