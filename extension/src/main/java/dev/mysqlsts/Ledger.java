@@ -24,8 +24,9 @@ public interface Ledger {
     void start(int clients);
 
     /**
-     * Stops the clients, waits (bounded) for the followers to catch up, reads the ledger's table on every pod
-     * and returns the verdict.
+     * Stops the clients, waits (bounded: 30 s, or 30 s past MariaDB's once-a-minute retry for a follower whose
+     * {@code disk-full} ended less than a minute ago) for the followers to catch up, reads the ledger's table on every
+     * pod and returns the verdict.
      */
     LedgerReport stop();
 }

