@@ -11,7 +11,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,11 @@ import org.slf4j.LoggerFactory;
  *       does not come back, this code refuses to fail over (it prefers waiting to losing writes).</li>
  *   <li>Wait, bounded, until every follower replicates (Ready, both threads running): one frozen or cut off at the
  *       promotion would be left behind and need a re-clone.</li>
- *   <li>Read each Ready follower's applied GTID position and promote the most advanced.</li>
+ *   <li>Wait, bounded, until a Ready follower is close behind the old leader (at most {@value #MAX_LAG} transactions
+ *       of any replication domain short of its {@code gtid_binlog_pos}), and promote the closest: the promotion fences
+ *       the old leader and lets it drain the rest. A follower can lag far behind a leader that kept acknowledging (one
+ *       whose disk was full waits up to a minute for MariaDB's retry, its IO thread still "running"); promoting it
+ *       would lose what it lacks, so when none comes close this code refuses to fail over, as above.</li>
  *   <li>Rebuild the pods the promotion reports behind the new leader or unreachable (they stop with error 1236);
  *       one that holds transactions the new leader lacks is left as it is, for the verdict to see.</li>
  * </ol>
@@ -38,6 +43,10 @@ public final class MostAdvancedFollower {
     private static final long OLD_LEADER_BACK_MS = 30_000;
     private static final int READ_TIMEOUT_MS = 3_000;
     private static final long HEALTHY_WAIT_MS = 15_000;
+    /** Longer than MariaDB's one-minute retry of a full disk, which a lagging follower may be waiting for. */
+    private static final long CATCH_UP_MS = 75_000;
+    /** How far behind the old leader a candidate may be: its promotion drains that many well within its 20 s. */
+    static final long MAX_LAG = 10_000;
 
     private MostAdvancedFollower() {
     }
@@ -61,16 +70,20 @@ public final class MostAdvancedFollower {
                 && System.currentTimeMillis() < healthy) {
             sleep(200);
         }
+        long closeBehind = System.currentTimeMillis() + CATCH_UP_MS;
         int best = -1;
-        long bestSequence = -1;
-        // a follower may be restarting too (a crash of every pod): wait, bounded, for one that answers
-        long candidates = System.currentTimeMillis() + OLD_LEADER_BACK_MS;
-        while (best < 0 && System.currentTimeMillis() < candidates) {
+        long bestLag = Long.MAX_VALUE;
+        while (best < 0 && System.currentTimeMillis() < closeBehind) {
+            Optional<Map<Long, Long>> written = position(old, "SELECT @@gtid_binlog_pos");
             for (MySqlPod follower : cluster.followers()) {
-                OptionalLong applied = follower.isReady() ? appliedSequence(follower) : OptionalLong.empty();
-                if (applied.isPresent() && applied.getAsLong() > bestSequence) {
-                    best = follower.ordinal();
-                    bestSequence = applied.getAsLong();
+                Optional<Map<Long, Long>> applied = follower.isReady()
+                        ? position(follower, "SELECT @@gtid_current_pos") : Optional.empty();
+                if (written.isPresent() && applied.isPresent()) {
+                    long lag = lag(applied.get(), written.get());
+                    if (lag <= MAX_LAG && lag < bestLag) {
+                        best = follower.ordinal();
+                        bestLag = lag;
+                    }
                 }
             }
             if (best < 0) {
@@ -78,11 +91,12 @@ public final class MostAdvancedFollower {
             }
         }
         if (best < 0) {
-            throw new IllegalStateException("no follower could be read for " + OLD_LEADER_BACK_MS / 1000
-                    + " s to choose a new leader: " + cluster.followers());
+            throw new IllegalStateException("not failing over: no follower came within " + MAX_LAG + " transactions of "
+                    + old.name() + " in " + CATCH_UP_MS / 1000 + " s, and promoting one further behind would lose what "
+                    + old.name() + " acknowledged");
         }
-        LOG.info("fail-over: {} is back; promoting {} (applied up to sequence {})", old.name(),
-                cluster.pod(best).name(), bestSequence);
+        LOG.info("fail-over: {} is back; promoting {}, {} transactions behind it", old.name(), cluster.pod(best).name(),
+                bestLag);
         Promotion promotion = cluster.promote(best);
         List<String> cannotFollow = new ArrayList<>(promotion.behindNewLeader().keySet());
         cannotFollow.addAll(promotion.unreachable().keySet());
@@ -115,27 +129,34 @@ public final class MostAdvancedFollower {
         }
     }
 
-    /** The highest sequence number of the follower's applied GTID position ({@code gtid_current_pos}), bounded. */
-    private static OptionalLong appliedSequence(MySqlPod follower) {
-        try (Connection connection = follower.connection()) {
+    /** A GTID position the pod reports ({@code gtid_binlog_pos}, {@code gtid_current_pos}), bounded; empty if it does not answer. */
+    private static Optional<Map<Long, Long>> position(MySqlPod pod, String query) {
+        try (Connection connection = pod.connection()) {
             connection.setNetworkTimeout(Runnable::run, READ_TIMEOUT_MS);
-            try (Statement sql = connection.createStatement();
-                 ResultSet rows = sql.executeQuery("SELECT @@gtid_current_pos")) {
+            try (Statement sql = connection.createStatement(); ResultSet rows = sql.executeQuery(query)) {
                 rows.next();
-                String position = rows.getString(1);
-                long highest = -1;
-                for (String gtid : position == null ? new String[0] : position.split(",")) {
-                    String[] parts = gtid.trim().split("-");
-                    if (parts.length == 3) {
-                        highest = Math.max(highest, Long.parseLong(parts[2]));
-                    }
-                }
-                return OptionalLong.of(highest);
+                return Optional.of(position(rows.getString(1)));
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.info("fail-over: {} could not be read ({}); not a candidate", follower.name(), e.getMessage());
-            return OptionalLong.empty();
+            LOG.info("fail-over: {} could not be read ({}); not a candidate", pod.name(), e.getMessage());
+            return Optional.empty();
         }
+    }
+
+    /** A MariaDB GTID position ({@code domain-server-sequence,...}) as the sequence number of each domain. */
+    static Map<Long, Long> position(String gtids) {
+        Map<Long, Long> byDomain = new TreeMap<>();
+        for (String gtid : gtids == null || gtids.isBlank() ? new String[0] : gtids.split(",")) {
+            String[] parts = gtid.trim().split("-");
+            byDomain.merge(Long.parseLong(parts[0]), Long.parseLong(parts[2]), Math::max);
+        }
+        return byDomain;
+    }
+
+    /** How many transactions {@code applied} lacks of {@code written}, in the domain where it lacks the most. */
+    static long lag(Map<Long, Long> applied, Map<Long, Long> written) {
+        return written.entrySet().stream().mapToLong(w -> w.getValue() - applied.getOrDefault(w.getKey(), 0L))
+                .max().orElse(0);
     }
 
     private static void sleep(long millis) {
