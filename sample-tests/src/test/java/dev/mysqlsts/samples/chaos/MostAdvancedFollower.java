@@ -95,8 +95,8 @@ public final class MostAdvancedFollower {
                     + old.name() + " in " + CATCH_UP_MS / 1000 + " s, and promoting one further behind would lose what "
                     + old.name() + " acknowledged");
         }
-        LOG.info("fail-over: {} is back; promoting {}, {} transactions behind it", old.name(), cluster.pod(best).name(),
-                bestLag);
+        LOG.info("fail-over: {} is back; promoting {}, {}", old.name(), cluster.pod(best).name(), bestLag >= 0
+                ? bestLag + " transactions behind it" : "ahead of it by " + -bestLag + " transactions");
         Promotion promotion = cluster.promote(best);
         List<String> cannotFollow = new ArrayList<>(promotion.behindNewLeader().keySet());
         cannotFollow.addAll(promotion.unreachable().keySet());
