@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A team's fail-over code, as a schedule's fail-over step calls it ({@code ChaosOptions.failover(...)}): after the
- * leader crashed, promote the follower that applied the most, and re-clone the pods the promotion says cannot follow
+ * leader crashed, promote the follower closest behind it, and re-clone the pods the promotion says cannot follow
  * the new leader. It stands for the code a team would put under test (an orchestrator-like tool, or its own).
  * <ol>
  *   <li>Wait, bounded, for the crashed leader to come back (the kubelet restarts it on its data): the promotion then
