@@ -309,11 +309,19 @@ public final class FaultsController implements Faults {
 
     @Override
     public synchronized void stopReplication(int ordinal) {
-        followerCheck("stopReplication", ordinal);
+        replicationThreadsCheck("stopReplication", ordinal);
         LOG.info("fault stopReplication on {} at {}", pods.name(ordinal), now());
         inForce.started("stopReplication", List.of(ordinal));
         inForce.replicationStopped(ordinal, true);
-        Replication.stopReplica(statefulSet.endpoint(ordinal).adminJdbcUrl());
+        try {
+            Replication.stopReplica(statefulSet.endpoint(ordinal).adminJdbcUrl());
+        } catch (RuntimeException e) {
+            // not in force: the server could not be reached (paused, restarting), so nothing was sent; a schedule
+            // would otherwise wait for an undo it never makes
+            inForce.replicationStopped(ordinal, false);
+            inForce.ended("stopReplication", on -> on.contains(ordinal));
+            throw e;
+        }
     }
 
     @Override
@@ -327,7 +335,7 @@ public final class FaultsController implements Faults {
 
     @Override
     public synchronized void delayReplication(int ordinal, Duration delay) {
-        followerCheck("delayReplication", ordinal);
+        replicationThreadsCheck("delayReplication", ordinal);
         if (delay.isNegative()) {
             throw new IllegalArgumentException("faults.delayReplication(" + ordinal + ", " + delay
                     + "): a delay cannot be negative");
@@ -488,6 +496,20 @@ public final class FaultsController implements Faults {
         if (ordinal == cluster.leaderOrdinal()) {
             throw new IllegalArgumentException("faults." + fault + "(" + ordinal + "): " + pods.name(ordinal)
                     + " is the leader; only followers have replication threads");
+        }
+    }
+
+    /**
+     * Refuses to stop the threads of a follower whose disk is full: its IO thread sleeps in MariaDB's wait for free
+     * space and sees a STOP SLAVE only at a retry that finds space (measured on 10.11: STOP SLAVE still waited 75 s
+     * later), so the call could not return, and the stop would land whenever the disk is freed.
+     */
+    private void replicationThreadsCheck(String fault, int ordinal) {
+        followerCheck(fault, ordinal);
+        if (host.diskFull(ordinal)) {
+            throw new IllegalStateException("faults." + fault + "(" + ordinal + "): " + pods.name(ordinal) + "'s disk "
+                    + "is full (faults.diskFull), and STOP SLAVE would wait until space is freed: its IO thread waits "
+                    + "for space and sees the stop only then. Call it before diskFull, or after heal()");
         }
     }
 }

@@ -93,6 +93,12 @@ final class HostFaults {
                         + "once a minute)" : "");
     }
 
+    /** Whether the pod's disk is full now (a diskFull neither lifted by its schedule nor healed). */
+    boolean diskFull(int ordinal) {
+        return history.history().faults().stream().anyMatch(event -> event.kind().equals(DiskFault.FULL.kind())
+                && event.ended() == null && event.ordinals().contains(ordinal));
+    }
+
     /** Whether a skew or a full disk is in force. */
     boolean any() {
         return !skews.isEmpty() || !diskFull.isEmpty();

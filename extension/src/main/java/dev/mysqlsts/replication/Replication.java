@@ -27,6 +27,16 @@ public final class Replication {
     public static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
 
     /**
+     * How long a statement that stops or starts replication threads may take once connected. {@code STOP SLAVE}
+     * waits for the IO thread, and an IO thread that found the disk full sleeps in MariaDB's wait for free space
+     * (mysys {@code wait_for_free_space}: 60 s between retries, "Retry in 60 secs" in the error log): after the disk
+     * is freed, it sees the stop at its next retry, up to a minute later. Given up after 10 s, the call failed while
+     * the server went on to stop the thread: the harness believed running a follower that was stopped (a soak's
+     * follower stayed stopped for minutes). While the disk is still full the stop waits on: the faults refuse it.
+     */
+    public static final Duration THREADS_TIMEOUT = Duration.ofSeconds(75);
+
+    /**
      * Seconds between a follower's attempts to reach its source. The seed's sidecar says 10; 1 lets a healed
      * partition or a restarted source show in seconds instead of tens of seconds.
      */
@@ -159,7 +169,7 @@ public final class Replication {
 
     private static void run(String url, Statements statements) {
         String sql = "";
-        try (Connection connection = Sql.connect(url, STATEMENT_TIMEOUT);
+        try (Connection connection = Sql.connect(url, STATEMENT_TIMEOUT, THREADS_TIMEOUT);
                 Statement statement = connection.createStatement()) {
             String[] all = statements.of(dialect(connection));
             for (String one : all) {

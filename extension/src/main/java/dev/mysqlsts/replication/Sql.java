@@ -31,9 +31,25 @@ public final class Sql {
         return DriverManager.getConnection(url, properties);
     }
 
+    /**
+     * A connection whose connect and handshake take at most {@code timeout} and whose statements may then run for up
+     * to {@code statementTimeout}: a frozen server still fails fast, a slow statement is waited for.
+     */
+    public static Connection connect(String url, Duration timeout, Duration statementTimeout) throws SQLException {
+        Connection connection = connect(url, timeout);
+        connection.setNetworkTimeout(Runnable::run, Math.toIntExact(statementTimeout.toMillis()));
+        return connection;
+    }
+
     /** Runs the statements in order on a new connection. */
     public static void execute(String url, Duration timeout, String... statements) {
-        try (Connection connection = connect(url, timeout); Statement statement = connection.createStatement()) {
+        execute(url, timeout, timeout, statements);
+    }
+
+    /** Runs the statements in order on a new connection: {@link #connect(String, Duration, Duration)}. */
+    public static void execute(String url, Duration timeout, Duration statementTimeout, String... statements) {
+        try (Connection connection = connect(url, timeout, statementTimeout);
+                Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
             }

@@ -157,6 +157,23 @@ class FaultEffectsTest {
         assertTrue(cluster.replicaStatus(1).sqlRunning());
     }
 
+    /**
+     * A stopReplication that cannot reach its follower (paused: no greeting within 10 s) sent nothing, and the history
+     * says it is not in force: a soak's schedule that drew it while another lane paused the pod waited for its end.
+     */
+    @Test
+    void aStopReplicationThatCannotReachItsFollowerIsNotInForce(MySqlCluster cluster, Faults faults) {
+        faults.pause(1);
+        try {
+            assertThrows(RuntimeException.class, () -> faults.stopReplication(1));
+            assertTrue(faults.history().stream().filter(event -> event.kind().equals("stopReplication"))
+                    .allMatch(event -> event.ended() != null), faults.history().toString());
+        } finally {
+            faults.resume(1);
+        }
+        assertTrue(cluster.replicaStatus(1).sqlRunning(), cluster.replicaStatus(1).summary());
+    }
+
     @Test
     void faultCallsWithBadArgumentsSayWhatIsWrong(Faults faults) {
         IllegalArgumentException outside = assertThrows(IllegalArgumentException.class, () -> faults.kill(5));

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One soak: a seeded schedule of every fault kind (the leader included, two at once, a fail-over step that promotes
@@ -87,9 +88,15 @@ final class Soak {
         }));
         // a lane that fell behind its plan (crash restarts, fail-overs) starts no step later than 30 s past the length
         // and drops the rest: after that, the schedule has ended once no fault of it is in force
-        Awaitility.await().pollDelay(length.plusSeconds(31)).atMost(length.plusMinutes(4))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> faults.history().stream().allMatch(event -> event.ended() != null));
+        try {
+            Awaitility.await().pollDelay(length.plusSeconds(31)).atMost(length.plusMinutes(4))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> faults.history().stream().allMatch(event -> event.ended() != null));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the schedule did not end within " + length.plusMinutes(4).toMinutes()
+                    + " minutes: still in force " + faults.history().stream().filter(event -> event.ended() == null)
+                    .map(event -> event.kind() + event.ordinals() + " since " + event.started()).toList(), e);
+        }
         LedgerReport report = ledger.stop();
         return new Result(seed, length, faults.history(), failovers.get(), report, servers());
     }
