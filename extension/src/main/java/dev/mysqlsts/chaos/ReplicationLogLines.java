@@ -26,6 +26,13 @@ final class ReplicationLogLines {
     private static final int SCANNED = 400;
     private static final int SHOWN = 6;
     private static final List<String> WORDS = List.of("slave", "master", "relay", "replica", "gtid");
+    /**
+     * MariaDB 10.11 after a crash soon after a replication start by GTID (which purged the relay logs that
+     * relay-log.info still names): the server serves with replication stopped and no error in its status.
+     */
+    private static final String TARGET_LOG_NOT_FOUND = "Could not find target log during relay log initialization";
+    private static final String REMEDY = " (MariaDB leaves a follower crashed just after a GTID replication start "
+            + "so; relay-log-recovery in the config of both roles avoids it: the server drops its relay logs at start)";
 
     private ReplicationLogLines() {
     }
@@ -48,7 +55,8 @@ final class ReplicationLogLines {
             if (picked.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(String.join(" | ", picked.subList(Math.max(0, picked.size() - SHOWN), picked.size())));
+            String shown = String.join(" | ", picked.subList(Math.max(0, picked.size() - SHOWN), picked.size()));
+            return Optional.of(shown.contains(TARGET_LOG_NOT_FOUND) ? shown + REMEDY : shown);
         } catch (SQLException | IOException | RuntimeException e) {
             return Optional.empty();
         }
