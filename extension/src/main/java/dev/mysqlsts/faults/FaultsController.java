@@ -326,7 +326,7 @@ public final class FaultsController implements Faults {
 
     @Override
     public synchronized void startReplication(int ordinal) {
-        followerCheck("startReplication", ordinal);
+        replicationThreadsCheck("startReplication", ordinal);
         LOG.info("fault startReplication on {} at {}", pods.name(ordinal), now());
         inForce.replicationStopped(ordinal, false);
         Replication.startReplica(statefulSet.endpoint(ordinal).adminJdbcUrl());
@@ -500,16 +500,19 @@ public final class FaultsController implements Faults {
     }
 
     /**
-     * Refuses to stop the threads of a follower whose disk is full: its IO thread sleeps in MariaDB's wait for free
-     * space and sees a STOP SLAVE only at a retry that finds space (measured on 10.11: STOP SLAVE still waited 75 s
-     * later), so the call could not return, and the stop would land whenever the disk is freed.
+     * Refuses to stop or start the threads of a follower whose disk is full: MariaDB holds the statement until space
+     * is freed (measured on 10.11, both still waiting 75 s later). A STOP SLAVE waits for the IO thread, asleep in
+     * the wait for free space; a START SLAVE writes the relay log itself. The call could not return, it would hold
+     * the faults (a schedule's lift of that very disk fault included), and the statement would land whenever the
+     * disk is freed.
      */
     private void replicationThreadsCheck(String fault, int ordinal) {
         followerCheck(fault, ordinal);
         if (host.diskFull(ordinal)) {
             throw new IllegalStateException("faults." + fault + "(" + ordinal + "): " + pods.name(ordinal) + "'s disk "
-                    + "is full (faults.diskFull), and STOP SLAVE would wait until space is freed: its IO thread waits "
-                    + "for space and sees the stop only then. Call it before diskFull, or after heal()");
+                    + "is full (faults.diskFull), and MariaDB would hold the statement until space is freed (STOP SLAVE "
+                    + "waits for the IO thread, which waits for space; START SLAVE writes the relay log). Call it "
+                    + "before diskFull, or after heal()");
         }
     }
 }

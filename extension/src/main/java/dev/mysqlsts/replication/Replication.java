@@ -32,7 +32,8 @@ public final class Replication {
      * (mysys {@code wait_for_free_space}: 60 s between retries, "Retry in 60 secs" in the error log): after the disk
      * is freed, it sees the stop at its next retry, up to a minute later. Given up after 10 s, the call failed while
      * the server went on to stop the thread: the harness believed running a follower that was stopped (a soak's
-     * follower stayed stopped for minutes). While the disk is still full the stop waits on: the faults refuse it.
+     * follower stayed stopped for minutes). While the disk is still full a stop or a start waits on: the faults refuse
+     * both.
      */
     public static final Duration THREADS_TIMEOUT = Duration.ofSeconds(75);
 

@@ -93,12 +93,13 @@ class DiskFaultsTest {
             assertTrue(faults.history().stream().allMatch(event -> event.ended() == null), "in force");
 
             String version = version(cluster.pod(1));
-            // STOP SLAVE would wait for an IO thread that waits for space (measured: still 75 s later) and land once
-            // the disk is freed, unknown to the history: refused at once, naming the full disk
+            // STOP SLAVE would wait for an IO thread that waits for space, START SLAVE for its own relay log write
+            // (measured: both still 75 s later), and land once the disk is freed: refused at once, naming it
             long refused = System.nanoTime();
             IllegalStateException stop = assertThrows(IllegalStateException.class, () -> faults.stopReplication(2));
             assertTrue(stop.getMessage().contains("disk is full"), stop.getMessage());
             assertThrows(IllegalStateException.class, () -> faults.delayReplication(2, Duration.ofSeconds(2)));
+            assertThrows(IllegalStateException.class, () -> faults.startReplication(2)); // START SLAVE writes too
             assertTrue(System.nanoTime() - refused < Duration.ofSeconds(5).toNanos(), "refused at once");
             assertEquals(List.of("disk-full", "disk-full"), faults.history().stream().map(FaultEvent::kind).toList());
             faults.heal();
