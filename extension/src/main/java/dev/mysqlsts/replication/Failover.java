@@ -55,8 +55,7 @@ public final class Failover {
         for (int ordinal = 0; ordinal < statefulSet.replicas(); ordinal++) {
             if (ordinal != oldLeader && ordinal != newLeader) {
                 try {
-                    Sql.execute(url(statefulSet, ordinal), Replication.STATEMENT_TIMEOUT, Replication.THREADS_TIMEOUT,
-                            "STOP SLAVE");
+                    Sql.execute(url(statefulSet, ordinal), Replication.STATEMENT_TIMEOUT, "STOP SLAVE");
                 } catch (Sql.SqlFailure e) {
                     LOG.warn("promote({}): STOP SLAVE on {} failed: {}", newLeader, name(statefulSet, ordinal), e.getMessage());
                 }
@@ -64,7 +63,7 @@ public final class Failover {
         }
         String newUrl = url(statefulSet, newLeader);
         applyRelayLog(newUrl, name(statefulSet, newLeader));
-        Sql.execute(newUrl, Replication.STATEMENT_TIMEOUT, Replication.THREADS_TIMEOUT, "STOP SLAVE", "RESET SLAVE ALL");
+        Sql.execute(newUrl, Replication.STATEMENT_TIMEOUT, "STOP SLAVE", "RESET SLAVE ALL");
         String applied = gtidCurrentPos(newUrl);
         statefulSet.restartInRole(newLeader, true);
         newUrl = url(statefulSet, newLeader);
@@ -82,8 +81,7 @@ public final class Failover {
             PodEndpoint source = statefulSet.replicationAddress(ordinal, newLeader);
             try {
                 String url = url(statefulSet, ordinal);
-                Sql.execute(url, Replication.STATEMENT_TIMEOUT, Replication.THREADS_TIMEOUT, "SET GLOBAL read_only = 1",
-                        "STOP SLAVE");
+                Sql.execute(url, Replication.STATEMENT_TIMEOUT, "SET GLOBAL read_only = 1", "STOP SLAVE");
                 String held = gtidCurrentPos(url);
                 List<String> ahead = Gtids.beyond(held, applied);
                 if (!ahead.isEmpty()) {
@@ -94,8 +92,7 @@ public final class Failover {
                     behind.put(name, lacking);
                 }
                 // the pod's own position, its binary log's included: a former source resumes where it stopped
-                Sql.execute(url, Replication.STATEMENT_TIMEOUT, Replication.THREADS_TIMEOUT,
-                        "SET GLOBAL gtid_slave_pos = '" + held + "'",
+                Sql.execute(url, Replication.STATEMENT_TIMEOUT, "SET GLOBAL gtid_slave_pos = '" + held + "'",
                         Replication.changeMaster(source.host(), source.port(), source.userPassword(),
                                 "MASTER_USE_GTID=slave_pos"),
                         "START SLAVE");
@@ -120,7 +117,7 @@ public final class Failover {
      * the target does not move; bounded by {@link #RELAY_APPLY_TIMEOUT}.
      */
     private static void applyRelayLog(String url, String pod) {
-        Sql.execute(url, Replication.STATEMENT_TIMEOUT, Replication.THREADS_TIMEOUT, "STOP SLAVE IO_THREAD");
+        Sql.execute(url, Replication.STATEMENT_TIMEOUT, "STOP SLAVE IO_THREAD");
         Optional<ReplicaStatus> status = Replication.replicaStatus(url);
         if (status.isEmpty() || !status.get().sqlRunning() || status.get().sourceLogFile().isEmpty()) {
             return;
