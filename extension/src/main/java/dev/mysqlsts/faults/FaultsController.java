@@ -508,7 +508,7 @@ public final class FaultsController implements Faults {
      */
     private void replicationThreadsCheck(String fault, int ordinal) {
         followerCheck(fault, ordinal);
-        if (host.diskFull(ordinal)) {
+        if (host.diskFullNow(ordinal)) {
             throw new IllegalStateException("faults." + fault + "(" + ordinal + "): " + pods.name(ordinal) + "'s disk "
                     + "is full (faults.diskFull), and MariaDB would hold the statement until space is freed (STOP SLAVE "
                     + "waits for the IO thread, which waits for space; START SLAVE writes the relay log). Call it "

@@ -94,7 +94,7 @@ final class HostFaults {
     }
 
     /** Whether the pod's disk is full now (a diskFull neither lifted by its schedule nor healed). */
-    boolean diskFull(int ordinal) {
+    boolean diskFullNow(int ordinal) {
         return history.history().faults().stream().anyMatch(event -> event.kind().equals(DiskFault.FULL.kind())
                 && event.ended() == null && event.ordinals().contains(ordinal));
     }

@@ -35,7 +35,7 @@ public final class Replication {
      * follower stayed stopped for minutes). While the disk is still full a stop or a start waits on: the faults refuse
      * both.
      */
-    public static final Duration THREADS_TIMEOUT = Duration.ofSeconds(75);
+    private static final Duration THREADS_TIMEOUT = Duration.ofSeconds(75);
 
     /**
      * Seconds between a follower's attempts to reach its source. The seed's sidecar says 10; 1 lets a healed

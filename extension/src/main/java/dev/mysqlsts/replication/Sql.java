@@ -43,13 +43,7 @@ public final class Sql {
 
     /** Runs the statements in order on a new connection. */
     public static void execute(String url, Duration timeout, String... statements) {
-        execute(url, timeout, timeout, statements);
-    }
-
-    /** Runs the statements in order on a new connection: {@link #connect(String, Duration, Duration)}. */
-    public static void execute(String url, Duration timeout, Duration statementTimeout, String... statements) {
-        try (Connection connection = connect(url, timeout, statementTimeout);
-                Statement statement = connection.createStatement()) {
+        try (Connection connection = connect(url, timeout); Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
             }
