@@ -19,6 +19,12 @@ interface ChaosRun {
      */
     boolean awaitReady(List<Integer> pods);
 
+    /**
+     * Whether the pod's replication answers: true for the leader, false for a follower whose SHOW SLAVE STATUS does
+     * not answer within its statement timeout (its replication threads hold their locks).
+     */
+    boolean replicationAnswers(int pod);
+
     /** Crashes the leader, then calls the test's fail-over code with the cluster. */
     void failover(int leader);
 }

@@ -255,6 +255,22 @@ final class ChaosSchedule implements ChaosRun {
         return false;
     }
 
+    @Override
+    public boolean replicationAnswers(int pod) {
+        if (pod >= cluster.replicas() || pod == cluster.leader().ordinal()) {
+            return true;
+        }
+        try {
+            cluster.replicaStatus(pod);
+            return true;
+        } catch (IllegalStateException e) {
+            return true; // not a replica (a fail-over made it the leader meanwhile): nothing of it to hang
+        } catch (RuntimeException e) {
+            LOG.debug("chaos seed {}: SHOW SLAVE STATUS on pod {} failed", seed, pod, e);
+            return false;
+        }
+    }
+
     /** Takes the lock, polling so that the end of the test is seen; false when stopping first. */
     private boolean lockUntilStopping(Lock lock) {
         while (!stopping) {
