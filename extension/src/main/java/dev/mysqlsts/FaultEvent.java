@@ -11,7 +11,7 @@ import java.util.List;
  * FaultEvent event = faults.history().get(0);   // kind "isolate", ordinals [2], ended null until heal()
  * }</pre>
  *
- * @param kind     the {@link Faults} method that made it: {@code kill}, {@code killAll}, {@code deletePod},
+ * @param kind     the {@link Faults} method that made it: {@code kill}, {@code killAll}, {@code powerCut}, {@code deletePod},
  *                 {@code pause}, {@code isolate}, {@code partition}, {@code cut}, {@code latency},
  *                 {@code breakReadiness}, {@code stopReplication}, {@code delayReplication}, {@code loss},
  *                 {@code jitter}, {@code bandwidth}, {@code clock-skew}, {@code disk-full}, {@code io-errors};
@@ -22,7 +22,7 @@ import java.util.List;
  *                 {@code partition}: the side that was named)
  * @param started  when it was injected
  * @param ended    when it was undone ({@code resume}, {@code heal()}, ...); null while it is in force. A crash
- *                 ({@code kill}, {@code killAll}, {@code deletePod}) ends when the pod is Ready again or at the
+ *                 ({@code kill}, {@code killAll}, {@code powerCut}, {@code deletePod}) ends when the pod is Ready again or at the
  *                 next heal, whichever the harness sees first
  */
 public record FaultEvent(String kind, List<Integer> ordinals, Instant started, Instant ended) {

@@ -96,9 +96,23 @@ public interface Faults {
      * not a power cut: the machine's page cache survives, so what a server wrote but did not fsync is still there
      * when it restarts. Settings that are safe only until the power goes ({@code sync_binlog=0},
      * {@code innodb_flush_log_at_trx_commit=2}) lose nothing here and would lose transactions in a real power cut
-     * (see docs/power-cut.md for what a power cut would take).
+     * ({@link #powerCut()} takes those writes back).
      */
     void killAll();
+
+    /**
+     * Cuts the power of every pod at once: each server is SIGKILLed and, before it restarts on its data, loses every
+     * write it had not made durable ({@code fsync}, {@code fdatasync}, {@code O_SYNC}, {@code O_DSYNC},
+     * {@code O_DIRECT}), as a machine that loses power loses its page cache. So {@code sync_binlog=0} can lose
+     * acknowledged transactions from the binary log, and {@code sync_binlog=1} with
+     * {@code innodb_flush_log_at_trx_commit=1} cannot. Writes it cannot see are kept as if durable: asynchronous I/O
+     * (InnoDB's page writes, which its redo log protects), mmap, and file creations, renames and deletions.
+     * LOCAL: a layer preloaded into every server, built with the host's C compiler (Debian {@code gcc}); K3S:
+     * refused. See docs/power-cut.md.
+     *
+     * <pre>{@code faults.powerCut();   // then cluster.awaitReady(): what was only in the page cache is gone}</pre>
+     */
+    void powerCut();
 
     /** Drops packets from pod {@code from} to pod {@code to}; the other direction stays intact. */
     void cut(int from, int to);

@@ -84,6 +84,13 @@ public interface FaultInjector {
      */
     void restoreDisk(int ordinal);
 
+    /**
+     * Cut the power of every pod at once: every server SIGKILLed, and what each wrote but had not made durable
+     * (fsync, fdatasync, O_SYNC, O_DSYNC, O_DIRECT) taken back before the backend restarts it. A backend that cannot
+     * do it faithfully throws {@link UnsupportedOperationException} with the reason.
+     */
+    void powerCut();
+
     /** Undo every clock skew and disk fault. */
     void restoreHost();
 

@@ -32,7 +32,7 @@ final class Timeline {
     private static final int LAG = 44;
     private static final int WRITES = 90;
     private static final Map<String, String> COLORS = Map.ofEntries(
-            Map.entry("kill", "#d62728"), Map.entry("failover", "#000000"), Map.entry("killAll", "#8c1515"), Map.entry("deletePod", "#e377c2"),
+            Map.entry("kill", "#d62728"), Map.entry("failover", "#000000"), Map.entry("killAll", "#8c1515"), Map.entry("powerCut", "#4a0a0a"), Map.entry("deletePod", "#e377c2"),
             Map.entry("pause", "#1f77b4"), Map.entry("isolate", "#9467bd"), Map.entry("partition", "#7f4fbf"),
             Map.entry("cut", "#bcbd22"), Map.entry("latency", "#ff7f0e"), Map.entry("breakReadiness", "#8c564b"),
             Map.entry("stopReplication", "#17becf"), Map.entry("delayReplication", "#2ca02c"),
@@ -194,7 +194,7 @@ final class Timeline {
 
     private boolean touches(FaultEvent f, int pod) {
         return switch (f.kind()) {
-            case "killAll", "partition" -> true;
+            case "killAll", "powerCut", "partition" -> true;
             default -> f.ordinals().contains(pod);
         };
     }

@@ -103,10 +103,11 @@ final class ReproductionBundle {
                 serverIds.set(pod.ordinal(), value(connection, "SELECT @@server_id"));
                 Files.writeString(podDir.resolve("variables.txt"), rows(connection, "SHOW GLOBAL VARIABLES"));
                 basedir = basedir.isEmpty() ? value(connection, "SELECT @@basedir") : basedir;
+                // before the replica status, which waits for ever where the replication threads hold their locks
+                Files.writeString(podDir.resolve("error-log-tail.txt"), errorLogTail(value(connection, "SELECT @@log_error")));
                 Files.writeString(podDir.resolve("replica-status.txt"), pod.ordinal() == leader
                         ? "leader; binary log: " + rows(connection, Replication.dialect(connection).showSourceStatus())
                         : cluster.replicaStatus(pod.ordinal()).summary() + "\n");
-                Files.writeString(podDir.resolve("error-log-tail.txt"), errorLogTail(value(connection, "SELECT @@log_error")));
             } catch (SQLException | RuntimeException e) {
                 Files.writeString(podDir.resolve("unreachable.txt"), pod.name() + " could not be read at " + Instant.now()
                         + ": " + e.getMessage() + "\n");
@@ -204,7 +205,8 @@ final class ReproductionBundle {
                 + "                  connections are not cut (nor were they in the harness). A cut from a follower to\n"
                 + "                  the leader, or between two followers, is not replayed.\n"
                 + "  NOT replayed:   latency, loss, jitter, bandwidth, the client-path faults (client-*), clockSkew,\n"
-                + "                  diskFull, ioErrors, breakReadiness (no proxies, no readiness gate here), and the\n"
+                + "                  diskFull, ioErrors, powerCut (no layer to take back unsynced writes),\n"
+                + "                  breakReadiness (no proxies, no readiness gate here), and the\n"
                 + "                  harness's promote, rebuild and repair: the script says so when it meets one.\n"
                 + "A statement sent through an endpoint (cluster.jdbcUrl(), readJdbcUrl(), readConnection()) is\n"
                 + "replayed on ordinal 0. The servers start empty: data written before the recording began (another\n"

@@ -113,7 +113,8 @@ public final class FaultHistory {
             switch (event.kind()) {
                 case "pause" -> reasons.add(pod + " is paused since " + since + " (faults.pause(" + ordinal
                         + ")); faults.resume(" + ordinal + ") or heal() thaws it");
-                case "kill", "killAll" -> reasons.add(pod + " was killed at " + since + " (faults."
+                case "kill", "killAll", "powerCut" -> reasons.add(pod + " was "
+                        + (event.kind().equals("powerCut") ? "cut off" : "killed") + " at " + since + " (faults."
                         + event.kind() + (event.kind().equals("kill") ? "(" + ordinal + ")" : "()")
                         + ") and is restarting; cluster.awaitReady() waits for it");
                 case "latency" -> reasons.add(pod + " has every byte delayed since " + since

@@ -83,6 +83,17 @@ public final class FaultsController implements Faults {
     }
 
     @Override
+    public synchronized void powerCut() {
+        List<Integer> all = IntStream.range(0, pods.replicas()).boxed().toList();
+        injector().powerCut(); // refused before anything is killed where it cannot be done
+        inForce.injected();
+        inForce.started("powerCut", all);
+        LOG.info("fault powerCut on {} at {}", pods.names(new TreeSet<>(all)), now());
+        all.forEach(inForce::resumed);
+        KillWatcher.endWhenReady(statefulSet, all, () -> inForce.ended("powerCut", on -> true));
+    }
+
+    @Override
     public synchronized void deletePod(int ordinal) {
         log("deletePod", ordinal);
         inForce.resumed(ordinal);

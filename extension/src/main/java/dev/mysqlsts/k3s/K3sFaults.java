@@ -247,6 +247,19 @@ final class K3sFaults implements FaultInjector {
                 + "on LOCAL it runs under libfiu (backend = Backend.LOCAL)");
     }
 
+    /**
+     * Refused: the pods' page cache is the node's kernel's, shared by every pod and by k3s itself; dropping one
+     * server's unsynced writes needs a file system that keeps them apart (LazyFS, FUSE) under the volume, or a
+     * block device that can drop writes (dm-log-writes, dm-flakey), neither of which the k3s image has.
+     */
+    @Override
+    public void powerCut() {
+        throw new UnsupportedOperationException("faults.powerCut() is not supported on K3S: the pods' page cache is the "
+                + "node's kernel's, and dropping a server's unsynced writes needs a file system under the volume that "
+                + "keeps them apart (LazyFS) or a block device that drops them (dm-flakey); faults.killAll() crashes "
+                + "every server with the page cache kept. On LOCAL the power-cut layer does it (backend = Backend.LOCAL)");
+    }
+
     /** Nothing to undo: {@link #diskFault} is refused. */
     @Override
     public void restoreDisk(int ordinal) {

@@ -4,6 +4,8 @@ import dev.mysqlsts.backend.ClientPaths;
 import dev.mysqlsts.backend.DiskFault;
 import dev.mysqlsts.backend.FaultInjector;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -11,7 +13,7 @@ import java.util.concurrent.CompletionStage;
  * Faults on the LOCAL backend: signals to the server processes, cuts, delays, loss, jitter and bandwidth limits on
  * the {@link PodNetwork}, client-path faults on its {@link ClientPaths}, a switch in the readiness probe, the clock
  * and disk faults through the libraries preloaded into the servers ({@link ServerPreload}, {@link ClockControl},
- * {@link DiskFaults}).
+ * {@link DiskFaults}), the power cut through the journals of the power-cut layer ({@link PowerCutJournals}).
  */
 final class LocalFaults implements FaultInjector {
 
@@ -97,6 +99,38 @@ final class LocalFaults implements FaultInjector {
     @Override
     public void restoreDisk(int ordinal) {
         disks.disable(cluster.pod(ordinal));
+    }
+
+    /**
+     * Every running server is marked as cut, then all are SIGKILLed; each pod's next start takes back what its
+     * server had not fsynced ({@link PowerCutJournals}). Refused before anything is killed when a server runs without
+     * the power-cut layer.
+     */
+    @Override
+    public void powerCut() {
+        ServerPreload preload = ServerPreload.fromSystem();
+        PowerCutLayer layer = preload.powerCutLayer();
+        if (!preload.power() || !layer.available()) {
+            throw new UnsupportedOperationException("faults.powerCut(): LOCAL takes back unsynced writes with its "
+                    + "power-cut layer preloaded into the servers, and " + (layer.available()
+                    ? "-D" + ServerPreload.PROPERTY + "=" + preload.chosen() + " does not preload it; remove that property"
+                    : layer.missing()) + ", then start the cluster again");
+        }
+        Map<LocalPod, Long> running = new LinkedHashMap<>();
+        for (int ordinal = 0; ordinal < cluster.replicas(); ordinal++) {
+            LocalPod pod = cluster.pod(ordinal);
+            long pid = pod.pid();
+            if (ServerPreload.notRunning("faults.powerCut()", pod, pid).isEmpty()) {
+                if (!ServerPreload.loaded(pid, layer.library())) {
+                    throw new UnsupportedOperationException("faults.powerCut(): the server of " + pod.name() + " (pid "
+                            + pid + ") runs without the power-cut layer (started before it was built?); start the "
+                            + "cluster again");
+                }
+                running.put(pod, pid);
+            }
+        }
+        running.forEach((pod, pid) -> PowerCutJournals.cut(pod.directory(), pid));
+        running.keySet().forEach(pod -> pod.signal("KILL"));
     }
 
     /** Every pod's clock back to the host's (waiting until the servers see it when one was skewed), every failure point off. */

@@ -174,6 +174,7 @@ final class LocalPod {
     synchronized void rebuild(LocalPod previous, PodEndpoint source) {
         stop();
         Directories.deleteRecursively(dir.data());
+        PowerCutJournals.discard(dir); // they name inodes of the old volume, which the new one may reuse
         leaderRole = false;
         start(previous, source);
     }

@@ -94,6 +94,8 @@ final class PodServer {
      * failed bind, or as a server that refuses the cluster's secret) is given up for a new one.
      */
     void launch() {
+        PowerCutJournals.settle(dir).ifPresent(takenBack -> LoggerFactory.getLogger(PodServer.class).info(
+                "{}: power cut: took back what its server had not fsynced: {}", name, takenBack));
         for (int attempt = 1; ; attempt++) {
             port.moveIfTaken();
             ServerConfig.write(dir, env.binaries(), name, port.get(), env.serverOptions());

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The libraries preloaded into every pod's server from its first start, so that a clock or disk fault can be
@@ -21,17 +22,24 @@ import java.util.Map;
  *       ({@code FAKETIME_DONT_FAKE_MONOTONIC=1}), as on a host whose wall clock NTP steps;</li>
  *   <li>libfiu's {@code fiu_run_preload.so} and {@code fiu_posix_preload.so} (Debian {@code libfiu0}) listen on the
  *       named pipes {@code <pod>/fiu-<pid>.in/.out} ({@code FIU_CTRL_FIFO}, as /usr/bin/fiu-run sets it), which
- *       {@code fiu-ctrl} (Debian {@code fiu-utils}) writes to.</li>
+ *       {@code fiu-ctrl} (Debian {@code fiu-utils}) writes to;</li>
+ *   <li>the power-cut layer ({@link PowerCutLayer}, built with the host's C compiler) journals what the server
+ *       writes to its volume and has not fsynced, in {@link PowerCutJournals#directory}, for {@code faults.powerCut}.
+ *       It comes last, so that a disk fault fails a write before the layer records it.</li>
  * </ul>
  *
  * A library that is not installed is left out (the fault then fails at its call, naming the package); the system
- * property {@value #PROPERTY}{@code =none} preloads nothing, {@code clock} or {@code disk} only one of them. With
+ * property {@value #PROPERTY}{@code =none} preloads nothing, {@code clock}, {@code disk} or {@code power} only one
+ * of them. With
  * {@code fiu_run_preload.so} in a server, LOCAL stops it gracefully with {@code SHUTDOWN} rather than SIGTERM alone
  * (PodServer: libfiu's control thread blocks no signal, so a SIGTERM can be lost there).
  */
 final class ServerPreload {
 
-    /** {@code auto} (the default): both where installed; {@code clock}: libfaketime; {@code disk}: libfiu; {@code none}. */
+    /**
+     * {@code auto} (the default): all three where installed; {@code clock}: libfaketime; {@code disk}: libfiu;
+     * {@code power}: the power-cut layer; {@code none}.
+     */
     static final String PROPERTY = "mysqlsts.preload";
     static final Path FAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
     static final Path FIU_RUN = Path.of("/usr/lib/fiu/fiu_run_preload.so");
@@ -44,23 +52,27 @@ final class ServerPreload {
     private final Path faketime;
     private final Path fiuRun;
     private final Path fiuPosix;
+    private final Supplier<PowerCutLayer> powerCut;
 
-    ServerPreload(String chosen, Path faketime, Path fiuRun, Path fiuPosix) {
+    ServerPreload(String chosen, Path faketime, Path fiuRun, Path fiuPosix,
+                  Supplier<PowerCutLayer> powerCut) {
         this.chosen = chosen;
         this.faketime = faketime;
         this.fiuRun = fiuRun;
         this.fiuPosix = fiuPosix;
+        this.powerCut = powerCut;
     }
 
     /** As the system property says, with Debian's paths. */
     static ServerPreload fromSystem() {
         String value = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
-        if (!List.of("auto", "clock", "disk", "none").contains(value)) {
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + value + ": give auto (preload libfaketime and "
-                    + "libfiu where installed, the default), clock (libfaketime only), disk (libfiu only) or none "
-                    + "(faults.clockSkew, diskFull and ioErrors are then refused)");
+        if (!List.of("auto", "clock", "disk", "power", "none").contains(value)) {
+            throw new IllegalArgumentException("-D" + PROPERTY + "=" + value + ": give auto (preload libfaketime, "
+                    + "libfiu and the power-cut layer where available, the default), clock (libfaketime only), disk "
+                    + "(libfiu only), power (the power-cut layer only) or none (faults.clockSkew, diskFull, ioErrors "
+                    + "and powerCut are then refused)");
         }
-        return new ServerPreload(value, FAKETIME, FIU_RUN, FIU_POSIX);
+        return new ServerPreload(value, FAKETIME, FIU_RUN, FIU_POSIX, PowerCutLayer::get);
     }
 
     boolean clock() {
@@ -69,6 +81,15 @@ final class ServerPreload {
 
     boolean disk() {
         return List.of("auto", "disk").contains(chosen) && Files.isRegularFile(fiuRun) && Files.isRegularFile(fiuPosix);
+    }
+
+    /** Whether the power-cut layer is chosen; {@link #powerCutLayer()} says whether it could be built. */
+    boolean power() {
+        return List.of("auto", "power").contains(chosen);
+    }
+
+    PowerCutLayer powerCutLayer() {
+        return powerCut.get();
     }
 
     /** The value of {@value #PROPERTY} in force. */
@@ -104,6 +125,15 @@ final class ServerPreload {
             env.put("FAKETIME_TIMESTAMP_FILE", file.toString());
             env.put("FAKETIME_CACHE_DURATION", Long.toString(ClockControl.REREAD.toSeconds()));
             env.put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+        }
+        if (power() && powerCutLayer().available()) {
+            libraries.add(powerCutLayer().library().toString());
+            try {
+                env.put("MYSQLSTS_POWERCUT_ROOT", pod.data().toRealPath().toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not resolve " + pod.data(), e);
+            }
+            env.put("MYSQLSTS_POWERCUT_JOURNALS", PowerCutJournals.directory(pod).toString());
         }
         if (!libraries.isEmpty()) {
             env.put(PRELOAD_VARIABLE, String.join(" ", libraries));
