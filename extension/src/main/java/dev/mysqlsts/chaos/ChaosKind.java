@@ -2,6 +2,7 @@ package dev.mysqlsts.chaos;
 
 import dev.mysqlsts.ChaosOptions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -250,7 +251,7 @@ enum ChaosKind {
                     + "probe would", pod, kind);
             run.faults().kill(pod);
             run.awaitReady(pods);
-        } else if (ready && !diskFullInForce(run, pod) && !run.replicationAnswers(pod)) {
+        } else if (ready && !diskFullWaiting(run, pod) && !run.replicationAnswers(pod)) {
             // measured once in a 10-minute soak (MariaDB 10.11.19): a follower whose writes failed with EIO for 1.6 s
             // did not crash, but its IO thread (queueing an event) and SQL thread (reading the relay log) each waited
             // for a mutex the other held; SHOW SLAVE STATUS then waits forever, while the seed's probes still pass
@@ -262,10 +263,14 @@ enum ChaosKind {
         }
     }
 
-    /** A full disk also holds SHOW SLAVE STATUS (MariaDB's IO thread keeps its lock while it waits for space). */
-    private static boolean diskFullInForce(ChaosRun run, int pod) {
-        return run.faults().history().stream().anyMatch(event -> event.kind().equals("disk-full") && event.ended() == null
-                && event.ordinals().contains(pod));
+    /**
+     * A full disk also holds SHOW SLAVE STATUS (MariaDB's IO thread keeps its lock while it waits for space), in force
+     * or lifted less than MariaDB's retry ago (the thread sleeps until its next look at the disk).
+     */
+    private static boolean diskFullWaiting(ChaosRun run, int pod) {
+        Instant retryAgo = Instant.now().minus(Checker.DISK_FULL_RETRY);
+        return run.faults().history().stream().anyMatch(event -> event.kind().equals("disk-full")
+                && event.ordinals().contains(pod) && (event.ended() == null || event.ended().isAfter(retryAgo)));
     }
 
     private static long none(Random random) {

@@ -38,6 +38,20 @@ class IoErrorsLiftTest {
         assertEquals(List.of("lift io-errors [2]"), run.calls);
     }
 
+    @Test
+    void aFullDiskLiftedLessThanMariaDbsRetryAgoExplainsItTooButNotAnOlderOne() {
+        Instant now = Instant.now();
+        FakeRun recent = new FakeRun(false, List.of(new FaultEvent("disk-full", List.of(2), now.minusSeconds(8),
+                now.minusSeconds(4))));
+        ChaosKind.IO_ERRORS.undo(recent, List.of(2), 0);
+        assertEquals(List.of("lift io-errors [2]"), recent.calls, "the IO thread sleeps until its next look at the disk");
+
+        FakeRun old = new FakeRun(false, List.of(new FaultEvent("disk-full", List.of(2), now.minusSeconds(90),
+                now.minusSeconds(70))));
+        ChaosKind.IO_ERRORS.undo(old, List.of(2), 0);
+        assertEquals(List.of("lift io-errors [2]", "kill 2"), old.calls);
+    }
+
     private static final class FakeRun implements ChaosRun {
         final List<String> calls = new ArrayList<>();
         private final boolean answers;

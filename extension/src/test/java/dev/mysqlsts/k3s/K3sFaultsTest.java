@@ -204,7 +204,7 @@ class K3sFaultsTest {
     }
 
     @Test
-    void clockAndDiskFaultsAreRefusedWithWhatWouldBeNeededAndTouchNothing() {
+    void clockDiskAndPowerFaultsAreRefusedWithWhatWouldBeNeededAndTouchNothing() {
         UnsupportedOperationException clock = assertThrows(UnsupportedOperationException.class,
                 () -> faults.clockSkew(1, Duration.ofSeconds(30)));
         assertTrue(clock.getMessage().contains("time namespaces") && clock.getMessage().contains("TimeChaos"),
@@ -216,6 +216,9 @@ class K3sFaultsTest {
         assertTrue(assertThrows(UnsupportedOperationException.class,
                 () -> faults.diskFault(1, dev.mysqlsts.backend.DiskFault.IO_ERRORS)).getMessage()
                 .startsWith("faults.ioErrors(1)"));
+        UnsupportedOperationException power = assertThrows(UnsupportedOperationException.class, faults::powerCut);
+        assertTrue(power.getMessage().startsWith("faults.powerCut()") && power.getMessage().contains("LazyFS"),
+                power.getMessage());
         faults.restoreHost();
         assertEquals(List.of(), node.take(), "nothing is run on the node");
     }
