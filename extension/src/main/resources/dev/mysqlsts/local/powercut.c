@@ -43,9 +43,11 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char root[PATH_MAX], journals[PATH_MAX - 64];
 static size_t root_length;
 static int enabled;
-/* per fd: the inode it was last seen on, 0 when unknown, and whether that inode is under the root */
+/* per fd: the inode it was last seen on (0: look again), and what it is: NOT (outside the root, or written past
+ * the page cache), TRACKED, or TRACKED_APPEND (opened O_APPEND: a write goes to the end) */
+enum { NOT, TRACKED, TRACKED_APPEND };
 static ino_t fd_inode[FDS];
-static char fd_tracked[FDS];
+static char fd_kind[FDS];
 static struct tracked files[FILES];
 
 static ssize_t (*real_write)(int, const void *, size_t);
@@ -64,6 +66,9 @@ static int (*real_unlink)(const char *);
 static int (*real_unlinkat)(int, const char *, int);
 static int (*real_rename)(const char *, const char *);
 static int (*real_renameat)(int, const char *, int, const char *);
+static int (*real_close)(int);
+static int (*real_fcntl)(int, int, ...);
+static int (*real_fcntl64)(int, int, ...);
 
 __attribute__((constructor)) static void init(void) {
     real_write = dlsym(RTLD_NEXT, "write");
@@ -82,6 +87,9 @@ __attribute__((constructor)) static void init(void) {
     real_unlinkat = dlsym(RTLD_NEXT, "unlinkat");
     real_rename = dlsym(RTLD_NEXT, "rename");
     real_renameat = dlsym(RTLD_NEXT, "renameat");
+    real_close = dlsym(RTLD_NEXT, "close");
+    real_fcntl = dlsym(RTLD_NEXT, "fcntl");
+    real_fcntl64 = dlsym(RTLD_NEXT, "fcntl64");
     const char *r = getenv("MYSQLSTS_POWERCUT_ROOT"), *j = getenv("MYSQLSTS_POWERCUT_JOURNALS");
     if (r && j && *r && *j && strlen(r) < PATH_MAX - 1 && strlen(j) < sizeof journals) {
         snprintf(root, sizeof root, "%s/", r);
@@ -105,24 +113,37 @@ static ssize_t raw_write_all(int fd, const void *data, size_t length) {
     return 0;
 }
 
-/* Whether fd is a regular file under the root, written through the page cache; fills st. */
-static int is_tracked(int fd, struct stat *st) {
-    if (!enabled || fd < 0 || raw_fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) return 0;
+/* What fd is (NOT, TRACKED, TRACKED_APPEND), from its path and open flags, looked at once per fd and inode; fills st. */
+static int kind_of(int fd, struct stat *st) {
+    if (!enabled || fd < 0 || raw_fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) return NOT;
     if (fd < FDS && __atomic_load_n(&fd_inode[fd], __ATOMIC_ACQUIRE) == st->st_ino) {
-        if (!__atomic_load_n(&fd_tracked[fd], __ATOMIC_ACQUIRE)) return 0;
-    } else {
-        char link[64], path[PATH_MAX];
-        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-        ssize_t n = syscall(SYS_readlink, link, path, sizeof path - 1);
-        int under = n > 0 && (size_t) n > root_length && strncmp(path, root, root_length) == 0;
-        if (fd < FDS) {
-            __atomic_store_n(&fd_tracked[fd], (char) under, __ATOMIC_RELEASE);
-            __atomic_store_n(&fd_inode[fd], st->st_ino, __ATOMIC_RELEASE);
-        }
-        if (!under) return 0;
+        return __atomic_load_n(&fd_kind[fd], __ATOMIC_ACQUIRE);
     }
+    char link[64], path[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = syscall(SYS_readlink, link, path, sizeof path - 1);
     long flags = syscall(SYS_fcntl, fd, F_GETFL);
-    return flags >= 0 && !(flags & (O_DIRECT | O_DSYNC | O_SYNC));
+    int kind = NOT;
+    if (n > 0 && (size_t) n > root_length && strncmp(path, root, root_length) == 0 && flags >= 0
+            && !(flags & (O_DIRECT | O_DSYNC | O_SYNC))) {
+        kind = flags & O_APPEND ? TRACKED_APPEND : TRACKED;
+    }
+    if (fd < FDS) {
+        __atomic_store_n(&fd_kind[fd], (char) kind, __ATOMIC_RELEASE);
+        __atomic_store_n(&fd_inode[fd], st->st_ino, __ATOMIC_RELEASE);
+    }
+    return kind;
+}
+
+/* The inode's entry, or NULL when it has none. */
+static struct tracked *existing(const struct stat *st) {
+    size_t start = (size_t) (st->st_ino * 31 + st->st_dev) % FILES;
+    for (size_t i = 0; i < FILES; i++) {
+        struct tracked *t = &files[(start + i) % FILES];
+        if (t->ino == st->st_ino && t->dev == st->st_dev) return t;
+        if (t->ino == 0) return NULL;
+    }
+    return NULL;
 }
 
 /* The inode's entry, made on first sight; NULL when the table is full (the writes are then kept as if durable). */
@@ -161,30 +182,33 @@ static void drop_journal(struct tracked *t) {
     syscall(SYS_unlinkat, AT_FDCWD, name, 0);
 }
 
-/* The journal of t, with its 'S' record written at the first write since the file was last made durable. */
-static int journal(struct tracked *t, const struct stat *st) {
+/* The journal of t, with its 'S' record (the size now) written at the first write since the file was last made
+ * durable. */
+static int journal(struct tracked *t, int fd) {
     if (t->journal >= 0) return t->journal;
+    struct stat now;
+    if (raw_fstat(fd, &now) != 0) return -1;
     char name[PATH_MAX];
-    journal_name(name, sizeof name, st->st_dev, st->st_ino);
-    int fd = (int) syscall(SYS_openat, AT_FDCWD, name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0) return -1;
+    journal_name(name, sizeof name, now.st_dev, now.st_ino);
+    int j = (int) syscall(SYS_openat, AT_FDCWD, name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+    if (j < 0) return -1;
     char record[9] = {'S'};
-    int64_t size = st->st_size;
+    int64_t size = now.st_size;
     memcpy(record + 1, &size, 8);
-    if (raw_write_all(fd, record, sizeof record) != 0) {
-        syscall(SYS_close, fd);
+    if (raw_write_all(j, record, sizeof record) != 0) {
+        syscall(SYS_close, j);
         return -1;
     }
-    t->journal = fd;
-    t->durable = st->st_size;
-    return fd;
+    t->journal = j;
+    t->durable = now.st_size;
+    return j;
 }
 
 /* Records the bytes in [offset, offset + length) below the durable size, which a write or truncate will replace. */
 static void remember(int fd, const struct stat *st, off_t offset, off_t length) {
     struct tracked *t = entry(st);
     if (t == NULL) return;
-    int j = journal(t, st);
+    int j = journal(t, fd);
     if (j < 0) return;
     off_t end = offset + length < t->durable ? offset + length : t->durable;
     static char old[CHUNK];
@@ -205,11 +229,13 @@ static void remember(int fd, const struct stat *st, off_t offset, off_t length) 
 static void durable(int fd) {
     struct stat st;
     if (!enabled || fd < 0 || raw_fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return;
-    pthread_mutex_lock(&lock);
-    for (size_t i = 0; i < FILES; i++) {
-        struct tracked *t = &files[i];
-        if (t->ino == st.st_ino && t->dev == st.st_dev) drop_journal(t);
+    if (fd < FDS && __atomic_load_n(&fd_inode[fd], __ATOMIC_ACQUIRE) == st.st_ino
+            && __atomic_load_n(&fd_kind[fd], __ATOMIC_ACQUIRE) == NOT) {
+        return; /* not under the root: nothing of it is journaled */
     }
+    pthread_mutex_lock(&lock);
+    struct tracked *t = existing(&st);
+    if (t != NULL) drop_journal(t);
     pthread_mutex_unlock(&lock);
 }
 
@@ -240,9 +266,9 @@ static void forget(int dirfd, const char *path) {
 #define WRITING(fd, offset_expr, length, call)                                      \
     do {                                                                            \
         struct stat st;                                                             \
-        if (!is_tracked(fd, &st)) return call;                                      \
+        int kind = kind_of(fd, &st);                                                \
+        if (kind == NOT) return call;                                               \
         pthread_mutex_lock(&lock);                                                  \
-        raw_fstat(fd, &st); /* the size now that no other write runs */             \
         remember(fd, &st, (offset_expr), (off_t) (length));                         \
         ssize_t result = call;                                                      \
         int saved = errno;                                                          \
@@ -251,9 +277,17 @@ static void forget(int dirfd, const char *path) {
         return result;                                                              \
     } while (0)
 
-static off_t position(int fd, const struct stat *st) {
-    long flags = syscall(SYS_fcntl, fd, F_GETFL);
-    return flags >= 0 && (flags & O_APPEND) ? st->st_size : (off_t) syscall(SYS_lseek, fd, 0, SEEK_CUR);
+/* Where a write() or writev() on fd lands: the end for O_APPEND (looked at under the lock), else the file offset. */
+static off_t position(int fd, int kind) {
+    struct stat now;
+    if (kind == TRACKED_APPEND) return raw_fstat(fd, &now) == 0 ? now.st_size : 0;
+    return (off_t) syscall(SYS_lseek, fd, 0, SEEK_CUR);
+}
+
+/* The size of fd under the lock, for a truncation. */
+static off_t size_now(int fd) {
+    struct stat now;
+    return raw_fstat(fd, &now) == 0 ? now.st_size : 0;
 }
 
 static size_t total(const struct iovec *iov, int count) {
@@ -262,19 +296,49 @@ static size_t total(const struct iovec *iov, int count) {
     return sum;
 }
 
-ssize_t write(int fd, const void *buf, size_t n) { WRITING(fd, position(fd, &st), n, real_write(fd, buf, n)); }
+ssize_t write(int fd, const void *buf, size_t n) { WRITING(fd, position(fd, kind), n, real_write(fd, buf, n)); }
 ssize_t pwrite(int fd, const void *buf, size_t n, off_t at) { WRITING(fd, at, n, real_pwrite(fd, buf, n, at)); }
 ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t at) { WRITING(fd, at, n, real_pwrite64(fd, buf, n, at)); }
-ssize_t writev(int fd, const struct iovec *iov, int c) { WRITING(fd, position(fd, &st), total(iov, c), real_writev(fd, iov, c)); }
+ssize_t writev(int fd, const struct iovec *iov, int c) { WRITING(fd, position(fd, kind), total(iov, c), real_writev(fd, iov, c)); }
 ssize_t pwritev(int fd, const struct iovec *iov, int c, off_t at) { WRITING(fd, at, total(iov, c), real_pwritev(fd, iov, c, at)); }
 ssize_t pwritev64(int fd, const struct iovec *iov, int c, off64_t at) { WRITING(fd, at, total(iov, c), real_pwritev64(fd, iov, c, at)); }
 
 /* A truncation below the durable size takes bytes a power cut would bring back. */
 int ftruncate(int fd, off_t length) {
-    WRITING(fd, length, st.st_size > length ? st.st_size - length : 0, real_ftruncate(fd, length));
+    WRITING(fd, length, size_now(fd) > length ? size_now(fd) - length : 0, real_ftruncate(fd, length));
 }
 int ftruncate64(int fd, off64_t length) {
-    WRITING(fd, length, st.st_size > length ? st.st_size - length : 0, real_ftruncate64(fd, length));
+    WRITING(fd, length, size_now(fd) > length ? size_now(fd) - length : 0, real_ftruncate64(fd, length));
+}
+
+/* A closed fd may come back on the same inode with other flags (MariaDB reopens its redo log to switch O_DIRECT when
+ * innodb_log_file_buffering changes): it is looked at again. */
+int close(int fd) {
+    if (fd >= 0 && fd < FDS) __atomic_store_n(&fd_inode[fd], 0, __ATOMIC_RELEASE);
+    return real_close(fd);
+}
+
+/* F_SETFL may switch O_DIRECT or O_APPEND: the fd is looked at again. */
+static int setting_flags(int fd, int cmd, void *arg, int (*real)(int, int, ...)) {
+    int result = real(fd, cmd, arg);
+    if (cmd == F_SETFL && fd >= 0 && fd < FDS) __atomic_store_n(&fd_inode[fd], 0, __ATOMIC_RELEASE);
+    return result;
+}
+
+int fcntl(int fd, int cmd, ...) {
+    va_list ap;
+    va_start(ap, cmd);
+    void *arg = va_arg(ap, void *); /* every fcntl argument is an int, a long or a pointer: one register */
+    va_end(ap);
+    return setting_flags(fd, cmd, arg, real_fcntl);
+}
+
+int fcntl64(int fd, int cmd, ...) {
+    va_list ap;
+    va_start(ap, cmd);
+    void *arg = va_arg(ap, void *);
+    va_end(ap);
+    return setting_flags(fd, cmd, arg, real_fcntl64 != NULL ? real_fcntl64 : real_fcntl);
 }
 
 int fsync(int fd) {
