@@ -43,9 +43,10 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char root[PATH_MAX], journals[PATH_MAX - 64];
 static size_t root_length;
 static int enabled;
-/* per fd: the inode it was last seen on (0: look again), and what it is: NOT (outside the root, or written past
- * the page cache), TRACKED, or TRACKED_APPEND (opened O_APPEND: a write goes to the end) */
-enum { NOT, TRACKED, TRACKED_APPEND };
+/* per fd: the inode it was last seen on (0: look again), and what it is: OUTSIDE the root, UNBUFFERED (under it but
+ * opened O_SYNC, O_DSYNC or O_DIRECT: its writes are durable, its fsync still ends an earlier buffered era), TRACKED,
+ * or TRACKED_APPEND (opened O_APPEND: a write goes to the end) */
+enum { OUTSIDE, UNBUFFERED, TRACKED, TRACKED_APPEND };
 static ino_t fd_inode[FDS];
 static char fd_kind[FDS];
 static struct tracked files[FILES];
@@ -113,9 +114,9 @@ static ssize_t raw_write_all(int fd, const void *data, size_t length) {
     return 0;
 }
 
-/* What fd is (NOT, TRACKED, TRACKED_APPEND), from its path and open flags, looked at once per fd and inode; fills st. */
+/* What fd is (see fd_kind), from its path and open flags, looked at once per fd and inode; fills st. */
 static int kind_of(int fd, struct stat *st) {
-    if (!enabled || fd < 0 || raw_fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) return NOT;
+    if (!enabled || fd < 0 || raw_fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) return OUTSIDE;
     if (fd < FDS && __atomic_load_n(&fd_inode[fd], __ATOMIC_ACQUIRE) == st->st_ino) {
         return __atomic_load_n(&fd_kind[fd], __ATOMIC_ACQUIRE);
     }
@@ -123,10 +124,9 @@ static int kind_of(int fd, struct stat *st) {
     snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
     ssize_t n = syscall(SYS_readlink, link, path, sizeof path - 1);
     long flags = syscall(SYS_fcntl, fd, F_GETFL);
-    int kind = NOT;
-    if (n > 0 && (size_t) n > root_length && strncmp(path, root, root_length) == 0 && flags >= 0
-            && !(flags & (O_DIRECT | O_DSYNC | O_SYNC))) {
-        kind = flags & O_APPEND ? TRACKED_APPEND : TRACKED;
+    int kind = OUTSIDE;
+    if (n > 0 && (size_t) n > root_length && strncmp(path, root, root_length) == 0 && flags >= 0) {
+        kind = flags & (O_DIRECT | O_DSYNC | O_SYNC) ? UNBUFFERED : flags & O_APPEND ? TRACKED_APPEND : TRACKED;
     }
     if (fd < FDS) {
         __atomic_store_n(&fd_kind[fd], (char) kind, __ATOMIC_RELEASE);
@@ -230,7 +230,7 @@ static void durable(int fd) {
     struct stat st;
     if (!enabled || fd < 0 || raw_fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return;
     if (fd < FDS && __atomic_load_n(&fd_inode[fd], __ATOMIC_ACQUIRE) == st.st_ino
-            && __atomic_load_n(&fd_kind[fd], __ATOMIC_ACQUIRE) == NOT) {
+            && __atomic_load_n(&fd_kind[fd], __ATOMIC_ACQUIRE) == OUTSIDE) {
         return; /* not under the root: nothing of it is journaled */
     }
     pthread_mutex_lock(&lock);
@@ -267,7 +267,7 @@ static void forget(int dirfd, const char *path) {
     do {                                                                            \
         struct stat st;                                                             \
         int kind = kind_of(fd, &st);                                                \
-        if (kind == NOT) return call;                                               \
+        if (kind != TRACKED && kind != TRACKED_APPEND) return call;                 \
         pthread_mutex_lock(&lock);                                                  \
         remember(fd, &st, (offset_expr), (off_t) (length));                         \
         ssize_t result = call;                                                      \
