@@ -296,12 +296,24 @@ static size_t total(const struct iovec *iov, int count) {
     return sum;
 }
 
-ssize_t write(int fd, const void *buf, size_t n) { WRITING(fd, position(fd, kind), n, real_write(fd, buf, n)); }
-ssize_t pwrite(int fd, const void *buf, size_t n, off_t at) { WRITING(fd, at, n, real_pwrite(fd, buf, n, at)); }
-ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t at) { WRITING(fd, at, n, real_pwrite64(fd, buf, n, at)); }
-ssize_t writev(int fd, const struct iovec *iov, int c) { WRITING(fd, position(fd, kind), total(iov, c), real_writev(fd, iov, c)); }
-ssize_t pwritev(int fd, const struct iovec *iov, int c, off_t at) { WRITING(fd, at, total(iov, c), real_pwritev(fd, iov, c, at)); }
-ssize_t pwritev64(int fd, const struct iovec *iov, int c, off64_t at) { WRITING(fd, at, total(iov, c), real_pwritev64(fd, iov, c, at)); }
+ssize_t write(int fd, const void *buf, size_t n) {
+    WRITING(fd, position(fd, kind), n, real_write(fd, buf, n));
+}
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t at) {
+    WRITING(fd, at, n, real_pwrite(fd, buf, n, at));
+}
+ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t at) {
+    WRITING(fd, at, n, real_pwrite64(fd, buf, n, at));
+}
+ssize_t writev(int fd, const struct iovec *iov, int c) {
+    WRITING(fd, position(fd, kind), total(iov, c), real_writev(fd, iov, c));
+}
+ssize_t pwritev(int fd, const struct iovec *iov, int c, off_t at) {
+    WRITING(fd, at, total(iov, c), real_pwritev(fd, iov, c, at));
+}
+ssize_t pwritev64(int fd, const struct iovec *iov, int c, off64_t at) {
+    WRITING(fd, at, total(iov, c), real_pwritev64(fd, iov, c, at));
+}
 
 /* A truncation below the durable size takes bytes a power cut would bring back. */
 int ftruncate(int fd, off_t length) {

@@ -44,7 +44,7 @@ class IoErrorsLiftTest {
         FakeRun recent = new FakeRun(false, List.of(new FaultEvent("disk-full", List.of(2), now.minusSeconds(8),
                 now.minusSeconds(4))));
         ChaosKind.IO_ERRORS.undo(recent, List.of(2), 0);
-        assertEquals(List.of("lift io-errors [2]"), recent.calls, "the IO thread sleeps until its next look at the disk");
+        assertEquals(List.of("lift io-errors [2]"), recent.calls, "the IO thread sleeps until it looks at the disk");
 
         FakeRun old = new FakeRun(false, List.of(new FaultEvent("disk-full", List.of(2), now.minusSeconds(90),
                 now.minusSeconds(70))));

@@ -34,20 +34,20 @@ class PowerCutTest {
         execute(cluster.leader(), "CREATE DATABASE power", "CREATE TABLE power.rows_ (id INT PRIMARY KEY)");
     }
 
+    /** The redo log through the page cache, fsynced once a second (as MariaDB starts at flush=2); no binlog fsync. */
+    private static final List<String> UNSYNCED = List.of("SET GLOBAL innodb_log_file_buffering = ON",
+            "SET GLOBAL innodb_flush_log_at_trx_commit = 2", "SET GLOBAL sync_binlog = 0");
+    /** The same buffered redo log, now fsynced at each commit, and the binary log too. */
+    private static final List<String> FSYNCED = List.of("SET GLOBAL innodb_log_file_buffering = ON",
+            "SET GLOBAL innodb_flush_log_at_trx_commit = 1", "SET GLOBAL sync_binlog = 1");
+
     @Test
     void aPowerCutTakesBackCommitsThatWereNotFsynced(MySqlCluster cluster, Faults faults) throws Exception {
-        long before = count(cluster.leader(), "power.rows_");
-        // the redo log through the page cache, fsynced once a second (MariaDB: innodb_log_file_buffering is what
-        // innodb_flush_log_at_trx_commit=2 switches on at startup), the binary log never fsynced
-        int acknowledged = insert(cluster.leader(), before, "SET GLOBAL innodb_log_file_buffering = ON",
-                "SET GLOBAL innodb_flush_log_at_trx_commit = 2", "SET GLOBAL sync_binlog = 0");
-        faults.powerCut();
-        cluster.awaitReady();
+        Outcome rows = commitThen(cluster, UNSYNCED, faults::powerCut);
 
-        long after = count(cluster.leader(), "power.rows_");
-        assertTrue(after < before + acknowledged, "a power cut after " + acknowledged + " acknowledged commits that "
-                + "were not all fsynced kept every one of them (" + (after - before) + ")");
-        assertTrue(after >= before, "rows committed before the test, fsynced by the restarts since, were lost too");
+        assertTrue(rows.after < rows.before + rows.acknowledged, "a power cut after " + rows.acknowledged
+                + " acknowledged commits that were not all fsynced kept every one of them");
+        assertTrue(rows.after >= rows.before, "rows committed before the test, fsynced since, were lost");
         FaultEvent cut = faults.history().get(0);
         assertEquals(List.of("powerCut", List.of(0)), List.of(cut.kind(), cut.ordinals()));
         Awaitility.await("the power cut ends when the pod is Ready again").atMost(Duration.ofSeconds(10))
@@ -55,39 +55,39 @@ class PowerCutTest {
     }
 
     @Test
-    void killAllKeepsWhatWasNotFsyncedBecauseThePageCacheSurvives(MySqlCluster cluster, Faults faults) throws Exception {
-        long before = count(cluster.leader(), "power.rows_");
-        int acknowledged = insert(cluster.leader(), before, "SET GLOBAL innodb_log_file_buffering = ON",
-                "SET GLOBAL innodb_flush_log_at_trx_commit = 2", "SET GLOBAL sync_binlog = 0");
-        faults.killAll();
-        cluster.awaitReady();
+    void killAllKeepsWhatWasNotFsyncedBecauseThePageCacheSurvives(MySqlCluster cluster, Faults faults)
+            throws Exception {
+        Outcome rows = commitThen(cluster, UNSYNCED, faults::killAll);
 
-        assertEquals(before + acknowledged, count(cluster.leader(), "power.rows_"));
+        assertEquals(rows.before + rows.acknowledged, rows.after);
     }
 
     @Test
     void aPowerCutKeepsEveryCommitThatWasFsynced(MySqlCluster cluster, Faults faults) throws Exception {
-        long before = count(cluster.leader(), "power.rows_");
-        // the same buffered redo log, now fsynced at each commit, and the binary log too
-        int acknowledged = insert(cluster.leader(), before, "SET GLOBAL innodb_log_file_buffering = ON",
-                "SET GLOBAL innodb_flush_log_at_trx_commit = 1", "SET GLOBAL sync_binlog = 1");
-        faults.powerCut();
-        cluster.awaitReady();
+        Outcome rows = commitThen(cluster, FSYNCED, faults::powerCut);
 
-        assertEquals(before + acknowledged, count(cluster.leader(), "power.rows_"),
+        assertEquals(rows.before + rows.acknowledged, rows.after,
                 "a commit acknowledged with sync_binlog=1 and innodb_flush_log_at_trx_commit=1 was lost");
     }
 
-    /** Sets the globals, then inserts {@value #ROWS} rows one commit each; returns how many were acknowledged. */
-    private static int insert(MySqlPod pod, long first, String... settings) throws SQLException {
-        execute(pod, settings);
+    /** The leader's rows before, the commits acknowledged, and the rows once it is Ready again after the fault. */
+    private record Outcome(long before, int acknowledged, long after) {
+    }
+
+    /** Sets the globals, inserts {@value #ROWS} rows one commit each, injects the fault, awaits the pod. */
+    private static Outcome commitThen(MySqlCluster cluster, List<String> settings, Runnable fault) throws SQLException {
+        MySqlPod pod = cluster.leader();
+        long before = count(pod, "power.rows_");
+        execute(pod, settings.toArray(String[]::new));
         int acknowledged = 0;
         try (Connection connection = pod.connection(); Statement sql = connection.createStatement()) {
-            for (long id = first; id < first + ROWS; id++) {
+            for (long id = before; id < before + ROWS; id++) {
                 sql.executeUpdate("INSERT INTO power.rows_ VALUES (" + id + ")");
                 acknowledged++;
             }
         }
-        return acknowledged;
+        fault.run();
+        cluster.awaitReady();
+        return new Outcome(before, acknowledged, count(cluster.leader(), "power.rows_"));
     }
 }
