@@ -1,8 +1,8 @@
 package dev.mysqlsts.chaos;
 
 import dev.mysqlsts.ChaosOptions;
+import dev.mysqlsts.FaultEvent;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -268,9 +268,9 @@ enum ChaosKind {
      * or lifted less than MariaDB's retry ago (the thread sleeps until its next look at the disk).
      */
     private static boolean diskFullWaiting(ChaosRun run, int pod) {
-        Instant retryAgo = Instant.now().minus(Checker.DISK_FULL_RETRY);
-        return run.faults().history().stream().anyMatch(event -> event.kind().equals("disk-full")
-                && event.ordinals().contains(pod) && (event.ended() == null || event.ended().isAfter(retryAgo)));
+        List<FaultEvent> history = run.faults().history();
+        return history.stream().anyMatch(event -> event.kind().equals("disk-full") && event.ordinals().contains(pod)
+                && event.ended() == null) || Checker.diskFreedWithinARetry(history, pod).isPresent();
     }
 
     private static long none(Random random) {

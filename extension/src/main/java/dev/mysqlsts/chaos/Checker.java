@@ -199,9 +199,14 @@ final class Checker {
 
     /** When the last disk-full of this follower ended, if it ended less than a retry ago. */
     private Optional<Instant> diskFreedWithinARetry(int follower) {
+        return diskFreedWithinARetry(history.faults(), follower);
+    }
+
+    /** When the last disk-full of {@code pod} among {@code faults} ended, if it ended less than a retry ago. */
+    static Optional<Instant> diskFreedWithinARetry(List<FaultEvent> faults, int pod) {
         Instant retryAgo = Instant.now().minus(DISK_FULL_RETRY);
-        return history.faults().stream()
-                .filter(f -> f.kind().equals("disk-full") && f.ordinals().contains(follower) && f.ended() != null
+        return faults.stream()
+                .filter(f -> f.kind().equals("disk-full") && f.ordinals().contains(pod) && f.ended() != null
                         && f.ended().isAfter(retryAgo))
                 .map(FaultEvent::ended).max(Comparator.naturalOrder());
     }

@@ -73,24 +73,30 @@ public final class FaultsController implements Faults {
 
     @Override
     public synchronized void killAll() {
-        List<Integer> all = IntStream.range(0, pods.replicas()).boxed().toList();
-        inForce.injected();
-        inForce.started("killAll", all);
-        LOG.info("fault killAll on {} at {}", pods.names(new TreeSet<>(all)), now());
+        List<Integer> all = everyPodHit("killAll");
         all.forEach(injector()::kill);
-        all.forEach(inForce::resumed);
-        KillWatcher.endWhenReady(statefulSet, all, () -> inForce.ended("killAll", on -> true));
+        endsWhenEveryPodIsBack("killAll", all);
     }
 
     @Override
     public synchronized void powerCut() {
-        List<Integer> all = IntStream.range(0, pods.replicas()).boxed().toList();
         injector().powerCut(); // refused before anything is killed where it cannot be done
+        endsWhenEveryPodIsBack("powerCut", everyPodHit("powerCut"));
+    }
+
+    /** A crash of every pod ({@code killAll}, {@code powerCut}) begins: in force and logged; returns the pods. */
+    private List<Integer> everyPodHit(String kind) {
+        List<Integer> all = IntStream.range(0, pods.replicas()).boxed().toList();
         inForce.injected();
-        inForce.started("powerCut", all);
-        LOG.info("fault powerCut on {} at {}", pods.names(new TreeSet<>(all)), now());
+        inForce.started(kind, all);
+        LOG.info("fault {} on {} at {}", kind, pods.names(new TreeSet<>(all)), now());
+        return all;
+    }
+
+    /** The crashed pods are no longer paused; the fault ends once every one is Ready again. */
+    private void endsWhenEveryPodIsBack(String kind, List<Integer> all) {
         all.forEach(inForce::resumed);
-        KillWatcher.endWhenReady(statefulSet, all, () -> inForce.ended("powerCut", on -> true));
+        KillWatcher.endWhenReady(statefulSet, all, () -> inForce.ended(kind, on -> true));
     }
 
     @Override

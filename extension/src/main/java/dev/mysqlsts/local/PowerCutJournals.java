@@ -30,8 +30,9 @@ final class PowerCutJournals {
     private PowerCutJournals() {
     }
 
+    /** The pod's journal directory, made if absent. */
     static Path directory(PodDirectory pod) {
-        Path dir = pod.root().resolve("powercut");
+        Path dir = location(pod);
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
@@ -53,7 +54,7 @@ final class PowerCutJournals {
      * every journal. Returns what was taken back, for the log, when there was a cut.
      */
     static Optional<String> settle(PodDirectory pod) {
-        Path dir = pod.root().resolve("powercut");
+        Path dir = location(pod);
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
@@ -89,10 +90,11 @@ final class PowerCutJournals {
 
     /** Drops every journal and cut mark unapplied: the volume they describe is gone. */
     static void discard(PodDirectory pod) {
-        Path dir = pod.root().resolve("powercut");
-        if (Files.isDirectory(dir)) {
-            Directories.deleteRecursively(dir);
-        }
+        Directories.deleteRecursively(location(pod));
+    }
+
+    private static Path location(PodDirectory pod) {
+        return pod.root().resolve("powercut");
     }
 
     /** Every regular file of the volume by {@code <st_dev>-<st_ino>}, as the layer names its journals. */

@@ -71,12 +71,7 @@ record PowerCutLayer(Path library, String missing) {
                 Files.move(output, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 return new PowerCutLayer(library, null);
             } finally {
-                try (var files = Files.list(work)) {
-                    for (Path leftover : files.toList()) {
-                        Files.deleteIfExists(leftover);
-                    }
-                }
-                Files.deleteIfExists(work);
+                Directories.deleteRecursively(work);
             }
         } catch (IOException e) {
             return new PowerCutLayer(null, "no C compiler to build the power-cut layer (" + compiler + ": "

@@ -252,13 +252,11 @@ static void forget(int dirfd, const char *path) {
     struct stat st;
     if (!enabled || syscall(SYS_newfstatat, dirfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return;
     pthread_mutex_lock(&lock);
-    for (size_t i = 0; i < FILES; i++) {
-        struct tracked *t = &files[i];
-        if (t->ino == st.st_ino && t->dev == st.st_dev) {
-            drop_journal(t);
-            t->ino = GONE;
-            t->dev = 0;
-        }
+    struct tracked *t = existing(&st);
+    if (t != NULL) {
+        drop_journal(t);
+        t->ino = GONE;
+        t->dev = 0;
     }
     pthread_mutex_unlock(&lock);
 }
