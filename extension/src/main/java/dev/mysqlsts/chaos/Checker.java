@@ -43,6 +43,8 @@ final class Checker {
     /** The same for a follower, which the verdict can do without. */
     private static final Duration FOLLOWER_READ_RETRY = Duration.ofSeconds(5);
     private static final long POLL_MS = 200;
+    /** How long a follower's replication must stay stopped before the verdict says so: not a restart's moment. */
+    private static final Duration STOPPED_SETTLE = Duration.ofSeconds(1);
     /**
      * MariaDB retries a write that found the disk full once a minute (mysys/my_write.c, wait_for_free_space: sleep of
      * MY_WAIT_FOR_USER_TO_FIX_PANIC, 60 s): a follower whose disk-full ended less than that ago may still wait for it.
@@ -173,13 +175,18 @@ final class Checker {
             String reason = "not caught up within " + CATCH_UP.toSeconds() + " s" + diskFreed.map(freed -> " after "
                     + "MariaDB's retry of its full disk (its disk-full ended at " + Verdict.TIME.format(freed) + "; the "
                     + "server retries once a minute)").orElse("");
+            long stoppedSince = 0;
             while (System.nanoTime() < until) {
                 if (holds(follower, target, onLeader.ids().size())) {
                     reason = null;
                     break;
                 }
                 Optional<String> stopped = replicationStopped(follower);
-                if (stopped.isPresent()) {
+                if (stopped.isEmpty()) {
+                    stoppedSince = 0;
+                } else if (stoppedSince == 0) {
+                    stoppedSince = System.nanoTime();
+                } else if (System.nanoTime() - stoppedSince >= STOPPED_SETTLE.toNanos()) {
                     reason = stopped.get();
                     break;
                 }
@@ -236,10 +243,12 @@ final class Checker {
             if (!status.sqlRunning() && status.lastSqlErrno() != 0) {
                 return Optional.of("its SQL thread stopped: " + status.summary());
             }
-            if (!status.sqlRunning() && !status.ioRunning()) {
-                // no error in the status: no STOP SLAVE of the test's either (a stopReplication fault is cut-off
-                // above), so the server did not start it; its error log says why
-                return Optional.of("its replication is stopped: " + status.summary() + ReplicationLogLines.of(follower)
+            // an IO thread that retries shows "Connecting"; "No" is stopped for good, with or without an error in the
+            // status. Not by a STOP SLAVE of the test's (a stopReplication fault is cut-off above): the server stopped
+            // or did not start it, and when the status has no error, only its error log says why
+            if (!status.sqlRunning() && !status.ioRunning() || "No".equals(status.ioState())) {
+                return Optional.of((status.sqlRunning() ? "its IO thread stopped: " : "its replication is stopped: ")
+                        + status.summary() + ReplicationLogLines.of(follower)
                         .map(lines -> "; its error log's last replication lines: " + lines).orElse(""));
             }
         } catch (RuntimeException | AssertionError e) {

@@ -7,7 +7,8 @@ import org.apiguardian.api.API;
 
 /**
  * A follower's replication stopped, with an error (its SQL thread on a conflicting row, its IO thread on a source
- * that cannot serve it) or by a {@code STOP SLAVE}: it will not catch up by waiting.
+ * that cannot serve it), by a {@code STOP SLAVE}, or by the server without an error in its status (MariaDB's IO thread
+ * when it cannot write master.info): it will not catch up by waiting.
  */
 @API(status = INTERNAL)
 public final class ReplicationBrokenError extends AssertionError {
@@ -36,7 +37,8 @@ public final class ReplicationBrokenError extends AssertionError {
                     + status.lastIoError();
         }
         return "replication on " + pod + " is stopped (" + (status.sqlRunning() ? "IO" : "SQL")
-                + " thread not running, no error: STOP SLAVE or faults.stopReplication)";
+                + " thread not running, no error in its status: a STOP SLAVE, faults.stopReplication, or the server "
+                + "itself, which then says why in its error log only)";
     }
 
     /** The pod whose replication broke, for example {@code mysql-2}. */

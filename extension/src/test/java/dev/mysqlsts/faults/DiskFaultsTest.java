@@ -40,8 +40,13 @@ import org.junit.jupiter.api.Timeout;
 /**
  * faults.diskFull and ioErrors on real servers (LOCAL: libfiu preloaded): what each does to the pod it hits, and heal()
  * undoes it. The clock fault is in {@link ClockSkewFaultsTest}.
+ *
+ * <p>The followers replicate by GTID: a follower's IO thread then writes only its relay log, so a full disk makes it
+ * wait for space at the next event. Replicating by file and position it also writes master.info after every event and
+ * heartbeat, and stops when that write fails ({@link FilePositionFollowerDiskFullTest}): whether a short disk-full
+ * leaves such a follower waiting or stopped would depend on which write came first.
  */
-@MySqlStatefulSet(replicas = 3)
+@MySqlStatefulSet(replicas = 3, manifests = "classpath:manifests-fixtures/gtid-sidecar")
 class DiskFaultsTest {
 
     private static final String FREE_SPACE = "Waiting for someone to free space";
@@ -169,8 +174,8 @@ class DiskFaultsTest {
 
     /**
      * A schedule draws disk-full and lifts it itself at the end of each step. Aimed at an idle leader, nothing waits
-     * for space meanwhile (a follower's IO thread would: it writes master.info at every heartbeat), so a commit right
-     * after the schedule completes at once; with the failure points still on, its binary log write would wait.
+     * for space meanwhile, so a commit right after the schedule completes at once; with the failure points still on,
+     * its binary log write would wait.
      */
     @Test
     void aScheduleLiftsTheDiskFullItDrew(MySqlCluster cluster, Faults faults) throws Exception {
@@ -249,7 +254,7 @@ class DiskFaultsTest {
     @Test
     void theLedgersVerdictWaitsForAFollowersRetryAfterItsDiskFull(MySqlCluster cluster, Faults faults, Ledger ledger)
             throws SQLException {
-        ledger.start(2);
+        ledger.start(4); // events all through the step: the IO thread meets the full disk in its relay log
         Duration length = Duration.ofSeconds(4);
         // seed 3's first step: disk-full on follower#1 (mysql-2) at +1234 ms for 1210 ms
         faults.schedule(3, length, ChaosOptions.kinds("disk-full").targets(Targets.FOLLOWERS));

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
  * its binary log makes its clients wait ("Waiting for someone to free space"), so the ledger's writes stop being
  * acknowledged and none is lost; a follower that cannot write its relay log stops receiving, and catches up once the
  * disk is freed. MariaDB looks again once a minute, so the experiment takes about a minute longer than the fault.
+ * The seed's followers replicate by file and position, so an IO thread also writes master.info after each event, and
+ * stops for good if that write is the one that meets the full disk (heartbeats of an idle leader do); the ledger's
+ * writes keep events coming, so here the relay log meets it first.
  */
 @Tag("chaos-long") // over a minute (a full disk is retried once a minute; the skew needs the IO thread to reconnect): -Pchaos-long
 @MySqlStatefulSet(replicas = 3)
