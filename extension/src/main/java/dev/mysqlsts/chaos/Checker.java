@@ -43,8 +43,11 @@ final class Checker {
     /** The same for a follower, which the verdict can do without. */
     private static final Duration FOLLOWER_READ_RETRY = Duration.ofSeconds(5);
     private static final long POLL_MS = 200;
-    /** How long a follower's replication must stay stopped before the verdict says so: not a restart's moment. */
-    private static final Duration STOPPED_SETTLE = Duration.ofSeconds(1);
+    /**
+     * How long a follower's replication must stay stopped before the verdict says so: longer than a restarted server
+     * takes to start its replication threads, or a fail-over between its STOP SLAVE and START SLAVE.
+     */
+    private static final Duration STOPPED_SETTLE = Duration.ofSeconds(5);
     /**
      * MariaDB retries a write that found the disk full once a minute (mysys/my_write.c, wait_for_free_space: sleep of
      * MY_WAIT_FOR_USER_TO_FIX_PANIC, 60 s): a follower whose disk-full ended less than that ago may still wait for it.
